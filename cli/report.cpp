@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "report.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+namespace strata::cli {
+
+void print_update_summary(std::ostream& out, const UpdateSummary& summary) {
+    fmt::print(out, "\nUPDATE SUMMARY\n{:<30}{}\n{:<30}{}\n{:<30}{}\n{}\n{:<30}{}\n\n", "Run:", summary.run,
+               "Previously run:", summary.previously_run, "Filtered out:", summary.filtered_total(),
+               std::string(31, '-'), "Total change sets:", summary.total);
+    if (summary.filtered.empty())
+        return;
+    fmt::print(out, "\nFILTERED CHANGE SETS SUMMARY\n");
+    for (const auto& [reason, count] : summary.filtered)
+        fmt::print(out, "{:<30}{}\n", reason + ":", count);
+    fmt::print(out, "\n");
+}
+
+void print_status(std::ostream& out, const std::string& target, const std::vector<const ChangeSet*>& pending,
+                  bool json) {
+    if (json) {
+        nlohmann::json report = {{"target", target}, {"pending", nlohmann::json::array()}};
+        for (const ChangeSet* changeset : pending)
+            report["pending"].push_back({{"id", changeset->id},
+                                         {"author", changeset->author},
+                                         {"path", changeset->path},
+                                         {"comment", changeset->comment}});
+        out << report.dump(2) << "\n";
+        return;
+    }
+    if (pending.empty()) {
+        fmt::print(out, "{} is up to date\n", target);
+        return;
+    }
+    fmt::print(out, "{} changesets have not been applied to {}\n", pending.size(), target);
+    for (const ChangeSet* changeset : pending)
+        fmt::print(out, "     {}\n", changeset->identifier());
+}
+
+void print_table(std::ostream& out, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> widths;
+    for (const std::string& title : header)
+        widths.push_back(title.size());
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    }
+    std::string rule = "+";
+    for (std::size_t width : widths)
+        rule += std::string(width + 2, '-') + "+";
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string text = "|";
+        for (std::size_t i = 0; i < widths.size(); ++i)
+            text += fmt::format(" {:<{}} |", i < cells.size() ? cells[i] : "", widths[i]);
+        return text;
+    };
+    fmt::print(out, "{}\n{}\n{}\n", rule, line(header), rule);
+    for (const auto& row : rows)
+        fmt::print(out, "{}\n{}\n", line(row), rule);
+}
+
+void print_history(std::ostream& out, const std::string& target, const std::vector<HistoryRow>& rows, bool json) {
+    if (json) {
+        nlohmann::json report = {{"target", target}, {"changesets", nlohmann::json::array()}};
+        for (const HistoryRow& row : rows)
+            report["changesets"].push_back({{"id", row.id},
+                                            {"author", row.author},
+                                            {"filename", row.filename},
+                                            {"dateExecuted", row.date_executed},
+                                            {"orderExecuted", row.order_executed},
+                                            {"execType", row.exec_type},
+                                            {"md5sum", row.md5sum.value_or("")},
+                                            {"description", row.description},
+                                            {"tag", row.tag.value_or("")},
+                                            {"deploymentId", row.deployment_id.value_or("")}});
+        out << report.dump(2) << "\n";
+        return;
+    }
+    fmt::print(out, "History for {}\n\n", target);
+    if (rows.empty()) {
+        fmt::print(out, "No changesets deployed\n");
+        return;
+    }
+    // One table per deployment, as Liquibase groups them.
+    std::size_t start = 0;
+    while (start < rows.size()) {
+        std::size_t end = start;
+        std::vector<std::vector<std::string>> table;
+        while (end < rows.size() && rows[end].deployment_id == rows[start].deployment_id) {
+            const HistoryRow& row = rows[end++];
+            table.push_back({row.deployment_id.value_or(""), row.date_executed, row.filename, row.author, row.id,
+                             row.tag.value_or("")});
+        }
+        print_table(out, {"Deployment ID", "Update Date", "Changelog Path", "Changeset Author", "Changeset ID", "Tag"},
+                    table);
+        fmt::print(out, "\n");
+        start = end;
+    }
+}
+
+void print_validation(std::ostream& out, const std::vector<ChecksumMismatch>& mismatches, bool json) {
+    if (json) {
+        nlohmann::json report = {{"valid", mismatches.empty()}, {"checksumMismatches", nlohmann::json::array()}};
+        for (const ChecksumMismatch& mismatch : mismatches)
+            report["checksumMismatches"].push_back(
+                {{"changeset", mismatch.identifier}, {"was", mismatch.stored}, {"isNow", mismatch.current}});
+        out << report.dump(2) << "\n";
+        return;
+    }
+    if (mismatches.empty())
+        fmt::print(out, "No validation errors found.\n");
+}
+
+void print_plugins(std::ostream& out, const std::vector<PluginDescriptor>& plugins,
+                   const std::vector<PluginProblem>& problems) {
+    std::vector<std::vector<std::string>> rows;
+    for (const PluginDescriptor& plugin : plugins)
+        rows.push_back({plugin.name, plugin.version, fmt::format("{}", fmt::join(plugin.url_schemes, ", ")),
+                        plugin.file.string()});
+    print_table(out, {"Dialect", "Version", "URL schemes", "File"}, rows);
+    for (const PluginProblem& problem : problems)
+        fmt::print(out, "unusable: {}\n", problem.message);
+}
+
+} // namespace strata::cli

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+// The commands, dialect-neutral: what runs, in which order, with which history rows.
+#pragma once
+
+#include "strata/changelog.hpp"
+#include "strata/connection.hpp"
+#include "strata/core/filter.hpp"
+#include "strata/core/history.hpp"
+#include "strata/dialect.hpp"
+#include "strata/export.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+struct EngineSettings {
+    std::string history_table = "DATABASECHANGELOG";
+    std::string lock_table = "DATABASECHANGELOGLOCK";
+    RunFilter filter;
+    std::chrono::milliseconds lock_wait{std::chrono::minutes(5)};
+    /// The database as shown to the user (password masked) and as the lock needs it.
+    ConnectionSpec target;
+    /// Receives progress lines ("Running Changeset: ...") as they happen.
+    std::function<void(const std::string&)> progress;
+};
+
+/// Limits of update-count / update-to-tag.
+struct UpdateLimit {
+    std::optional<int> count;
+    std::optional<std::string> tag;
+};
+
+struct STRATA_API UpdateSummary {
+    int run = 0;
+    int previously_run = 0;
+    /// Filter reason ("Context mismatch", "After count", ...) -> count.
+    std::map<std::string, int> filtered;
+    int total = 0;
+    bool tag_found = true;
+    [[nodiscard]] int filtered_total() const;
+};
+
+/// What rollback undoes: the last N, everything after a tag, or after a date.
+struct RollbackTarget {
+    std::optional<int> count;
+    std::optional<std::string> tag;
+    std::optional<std::string> date; ///< "YYYY-MM-DD HH:MM:SS" or with a 'T'
+};
+
+struct ChecksumMismatch {
+    std::string identifier;
+    std::string stored;
+    std::string current;
+};
+
+struct LockState {
+    bool locked = false;
+    std::string holder;
+    std::string granted;
+};
+
+/// Runs the commands against one connected database. With `sql_output` set, statements that
+/// would change the database are written there instead of executed (the *-sql commands);
+/// the database is only read.
+class STRATA_API Engine {
+public:
+    Engine(Dialect& dialect, Connection& connection, EngineSettings settings,
+           std::ostream* sql_output = nullptr);
+
+    UpdateSummary update(const Changelog& changelog, const UpdateLimit& limit = {});
+    /// Changesets that update would run, in order (status).
+    std::vector<const ChangeSet*> pending(const Changelog& changelog);
+    std::vector<HistoryRow> history();
+    /// Applied changesets whose checksum changed; also fails on changes the dialect cannot run.
+    std::vector<ChecksumMismatch> validate(const Changelog& changelog);
+    /// Rolls back, newest first; returns the rows undone. Atomic where DDL is transactional.
+    std::vector<HistoryRow> rollback(const Changelog& changelog, const RollbackTarget& target);
+    /// Writes the SQL that would roll back the pending changesets (future-rollback-sql).
+    int future_rollback(const Changelog& changelog, std::optional<int> count);
+    /// Tags the most recent row; throws when the history is empty.
+    void tag(std::string_view tag);
+    bool tag_exists(std::string_view tag);
+    /// Records pending changesets as EXECUTED without running them; returns how many.
+    int changelog_sync(const Changelog& changelog, std::optional<std::string> up_to_tag = {});
+    /// Records only the next pending changeset; returns it, or nullptr when none is pending.
+    const ChangeSet* mark_next_changeset_ran(const Changelog& changelog);
+    void clear_checksums();
+    LockState lock_state();
+    void release_locks();
+    /// History rows that no changeset of the changelog matches.
+    std::vector<HistoryRow> unexpected_changesets(const Changelog& changelog);
+
+    [[nodiscard]] const std::string& deployment_id() const { return deployment_id_; }
+
+private:
+    class RunLock;
+    struct Applied;
+
+    void run(const std::string& sql);
+    void ensure_history_table();
+    std::vector<HistoryRow> read_history();
+    std::map<std::string, const HistoryRow*> index(const std::vector<HistoryRow>& rows) const;
+    std::string current_checksum(const ChangeSet& changeset);
+    bool checksum_changed(const ChangeSet& changeset, const HistoryRow& row);
+    std::vector<ChecksumMismatch> mismatches(const Changelog& changelog,
+                                             const std::vector<HistoryRow>& rows);
+    void require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows);
+    HistoryRow new_row(const ChangeSet& changeset, std::string exec_type);
+    std::vector<std::string> statements_for(const std::vector<Change>& changes,
+                                            const ChangeSet& changeset, bool for_rollback);
+    void apply(const ChangeSet& changeset, const HistoryRow* previous);
+    void write_sql_header(std::string_view title, std::string_view changelog_path);
+
+    Dialect& dialect_;
+    Connection& connection_;
+    EngineSettings settings_;
+    std::ostream* sql_output_;
+    HistoryTable history_;
+    std::string deployment_id_;
+    int next_order_ = 1;
+    bool history_exists_ = false;
+    std::map<const ChangeSet*, std::string> checksums_;
+};
+
+} // namespace strata

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ANSI base dialect: standard SQL for every change type that has one, Liquibase's
+// history tables and the DATABASECHANGELOGLOCK protocol. Dialects override what differs.
+#include "strata/dialect.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fmt/format.h>
+#include <functional>
+#include <thread>
+
+namespace strata {
+namespace {
+
+std::string upper(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return out;
+}
+
+std::string trim(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+std::vector<std::string> split_list(std::string_view list) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t comma = list.find(',', start);
+        std::string item = trim(list.substr(start, comma - start));
+        if (!item.empty())
+            items.push_back(item);
+        if (comma == std::string_view::npos)
+            return items;
+        start = comma + 1;
+    }
+}
+
+bool simple_identifier(std::string_view name) {
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
+        return false;
+    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '_' || c == '$';
+    });
+}
+
+// Words that must be quoted to be used as names (LEGACY quoting quotes only these).
+bool reserved_word(std::string_view name) {
+    static constexpr std::array<std::string_view, 40> kReserved = {
+        "ALL",    "ALTER",  "AND",    "AS",     "BY",     "CHECK",  "COLUMN", "CONSTRAINT",
+        "CREATE", "CROSS",  "DEFAULT", "DELETE", "DISTINCT", "DROP", "FROM",  "GROUP",
+        "HAVING", "IN",     "INDEX",  "INSERT", "INTO",   "IS",     "JOIN",   "KEY",
+        "LIKE",   "NOT",    "NULL",   "ON",     "OR",     "ORDER",  "PRIMARY", "REFERENCES",
+        "SELECT", "SET",    "TABLE",  "TO",     "UNION",  "UNIQUE", "UPDATE", "WHERE"};
+    std::string word = upper(name);
+    return std::find(kReserved.begin(), kReserved.end(), word) != kReserved.end();
+}
+
+[[noreturn]] void missing(const Change& change, std::string_view attribute) {
+    throw Error(ErrorKind::Validation,
+                fmt::format("{} needs the attribute '{}'", change.type_name(), attribute),
+                change.where);
+}
+
+std::string required(const Change& change, std::string_view attribute) {
+    const std::string* value = change.get(attribute);
+    if (value == nullptr || value->empty())
+        missing(change, attribute);
+    return *value;
+}
+
+bool holds_truth(const std::optional<std::string>& value) {
+    if (!value)
+        return false;
+    std::string v = upper(*value);
+    return v == "1" || v == "TRUE" || v == "T" || v == "Y";
+}
+
+} // namespace
+
+std::string AnsiDialect::quote_identifier(std::string_view name) const {
+    if (simple_identifier(name) && !reserved_word(name))
+        return std::string(name);
+    std::string quoted = "\"";
+    for (char c : name)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+std::string AnsiDialect::quote_literal(std::string_view value) const {
+    std::string quoted = "'";
+    for (char c : value)
+        quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    return quoted + "'";
+}
+
+void AnsiDialect::prepare_session(Connection&) const {}
+
+std::string AnsiDialect::current_timestamp() const { return "CURRENT_TIMESTAMP"; }
+std::string AnsiDialect::datetime_type() const { return "TIMESTAMP"; }
+std::string AnsiDialect::boolean_literal(bool value) const { return value ? "TRUE" : "FALSE"; }
+
+std::string AnsiDialect::column_type(std::string_view liquibase_type) const {
+    std::string type = trim(liquibase_type);
+    std::string base = upper(type.substr(0, type.find('(')));
+    std::string rest = type.find('(') == std::string::npos ? "" : type.substr(type.find('('));
+    if (base == "INT" || base == "INTEGER" || base == "INT4")
+        return "INT";
+    if (base == "DATETIME")
+        return "TIMESTAMP";
+    if (base == "CLOB")
+        return "CLOB";
+    if (base == "NUMBER")
+        return "NUMERIC" + rest;
+    return base + rest;
+}
+
+std::string AnsiDialect::qualified(const Change& change, std::string_view name_key) const {
+    std::string name = required(change, name_key);
+    const std::string* schema = change.get("schemaName");
+    if (schema != nullptr && !schema->empty())
+        return quote_identifier(*schema) + "." + quote_identifier(name);
+    return quote_identifier(name);
+}
+
+std::string AnsiDialect::default_clause(const Column& column) const {
+    if (const std::string* v = column.get("defaultValueComputed"))
+        return *v;
+    if (const std::string* v = column.get("defaultValueNumeric"))
+        return *v;
+    if (const std::string* v = column.get("defaultValueBoolean"))
+        return boolean_literal(*v == "true");
+    if (const std::string* v = column.get("defaultValueDate"))
+        return quote_literal(*v);
+    if (const std::string* v = column.get("defaultValue"))
+        return quote_literal(*v);
+    return {};
+}
+
+std::string AnsiDialect::value_literal(const Column& column) const {
+    if (const std::string* v = column.get("valueComputed"))
+        return *v;
+    if (const std::string* v = column.get("valueNumeric"))
+        return *v;
+    if (const std::string* v = column.get("valueBoolean"))
+        return boolean_literal(*v == "true");
+    if (const std::string* v = column.get("valueDate"))
+        return quote_literal(*v);
+    if (const std::string* v = column.get("value"))
+        return quote_literal(*v);
+    return "NULL";
+}
+
+std::string AnsiDialect::column_definition(const Column& column, bool inline_primary_key) const {
+    const std::string* type = column.get("type");
+    if (type == nullptr || type->empty())
+        throw Error(ErrorKind::Validation,
+                    fmt::format("column '{}' needs a type", column.name()), column.where);
+    std::string sql = quote_identifier(column.name()) + " " + column_type(*type);
+    std::string default_value = default_clause(column);
+    if (!default_value.empty())
+        sql += " DEFAULT " + default_value;
+    bool primary_key = column.constraint_flag("primaryKey");
+    const std::string* nullable = column.constraint("nullable");
+    if (primary_key || (nullable != nullptr && *nullable == "false"))
+        sql += " NOT NULL";
+    if (primary_key && inline_primary_key)
+        sql += " PRIMARY KEY";
+    if (column.constraint_flag("unique") && !primary_key) {
+        const std::string* name = column.constraint("uniqueConstraintName");
+        sql += name ? " CONSTRAINT " + quote_identifier(*name) + " UNIQUE" : " UNIQUE";
+    }
+    if (const std::string* check = column.constraint("checkConstraint"))
+        sql += " CHECK (" + *check + ")";
+    return sql;
+}
+
+namespace {
+
+// Column-level foreign keys: references="t(c)" or referencedTableName + referencedColumnNames.
+std::optional<std::string> column_foreign_key(const AnsiDialect& dialect, const Column& column,
+                                              const std::function<std::string(std::string_view)>& quote) {
+    std::string target;
+    if (const std::string* references = column.constraint("references")) {
+        target = *references;
+    } else if (const std::string* table = column.constraint("referencedTableName")) {
+        const std::string* columns = column.constraint("referencedColumnNames");
+        target = quote(*table) + "(" + (columns ? *columns : column.name()) + ")";
+    } else {
+        return std::nullopt;
+    }
+    (void)dialect;
+    std::string sql;
+    if (const std::string* name = column.constraint("foreignKeyName"))
+        sql += "CONSTRAINT " + quote(*name) + " ";
+    sql += "FOREIGN KEY (" + quote(column.name()) + ") REFERENCES " + target;
+    if (column.constraint_flag("deleteCascade"))
+        sql += " ON DELETE CASCADE";
+    return sql;
+}
+
+} // namespace
+
+std::vector<std::string> AnsiDialect::render_create_table(const Change& change) const {
+    std::string table = required(change, "tableName");
+    std::vector<std::string> parts;
+    std::vector<std::string> primary_key;
+    std::string primary_key_name;
+    for (const Column& column : change.columns) {
+        if (column.constraint_flag("primaryKey")) {
+            primary_key.push_back(quote_identifier(column.name()));
+            if (const std::string* name = column.constraint("primaryKeyName"))
+                primary_key_name = *name;
+        }
+    }
+    for (const Column& column : change.columns)
+        parts.push_back(column_definition(column, false));
+    if (!primary_key.empty()) {
+        if (primary_key_name.empty())
+            primary_key_name = "PK_" + upper(table);
+        parts.push_back(fmt::format("CONSTRAINT {} PRIMARY KEY ({})", quote_identifier(primary_key_name),
+                                    fmt::join(primary_key, ", ")));
+    }
+    for (const Column& column : change.columns) {
+        auto quote = [this](std::string_view name) { return quote_identifier(name); };
+        if (auto fk = column_foreign_key(*this, column, quote))
+            parts.push_back(*fk);
+    }
+    return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"), fmt::join(parts, ", "))};
+}
+
+std::vector<std::string> AnsiDialect::render_add_column(const Change& change) const {
+    std::vector<std::string> statements;
+    for (const Column& column : change.columns) {
+        statements.push_back(fmt::format("ALTER TABLE {} ADD {}", qualified(change, "tableName"),
+                                         column_definition(column, true)));
+    }
+    return statements;
+}
+
+std::vector<std::string> AnsiDialect::split_statements(std::string_view script,
+                                                       std::string_view delimiter) const {
+    std::vector<std::string> statements;
+    std::string current;
+    auto flush = [&] {
+        std::string statement = trim(current);
+        if (!statement.empty())
+            statements.push_back(statement);
+        current.clear();
+    };
+    // A delimiter alone on its line (e.g. GO) or a ';' at any point ends a statement.
+    bool line_delimiter = !delimiter.empty() && delimiter != ";";
+    std::size_t i = 0;
+    while (i < script.size()) {
+        char c = script[i];
+        if (c == '\'' || c == '"' || c == '`') {
+            std::size_t end = i + 1;
+            while (end < script.size() && script[end] != c)
+                ++end;
+            current.append(script.substr(i, end + 1 - i));
+            i = end + 1;
+        } else if (script.compare(i, 2, "--") == 0) {
+            std::size_t end = script.find('\n', i);
+            end = end == std::string_view::npos ? script.size() : end;
+            current.append(script.substr(i, end - i));
+            i = end;
+        } else if (script.compare(i, 2, "/*") == 0) {
+            std::size_t end = script.find("*/", i + 2);
+            end = end == std::string_view::npos ? script.size() : end + 2;
+            current.append(script.substr(i, end - i));
+            i = end;
+        } else if (!line_delimiter && c == ';') {
+            flush();
+            ++i;
+        } else if (line_delimiter && script.compare(i, delimiter.size(), delimiter) == 0 &&
+                   (i == 0 || script[i - 1] == '\n') &&
+                   (i + delimiter.size() == script.size() || script[i + delimiter.size()] == '\n' ||
+                    script[i + delimiter.size()] == '\r')) {
+            flush();
+            i += delimiter.size();
+        } else {
+            current += c;
+            ++i;
+        }
+    }
+    flush();
+    return statements;
+}
+
+namespace {
+
+std::string strip_comments(std::string_view sql) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        char c = sql[i];
+        if (c == '\'' || c == '"') {
+            std::size_t end = sql.find(c, i + 1);
+            end = end == std::string_view::npos ? sql.size() : end + 1;
+            out.append(sql.substr(i, end - i));
+            i = end;
+        } else if (sql.compare(i, 2, "--") == 0) {
+            i = std::min(sql.find('\n', i), sql.size());
+        } else if (sql.compare(i, 2, "/*") == 0) {
+            std::size_t end = sql.find("*/", i + 2);
+            i = end == std::string_view::npos ? sql.size() : end + 2;
+        } else {
+            out += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<std::string> AnsiDialect::render_sql(const Change& change) const {
+    std::string sql = change.value("sql");
+    if (change.flag("stripComments"))
+        sql = strip_comments(sql);
+    if (!change.flag("splitStatements", true)) {
+        std::string statement = trim(sql);
+        return statement.empty() ? std::vector<std::string>{} : std::vector<std::string>{statement};
+    }
+    std::string delimiter = change.value("endDelimiter");
+    return split_statements(sql, delimiter.empty() ? ";" : delimiter);
+}
+
+std::optional<std::string> AnsiDialect::unsupported(const Change& change) const {
+    switch (change.kind) {
+    case ChangeKind::AddColumn:
+    case ChangeKind::AddForeignKeyConstraint:
+    case ChangeKind::AddPrimaryKey:
+    case ChangeKind::AddUniqueConstraint:
+    case ChangeKind::AddCheckConstraint:
+    case ChangeKind::CreateIndex:
+    case ChangeKind::CreateTable:
+    case ChangeKind::CreateView:
+    case ChangeKind::Delete:
+    case ChangeKind::DropCheckConstraint:
+    case ChangeKind::DropColumn:
+    case ChangeKind::DropForeignKeyConstraint:
+    case ChangeKind::DropIndex:
+    case ChangeKind::DropPrimaryKey:
+    case ChangeKind::DropTable:
+    case ChangeKind::DropUniqueConstraint:
+    case ChangeKind::DropView:
+    case ChangeKind::Empty:
+    case ChangeKind::Insert:
+    case ChangeKind::Output:
+    case ChangeKind::RenameColumn:
+    case ChangeKind::RenameTable:
+    case ChangeKind::Sql:
+    case ChangeKind::TagDatabase:
+    case ChangeKind::Update:
+        return std::nullopt;
+    case ChangeKind::AddAutoIncrement:
+    case ChangeKind::AddDefaultValue:
+    case ChangeKind::AddLookupTable:
+    case ChangeKind::AddNotNullConstraint:
+    case ChangeKind::AlterSequence:
+    case ChangeKind::CreateProcedure:
+    case ChangeKind::CreateSequence:
+    case ChangeKind::DropAllForeignKeyConstraints:
+    case ChangeKind::DropDefaultValue:
+    case ChangeKind::DropNotNullConstraint:
+    case ChangeKind::DropProcedure:
+    case ChangeKind::DropSequence:
+    case ChangeKind::ExecuteCommand:
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData:
+    case ChangeKind::MergeColumns:
+    case ChangeKind::ModifyDataType:
+    case ChangeKind::RenameSequence:
+    case ChangeKind::RenameView:
+    case ChangeKind::SetColumnRemarks:
+    case ChangeKind::SetTableRemarks:
+    case ChangeKind::SqlFile:
+    case ChangeKind::Stop:
+        break;
+    }
+    return fmt::format("{} is not supported on {} yet", change.type_name(), name());
+}
+
+std::vector<std::string> AnsiDialect::render(const Change& change, const RenderContext&) const {
+    if (auto why = unsupported(change))
+        throw Error(ErrorKind::Validation, *why, change.where);
+    std::string table = change.get("tableName") ? qualified(change, "tableName") : std::string();
+    auto columns_of = [this](std::string_view list) {
+        std::vector<std::string> quoted;
+        for (const std::string& column : split_list(list))
+            quoted.push_back(quote_identifier(column));
+        return fmt::format("{}", fmt::join(quoted, ", "));
+    };
+    auto where_clause = [&] {
+        const std::string* where = change.get("where");
+        return where && !trim(*where).empty() ? " WHERE " + trim(*where) : std::string();
+    };
+    switch (change.kind) {
+    case ChangeKind::CreateTable:
+        return render_create_table(change);
+    case ChangeKind::AddColumn:
+        return render_add_column(change);
+    case ChangeKind::Sql:
+        return render_sql(change);
+    case ChangeKind::CreateIndex: {
+        std::vector<std::string> columns;
+        for (const Column& column : change.columns)
+            columns.push_back(quote_identifier(column.name()) +
+                              (column.get("descending") && *column.get("descending") == "true" ? " DESC" : ""));
+        return {fmt::format("CREATE {}INDEX {} ON {} ({})", change.flag("unique") ? "UNIQUE " : "",
+                            quote_identifier(required(change, "indexName")), table,
+                            fmt::join(columns, ", "))};
+    }
+    case ChangeKind::DropIndex:
+        return {fmt::format("DROP INDEX {}", quote_identifier(required(change, "indexName")))};
+    case ChangeKind::DropTable:
+        return {fmt::format("DROP TABLE {}{}", table, change.flag("cascadeConstraints") ? " CASCADE" : "")};
+    case ChangeKind::DropColumn: {
+        std::vector<std::string> statements;
+        if (const std::string* column = change.get("columnName"))
+            statements.push_back(fmt::format("ALTER TABLE {} DROP COLUMN {}", table, quote_identifier(*column)));
+        for (const Column& column : change.columns)
+            statements.push_back(fmt::format("ALTER TABLE {} DROP COLUMN {}", table, quote_identifier(column.name())));
+        return statements;
+    }
+    case ChangeKind::Insert: {
+        std::vector<std::string> names, values;
+        for (const Column& column : change.columns) {
+            names.push_back(quote_identifier(column.name()));
+            values.push_back(value_literal(column));
+        }
+        return {fmt::format("INSERT INTO {} ({}) VALUES ({})", table, fmt::join(names, ", "),
+                            fmt::join(values, ", "))};
+    }
+    case ChangeKind::Update: {
+        std::vector<std::string> sets;
+        for (const Column& column : change.columns)
+            sets.push_back(quote_identifier(column.name()) + " = " + value_literal(column));
+        return {fmt::format("UPDATE {} SET {}{}", table, fmt::join(sets, ", "), where_clause())};
+    }
+    case ChangeKind::Delete:
+        return {fmt::format("DELETE FROM {}{}", table, where_clause())};
+    case ChangeKind::RenameTable:
+        return {fmt::format("ALTER TABLE {} RENAME TO {}", qualified(change, "oldTableName"),
+                            quote_identifier(required(change, "newTableName")))};
+    case ChangeKind::RenameColumn:
+        return {fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", table,
+                            quote_identifier(required(change, "oldColumnName")),
+                            quote_identifier(required(change, "newColumnName")))};
+    case ChangeKind::CreateView:
+        return {fmt::format("CREATE {}VIEW {} AS {}", change.flag("replaceIfExists") ? "OR REPLACE " : "",
+                            qualified(change, "viewName"), trim(required(change, "selectQuery")))};
+    case ChangeKind::DropView:
+        return {fmt::format("DROP VIEW {}{}", change.flag("ifExists") ? "IF EXISTS " : "",
+                            qualified(change, "viewName"))};
+    case ChangeKind::AddForeignKeyConstraint: {
+        std::string sql = fmt::format(
+            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+            quote_identifier(required(change, "baseTableName")),
+            quote_identifier(required(change, "constraintName")),
+            columns_of(required(change, "baseColumnNames")),
+            quote_identifier(required(change, "referencedTableName")),
+            columns_of(required(change, "referencedColumnNames")));
+        if (const std::string* action = change.get("onDelete"))
+            sql += " ON DELETE " + *action;
+        else if (change.flag("deleteCascade"))
+            sql += " ON DELETE CASCADE";
+        if (const std::string* action = change.get("onUpdate"))
+            sql += " ON UPDATE " + *action;
+        return {sql};
+    }
+    case ChangeKind::DropForeignKeyConstraint:
+        return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {}",
+                            quote_identifier(required(change, "baseTableName")),
+                            quote_identifier(required(change, "constraintName")))};
+    case ChangeKind::AddPrimaryKey: {
+        std::string name = change.value("constraintName");
+        if (name.empty())
+            name = "PK_" + upper(required(change, "tableName"));
+        return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})", table,
+                            quote_identifier(name), columns_of(required(change, "columnNames")))};
+    }
+    case ChangeKind::DropPrimaryKey: {
+        std::string name = change.value("constraintName");
+        if (name.empty())
+            name = "PK_" + upper(required(change, "tableName"));
+        return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table, quote_identifier(name))};
+    }
+    case ChangeKind::AddUniqueConstraint: {
+        const std::string* name = change.get("constraintName");
+        return {fmt::format("ALTER TABLE {} ADD {}UNIQUE ({})", table,
+                            name ? "CONSTRAINT " + quote_identifier(*name) + " " : "",
+                            columns_of(required(change, "columnNames")))};
+    }
+    case ChangeKind::DropUniqueConstraint:
+    case ChangeKind::DropCheckConstraint:
+        return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table,
+                            quote_identifier(required(change, "constraintName")))};
+    case ChangeKind::AddCheckConstraint:
+        return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})", table,
+                            quote_identifier(required(change, "constraintName")),
+                            required(change, "constraintBody"))};
+    case ChangeKind::TagDatabase:
+    case ChangeKind::Empty:
+    case ChangeKind::Output:
+        return {}; // no SQL: the tag lives in the history row, output is printed by core
+    default:
+        break;
+    }
+    throw Error(ErrorKind::Internal, fmt::format("internal error: no ANSI rendering for {}", change.type_name()));
+}
+
+std::string AnsiDialect::history_table_ddl(std::string_view table) const {
+    return fmt::format(
+        "CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, FILENAME "
+        "VARCHAR(255) NOT NULL, DATEEXECUTED {} NOT NULL, ORDEREXECUTED INTEGER NOT NULL, "
+        "EXECTYPE VARCHAR(10) NOT NULL, MD5SUM VARCHAR(35), DESCRIPTION VARCHAR(255), COMMENTS "
+        "VARCHAR(255), TAG VARCHAR(255), LIQUIBASE VARCHAR(20), CONTEXTS VARCHAR(255), LABELS "
+        "VARCHAR(255), DEPLOYMENT_ID VARCHAR(10))",
+        quote_identifier(table), datetime_type());
+}
+
+std::string AnsiDialect::lock_table_ddl(std::string_view table) const {
+    return fmt::format("CREATE TABLE {} (ID INTEGER NOT NULL, LOCKED BOOLEAN NOT NULL, LOCKGRANTED "
+                       "{}, LOCKEDBY VARCHAR(255), CONSTRAINT PK_{} PRIMARY KEY (ID))",
+                       quote_identifier(table), datetime_type(), upper(table));
+}
+
+void AnsiDialect::acquire_run_lock(Connection& connection, const RunLockRequest& request) {
+    acquire_lock_row(connection, request, false);
+}
+
+void AnsiDialect::acquire_lock_row(Connection& connection, const RunLockRequest& request,
+                                   bool take_over_stale) {
+    std::string table = quote_identifier(request.lock_table);
+    if (!table_exists(connection, request.lock_table))
+        connection.execute(lock_table_ddl(request.lock_table));
+    ResultSet initialised = connection.query(fmt::format("SELECT COUNT(*) FROM {} WHERE ID = 1", table));
+    if (initialised.rows.empty() || initialised.rows[0][0].value_or("0") == "0")
+        connection.execute(fmt::format("INSERT INTO {} (ID, LOCKED) VALUES (1, {})", table, boolean_literal(false)));
+
+    auto deadline = std::chrono::steady_clock::now() + request.wait;
+    while (true) {
+        ResultSet state = connection.query(
+            fmt::format("SELECT LOCKED, LOCKEDBY, LOCKGRANTED FROM {} WHERE ID = 1", table));
+        const Row& row = state.rows.at(0);
+        std::string holder = row[1].value_or("");
+        bool stale = take_over_stale && holder.find("(strata pid ") != std::string::npos;
+        std::string claim = fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = {}, LOCKGRANTED = {} WHERE ID = 1",
+                                        table, boolean_literal(true), quote_literal(request.holder),
+                                        current_timestamp());
+        if (!holds_truth(row[0])) {
+            if (connection.execute(claim + " AND LOCKED = " + boolean_literal(false)) == 1)
+                return;
+        } else if (stale) {
+            if (connection.execute(claim + " AND LOCKEDBY = " + quote_literal(holder)) == 1)
+                return;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            throw Error(ErrorKind::Lock,
+                        fmt::format("could not acquire the change log lock: currently locked by {} since {}",
+                                    holder.empty() ? "an unknown holder" : holder, row[2].value_or("?")),
+                        {},
+                        "wait for the other run to finish; if no run is active, `strata release-locks` "
+                        "frees it");
+        }
+        std::this_thread::sleep_for(request.poll);
+    }
+}
+
+void AnsiDialect::release_run_lock(Connection& connection, const RunLockRequest& request) noexcept {
+    try {
+        // Only our own lock: never clear another holder's (Liquibase 4.28's bug, LIQUIBASE.md §4.2).
+        connection.execute(fmt::format(
+            "UPDATE {} SET LOCKED = {}, LOCKEDBY = NULL, LOCKGRANTED = NULL WHERE ID = 1 AND LOCKEDBY = {}",
+            quote_identifier(request.lock_table), boolean_literal(false), quote_literal(request.holder)));
+    } catch (...) {
+        // Releasing is best effort: the native lock dies with the process anyway.
+    }
+}
+
+} // namespace strata

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "strata/core/engine.hpp"
+
+#include "strata/build_id.hpp"
+#include "strata/core/checksum.hpp"
+#include "strata/core/rollback.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+#include <set>
+#include <unistd.h>
+
+namespace strata {
+namespace {
+
+constexpr std::size_t kMaxTextColumn = 250;
+
+std::string limited(std::string text) {
+    if (text.size() > kMaxTextColumn)
+        text = text.substr(0, kMaxTextColumn - 3) + "...";
+    return text;
+}
+
+std::string trim(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+// Liquibase keeps the last 10 digits of the start time in milliseconds.
+std::string make_deployment_id() {
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    std::string digits = std::to_string(millis);
+    return digits.substr(digits.size() > 10 ? digits.size() - 10 : 0);
+}
+
+// "host (strata pid N)": the "(strata pid " marker lets a dialect with a native lock
+// recognise a row left behind by a strata process that died.
+std::string lock_holder() {
+    char host[256] = "localhost";
+    gethostname(host, sizeof host - 1);
+    return fmt::format("{} (strata pid {})", host, getpid());
+}
+
+// A complex context expression is stored in parentheses, as Liquibase stores it.
+std::optional<std::string> stored_contexts(const std::string& expression) {
+    std::string text = trim(expression);
+    if (text.empty())
+        return std::nullopt;
+    bool complex = text.find(" and ") != std::string::npos || text.find(" or ") != std::string::npos ||
+                   text.find('!') != std::string::npos || text.find("not ") != std::string::npos;
+    return complex && !text.starts_with('(') ? "(" + text + ")" : text;
+}
+
+std::optional<std::string> optional_text(const std::string& text) {
+    std::string trimmed = trim(text);
+    return trimmed.empty() ? std::nullopt : std::optional<std::string>(trimmed);
+}
+
+bool holds_tag(const ChangeSet& changeset, std::string_view tag) {
+    return std::any_of(changeset.changes.begin(), changeset.changes.end(), [tag](const Change& change) {
+        return change.kind == ChangeKind::TagDatabase && change.value("tag") == tag;
+    });
+}
+
+std::optional<std::string> tag_of(const ChangeSet& changeset) {
+    for (const Change& change : changeset.changes) {
+        if (change.kind == ChangeKind::TagDatabase)
+            return change.value("tag");
+    }
+    return std::nullopt;
+}
+
+std::string normalized_date(std::string date) {
+    std::replace(date.begin(), date.end(), 'T', ' ');
+    if (date.size() == 10)
+        date += " 00:00:00";
+    return date;
+}
+
+bool truthy(const std::optional<std::string>& value) {
+    if (!value)
+        return false;
+    std::string v = *value;
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    return v == "1" || v == "true" || v == "t" || v == "y";
+}
+
+} // namespace
+
+int UpdateSummary::filtered_total() const {
+    int sum = 0;
+    for (const auto& [reason, count] : filtered)
+        sum += count;
+    return sum;
+}
+
+/// Holds the run lock for one command; does nothing when only writing SQL.
+class Engine::RunLock {
+public:
+    explicit RunLock(Engine& engine) : engine_(engine) {
+        if (engine.sql_output_ != nullptr)
+            return;
+        request_.lock_table = engine.settings_.lock_table;
+        request_.holder = lock_holder();
+        request_.wait = engine.settings_.lock_wait;
+        request_.target = engine.settings_.target;
+        engine.dialect_.acquire_run_lock(engine.connection_, request_);
+        held_ = true;
+    }
+    ~RunLock() {
+        if (held_)
+            engine_.dialect_.release_run_lock(engine_.connection_, request_);
+    }
+    RunLock(const RunLock&) = delete;
+    RunLock& operator=(const RunLock&) = delete;
+
+private:
+    Engine& engine_;
+    RunLockRequest request_;
+    bool held_ = false;
+};
+
+Engine::Engine(Dialect& dialect, Connection& connection, EngineSettings settings,
+               std::ostream* sql_output)
+    : dialect_(dialect), connection_(connection), settings_(std::move(settings)),
+      sql_output_(sql_output), history_(dialect, settings_.history_table),
+      deployment_id_(make_deployment_id()) {}
+
+void Engine::run(const std::string& sql) {
+    if (sql_output_ != nullptr) {
+        *sql_output_ << sql << ";\n\n";
+        return;
+    }
+    connection_.execute(sql);
+}
+
+void Engine::ensure_history_table() {
+    history_exists_ = history_.exists(connection_);
+    if (history_exists_)
+        return;
+    if (sql_output_ != nullptr)
+        *sql_output_ << "-- Create Database Change Log Table\n";
+    run(history_.create_sql());
+    history_exists_ = sql_output_ == nullptr;
+}
+
+std::vector<HistoryRow> Engine::read_history() {
+    if (!history_exists_ && !history_.exists(connection_))
+        return {};
+    history_exists_ = true;
+    std::vector<HistoryRow> rows = history_.read(connection_);
+    next_order_ = 1;
+    for (const HistoryRow& row : rows)
+        next_order_ = std::max(next_order_, row.order_executed + 1);
+    return rows;
+}
+
+std::map<std::string, const HistoryRow*> Engine::index(const std::vector<HistoryRow>& rows) const {
+    std::map<std::string, const HistoryRow*> by_identity;
+    for (const HistoryRow& row : rows)
+        by_identity[identity_key(row.id, row.author, row.filename)] = &row;
+    return by_identity;
+}
+
+std::string Engine::current_checksum(const ChangeSet& changeset) {
+    auto it = checksums_.find(&changeset);
+    if (it != checksums_.end())
+        return it->second;
+    std::string sum = checksum::of_changeset(changeset, checksum::Version::V9, dialect_.name());
+    checksums_.emplace(&changeset, sum);
+    return sum;
+}
+
+bool Engine::checksum_changed(const ChangeSet& changeset, const HistoryRow& row) {
+    if (!row.md5sum)
+        return false; // cleared checksums are recomputed, never a change
+    checksum::Stored stored = checksum::parse(*row.md5sum);
+    std::string current;
+    if (stored.version == 8)
+        current = checksum::of_changeset(changeset, checksum::Version::V8, dialect_.name());
+    else
+        current = current_checksum(changeset);
+    if (current == *row.md5sum)
+        return false;
+    for (const std::string& valid : changeset.valid_checksums) {
+        std::string v = trim(valid);
+        std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (v == "any" || v == "all" || v == "*" || v == *row.md5sum || v == current)
+            return false;
+    }
+    return true;
+}
+
+std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
+                                                 const std::vector<HistoryRow>& rows) {
+    std::vector<ChecksumMismatch> found;
+    auto by_identity = index(rows);
+    for (const ChangeSet& changeset : changelog.changesets) {
+        auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
+        if (it == by_identity.end() || changeset.run_on_change || changeset.run_always)
+            continue;
+        if (checksum_changed(changeset, *it->second))
+            found.push_back({changeset.identifier(), *it->second->md5sum, current_checksum(changeset)});
+    }
+    return found;
+}
+
+void Engine::require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows) {
+    std::vector<ChecksumMismatch> found = mismatches(changelog, rows);
+    if (found.empty())
+        return;
+    std::string text = fmt::format("Validation Failed:\n     {} changesets check sum", found.size());
+    for (const ChecksumMismatch& mismatch : found)
+        text += fmt::format("\n          {} was: {} but is now: {}", mismatch.identifier,
+                            mismatch.stored, mismatch.current);
+    throw Error(ErrorKind::ChecksumMismatch, text, {},
+                "an applied changeset was edited: revert the edit, add <validCheckSum> with the new "
+                "value, or mark the changeset runOnChange=\"true\"");
+}
+
+HistoryRow Engine::new_row(const ChangeSet& changeset, std::string exec_type) {
+    HistoryRow row;
+    row.id = changeset.id;
+    row.author = changeset.author;
+    row.filename = changeset.path;
+    row.order_executed = next_order_++;
+    row.exec_type = std::move(exec_type);
+    row.md5sum = current_checksum(changeset);
+    std::vector<std::string> descriptions;
+    for (const Change& change : changeset.changes)
+        descriptions.push_back(change.description());
+    row.description = limited(fmt::format("{}", fmt::join(descriptions, "; ")));
+    row.comments = limited(trim(changeset.comment));
+    row.tag = tag_of(changeset);
+    row.liquibase = "strata-" STRATA_VERSION;
+    row.contexts = stored_contexts(changeset.context_filter);
+    row.labels = optional_text(changeset.labels);
+    row.deployment_id = deployment_id_;
+    return row;
+}
+
+std::vector<std::string> Engine::statements_for(const std::vector<Change>& changes,
+                                                const ChangeSet& changeset, bool for_rollback) {
+    RenderContext context;
+    context.changelog_dir = std::filesystem::path(changeset.where.file).parent_path().string();
+    std::vector<std::string> statements;
+    for (const Change& change : changes) {
+        if (change.kind == ChangeKind::Output && settings_.progress && !for_rollback)
+            settings_.progress(change.value("message"));
+        if (change.kind == ChangeKind::Stop && !for_rollback)
+            throw Error(ErrorKind::Validation,
+                        fmt::format("stopped by changeSet {}: {}", changeset.identifier(),
+                                    change.value("message").empty() ? "stop" : change.value("message")),
+                        change.where);
+        if (auto why = dialect_.unsupported(change))
+            throw Error(ErrorKind::Validation, *why, change.where);
+        for (std::string& statement : dialect_.render(change, context))
+            statements.push_back(std::move(statement));
+    }
+    return statements;
+}
+
+void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
+    if (settings_.progress && sql_output_ == nullptr)
+        settings_.progress(fmt::format("Running Changeset: {}", changeset.identifier()));
+    // Everything is rendered before anything runs: a changeset that cannot be rendered
+    // changes nothing.
+    std::vector<std::string> statements = statements_for(changeset.changes, changeset, false);
+    HistoryRow row = new_row(changeset, previous ? "RERAN" : "EXECUTED");
+    std::string record = previous ? history_.rerun_sql(row) : history_.insert_sql(row);
+
+    if (sql_output_ != nullptr) {
+        *sql_output_ << "-- Changeset " << changeset.identifier() << "\n";
+        if (!trim(changeset.comment).empty())
+            *sql_output_ << "-- " << trim(changeset.comment) << "\n";
+        for (const std::string& statement : statements)
+            run(statement);
+        run(record);
+        return;
+    }
+
+    bool atomic = dialect_.capabilities().transactional_ddl && changeset.run_in_transaction;
+    std::size_t executed = 0;
+    try {
+        if (atomic)
+            connection_.begin();
+        for (const std::string& statement : statements) {
+            connection_.execute(statement);
+            ++executed;
+        }
+        connection_.execute(record);
+        if (atomic)
+            connection_.commit();
+    } catch (Error& error) {
+        if (atomic && connection_.in_transaction()) {
+            try {
+                connection_.rollback();
+            } catch (const Error&) {
+                // the original error is what the user needs to see
+            }
+        }
+        if (!changeset.fail_on_error) {
+            if (settings_.progress)
+                settings_.progress(fmt::format("changeSet {} failed and is skipped (failOnError=false): {}",
+                                               changeset.identifier(), error.what()));
+            --next_order_;
+            return;
+        }
+        error.add_context(fmt::format("applying changeSet {} ({})", changeset.identifier(),
+                                      changeset.where.str()));
+        if (atomic) {
+            error.add_context("the changeset was rolled back: the database and its history are as before it");
+        } else if (executed > 0) {
+            std::string ran;
+            for (std::size_t i = 0; i < executed; ++i)
+                ran += fmt::format("\n    {}", statements[i]);
+            error.add_context(fmt::format(
+                "{} statement(s) of the changeset ran and were NOT rolled back (no transactional DDL):{}",
+                executed, ran));
+        }
+        throw;
+    }
+}
+
+UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit) {
+    RunLock lock(*this);
+    if (sql_output_ != nullptr)
+        write_sql_header("Update Database Script", changelog.path);
+    ensure_history_table();
+    std::vector<HistoryRow> rows = read_history();
+    require_valid_checksums(changelog, rows);
+    auto by_identity = index(rows);
+
+    UpdateSummary summary;
+    summary.total = static_cast<int>(changelog.changesets.size());
+    if (limit.tag) {
+        summary.tag_found = std::any_of(changelog.changesets.begin(), changelog.changesets.end(),
+                                        [&](const ChangeSet& cs) { return holds_tag(cs, *limit.tag); });
+    }
+    bool past_tag = false;
+    for (const ChangeSet& changeset : changelog.changesets) {
+        if (auto reason = filtered_out(changeset, settings_.filter, dialect_.name())) {
+            ++summary.filtered[*reason];
+            continue;
+        }
+        auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
+        const HistoryRow* previous = it == by_identity.end() ? nullptr : it->second;
+        bool rerun = previous != nullptr &&
+                     (changeset.run_always || (changeset.run_on_change && checksum_changed(changeset, *previous)));
+        if (previous != nullptr && !rerun) {
+            ++summary.previously_run;
+            // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
+            std::string current = current_checksum(changeset);
+            if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
+                run(history_.update_checksum_sql(*previous, current));
+            continue;
+        }
+        if (past_tag && summary.tag_found) {
+            ++summary.filtered["After tag"];
+            continue;
+        }
+        if (limit.count && summary.run >= *limit.count) {
+            ++summary.filtered["After count"];
+            continue;
+        }
+        apply(changeset, previous);
+        ++summary.run;
+        if (limit.tag && holds_tag(changeset, *limit.tag))
+            past_tag = true;
+    }
+    return summary;
+}
+
+std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
+    std::vector<HistoryRow> rows = read_history();
+    require_valid_checksums(changelog, rows);
+    auto by_identity = index(rows);
+    std::vector<const ChangeSet*> result;
+    for (const ChangeSet& changeset : changelog.changesets) {
+        if (filtered_out(changeset, settings_.filter, dialect_.name()))
+            continue;
+        auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
+        if (it == by_identity.end() || changeset.run_always ||
+            (changeset.run_on_change && checksum_changed(changeset, *it->second)))
+            result.push_back(&changeset);
+    }
+    return result;
+}
+
+std::vector<HistoryRow> Engine::history() { return read_history(); }
+
+std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
+    for (const ChangeSet& changeset : changelog.changesets) {
+        if (filtered_out(changeset, settings_.filter, dialect_.name()))
+            continue;
+        for (const Change& change : changeset.changes) {
+            if (auto why = dialect_.unsupported(change))
+                throw Error(ErrorKind::Validation, *why, change.where);
+        }
+    }
+    return mismatches(changelog, read_history());
+}
+
+std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const RollbackTarget& target) {
+    RunLock lock(*this);
+    std::vector<HistoryRow> rows = read_history();
+    std::vector<HistoryRow> targets;
+    if (target.count) {
+        auto count = static_cast<std::size_t>(std::max(0, *target.count));
+        auto first = rows.size() > count ? rows.end() - static_cast<std::ptrdiff_t>(count) : rows.begin();
+        targets.assign(first, rows.end());
+    } else if (target.tag) {
+        auto tagged = std::find_if(rows.begin(), rows.end(),
+                                   [&](const HistoryRow& row) { return row.tag && *row.tag == *target.tag; });
+        if (tagged == rows.end())
+            throw Error(ErrorKind::Rollback, fmt::format("Could not find tag '{}' in the database", *target.tag),
+                        {}, "`strata history` lists the tags; `strata tag-exists --tag=...` checks one");
+        auto first = tagged + 1;
+        // Liquibase rolls back the tagDatabase changeset that created the tag as well; a
+        // tag set with the `tag` command survives (LIQUIBASE.md §2.7).
+        for (const ChangeSet& changeset : changelog.changesets) {
+            if (identity_key(changeset.id, changeset.author, changeset.path) ==
+                    identity_key(tagged->id, tagged->author, tagged->filename) &&
+                holds_tag(changeset, *target.tag))
+                first = tagged;
+        }
+        targets.assign(first, rows.end());
+    } else if (target.date) {
+        std::string date = normalized_date(*target.date);
+        std::copy_if(rows.begin(), rows.end(), std::back_inserter(targets),
+                     [&](const HistoryRow& row) { return row.date_executed > date; });
+    }
+    std::reverse(targets.begin(), targets.end());
+
+    // Resolve and render everything first: an impossible rollback changes nothing.
+    std::map<std::string, const ChangeSet*> by_identity;
+    for (const ChangeSet& changeset : changelog.changesets)
+        by_identity[identity_key(changeset.id, changeset.author, changeset.path)] = &changeset;
+    std::vector<std::pair<const ChangeSet*, std::vector<std::string>>> plan;
+    for (const HistoryRow& row : targets) {
+        auto it = by_identity.find(identity_key(row.id, row.author, row.filename));
+        if (it == by_identity.end())
+            throw Error(ErrorKind::Rollback,
+                        fmt::format("changeSet {} is in the database but not in the changelog", row.identifier()),
+                        {}, "roll back with the changelog that applied it");
+        plan.emplace_back(it->second, statements_for(rollback_changes(*it->second), *it->second, true));
+    }
+
+    if (sql_output_ != nullptr) {
+        write_sql_header(fmt::format("Rollback {} Change(s) Script", targets.size()), changelog.path);
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            *sql_output_ << "-- Rolling Back ChangeSet: " << plan[i].first->identifier() << "\n";
+            for (const std::string& statement : plan[i].second)
+                run(statement);
+            run(history_.delete_sql(targets[i]));
+        }
+        return targets;
+    }
+
+    // One transaction for the whole rollback where DDL is transactional: all or nothing.
+    bool atomic = dialect_.capabilities().transactional_ddl;
+    try {
+        if (atomic)
+            connection_.begin();
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            if (settings_.progress)
+                settings_.progress(fmt::format("Rolling Back Changeset: {}", plan[i].first->identifier()));
+            if (!atomic)
+                connection_.begin();
+            try {
+                for (const std::string& statement : plan[i].second)
+                    connection_.execute(statement);
+                connection_.execute(history_.delete_sql(targets[i]));
+            } catch (Error& error) {
+                error.add_context(fmt::format("rolling back changeSet {}", plan[i].first->identifier()));
+                throw;
+            }
+            if (!atomic)
+                connection_.commit();
+        }
+        if (atomic)
+            connection_.commit();
+    } catch (Error& error) {
+        if (connection_.in_transaction()) {
+            try {
+                connection_.rollback();
+            } catch (const Error&) {
+            }
+        }
+        if (atomic)
+            error.add_context("nothing was rolled back: the database and its history are as before");
+        throw;
+    }
+    return targets;
+}
+
+int Engine::future_rollback(const Changelog& changelog, std::optional<int> count) {
+    std::vector<const ChangeSet*> todo = pending(changelog);
+    if (count && static_cast<std::size_t>(*count) < todo.size())
+        todo.resize(static_cast<std::size_t>(*count));
+    write_sql_header("SQL to roll back currently unexecuted changes", changelog.path);
+    std::ostream& out = *sql_output_;
+    for (auto it = todo.rbegin(); it != todo.rend(); ++it) {
+        out << "-- Rolling Back ChangeSet: " << (*it)->identifier() << "\n";
+        for (const std::string& statement : statements_for(rollback_changes(**it), **it, true))
+            out << statement << ";\n\n";
+    }
+    return static_cast<int>(todo.size());
+}
+
+void Engine::tag(std::string_view tag) {
+    RunLock lock(*this);
+    std::vector<HistoryRow> rows = read_history();
+    if (rows.empty())
+        throw Error(ErrorKind::Validation, "cannot tag an empty database: no changeset has been applied", {},
+                    "run `strata update` first");
+    // Only the newest row: Liquibase's SQLite form tags every row sharing the last second.
+    run(history_.tag_sql(rows.back(), tag));
+}
+
+bool Engine::tag_exists(std::string_view tag) {
+    std::vector<HistoryRow> rows = read_history();
+    return std::any_of(rows.begin(), rows.end(), [tag](const HistoryRow& row) { return row.tag && *row.tag == tag; });
+}
+
+int Engine::changelog_sync(const Changelog& changelog, std::optional<std::string> up_to_tag) {
+    RunLock lock(*this);
+    if (sql_output_ != nullptr)
+        write_sql_header("SQL to add all changesets to database history table", changelog.path);
+    ensure_history_table();
+    std::vector<HistoryRow> rows = read_history();
+    int synced = 0;
+    for (const ChangeSet* changeset : pending(changelog)) {
+        run(history_.insert_sql(new_row(*changeset, "EXECUTED")));
+        ++synced;
+        if (up_to_tag && holds_tag(*changeset, *up_to_tag))
+            break;
+    }
+    return synced;
+}
+
+const ChangeSet* Engine::mark_next_changeset_ran(const Changelog& changelog) {
+    RunLock lock(*this);
+    ensure_history_table();
+    read_history();
+    std::vector<const ChangeSet*> todo = pending(changelog);
+    if (todo.empty())
+        return nullptr;
+    run(history_.insert_sql(new_row(*todo.front(), "EXECUTED")));
+    return todo.front();
+}
+
+void Engine::clear_checksums() {
+    RunLock lock(*this);
+    if (history_.exists(connection_))
+        run(history_.clear_checksums_sql());
+}
+
+LockState Engine::lock_state() {
+    LockState state;
+    if (!dialect_.table_exists(connection_, settings_.lock_table))
+        return state;
+    ResultSet result = connection_.query(fmt::format("SELECT LOCKED, LOCKEDBY, LOCKGRANTED FROM {} WHERE ID = 1",
+                                                     dialect_.quote_identifier(settings_.lock_table)));
+    if (result.rows.empty())
+        return state;
+    state.locked = truthy(result.rows[0][0]);
+    state.holder = result.rows[0][1].value_or("");
+    state.granted = result.rows[0][2].value_or("");
+    return state;
+}
+
+void Engine::release_locks() {
+    if (!dialect_.table_exists(connection_, settings_.lock_table))
+        return;
+    run(fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = NULL, LOCKGRANTED = NULL WHERE ID = 1",
+                    dialect_.quote_identifier(settings_.lock_table), dialect_.boolean_literal(false)));
+}
+
+std::vector<HistoryRow> Engine::unexpected_changesets(const Changelog& changelog) {
+    std::set<std::string> known;
+    for (const ChangeSet& changeset : changelog.changesets)
+        known.insert(identity_key(changeset.id, changeset.author, changeset.path));
+    std::vector<HistoryRow> unexpected;
+    for (HistoryRow& row : read_history()) {
+        if (!known.count(identity_key(row.id, row.author, row.filename)))
+            unexpected.push_back(std::move(row));
+    }
+    return unexpected;
+}
+
+void Engine::write_sql_header(std::string_view title, std::string_view changelog_path) {
+    std::time_t now = std::time(nullptr);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
+    constexpr std::string_view kRule =
+        "-- *********************************************************************\n";
+    *sql_output_ << kRule << "-- " << title << "\n" << kRule << "-- Change Log: " << changelog_path
+                 << "\n-- Ran at: " << when << " UTC\n-- Against: " << settings_.target.display
+                 << "\n-- strata version: " << STRATA_VERSION << "\n" << kRule << "\n";
+}
+
+} // namespace strata

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "strata/error.hpp"
+
+#include "strata/connection.hpp"
+#include "strata/dialect.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+
+namespace strata {
+
+std::string SourceLocation::str() const {
+    if (file.empty())
+        return {};
+    if (line == 0)
+        return file;
+    if (column == 0)
+        return fmt::format("{}:{}", file, line);
+    return fmt::format("{}:{}:{}", file, line, column);
+}
+
+Error::Error(ErrorKind kind, std::string message, SourceLocation where, std::string hint)
+    : std::runtime_error(std::move(message)), kind_(kind), where_(std::move(where)),
+      hint_(std::move(hint)) {}
+
+// Out of line so the vtable and type_info live in strata_core only: a plugin's throw is
+// caught by the host's catch (DESIGN.md, plugin ABI).
+Error::~Error() = default;
+
+Error& Error::add_context(std::string what) {
+    context_.push_back(std::move(what));
+    return *this;
+}
+
+Error& Error::set_sql(std::string sql) {
+    constexpr std::size_t kMaxSql = 500;
+    if (sql.size() > kMaxSql)
+        sql = sql.substr(0, kMaxSql) + "...";
+    sql_ = std::move(sql);
+    return *this;
+}
+
+Error& Error::set_hint(std::string hint) {
+    hint_ = std::move(hint);
+    return *this;
+}
+
+std::string Error::describe() const {
+    std::string text = where_.known() ? fmt::format("{}: {}", where_.str(), what()) : what();
+    if (!sql_.empty())
+        text += fmt::format("\n  while executing: {}", sql_);
+    for (const std::string& line : context_)
+        text += fmt::format("\n  while {}", line);
+    if (!hint_.empty())
+        text += fmt::format("\n  hint: {}", hint_);
+    return text;
+}
+
+Connection::~Connection() = default;
+Dialect::~Dialect() = default;
+AnsiDialect::~AnsiDialect() = default;
+
+std::size_t ResultSet::column_index(std::string_view name) const {
+    auto same = [name](const std::string& column) {
+        return std::equal(column.begin(), column.end(), name.begin(), name.end(),
+                          [](char a, char b) { return std::toupper(a) == std::toupper(b); });
+    };
+    auto it = std::find_if(columns.begin(), columns.end(), same);
+    STRATA_ASSERT(it != columns.end(), fmt::format("result has no column {}", name));
+    return static_cast<std::size_t>(it - columns.begin());
+}
+
+} // namespace strata

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "strata/core/filter.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <vector>
+
+namespace strata {
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string trim(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+// Recursive descent over: or := and (("or" | ",") and)* ; and := unary ("and" unary)* ;
+// unary := ("!" | "not") unary | "(" or ")" | name.
+class ExpressionParser {
+public:
+    ExpressionParser(std::string_view text, const std::set<std::string>& names)
+        : names_(names) {
+        tokenize(text);
+    }
+
+    bool parse() {
+        bool value = parse_or();
+        if (position_ != tokens_.size())
+            fail(fmt::format("unexpected '{}'", tokens_[position_]));
+        return value;
+    }
+
+private:
+    void tokenize(std::string_view text) {
+        std::string word;
+        auto flush = [&] {
+            if (!word.empty())
+                tokens_.push_back(lower(word));
+            word.clear();
+        };
+        for (char c : text) {
+            if (c == '(' || c == ')' || c == ',' || c == '!') {
+                flush();
+                tokens_.emplace_back(1, c);
+            } else if (std::isspace(static_cast<unsigned char>(c))) {
+                flush();
+            } else {
+                word += c;
+            }
+        }
+        flush();
+        text_ = std::string(text);
+    }
+
+    [[noreturn]] void fail(const std::string& why) const {
+        throw Error(ErrorKind::Validation,
+                    fmt::format("malformed expression '{}': {}", text_, why), {},
+                    "use names joined by 'and', 'or', ',', '!' or 'not', with parentheses");
+    }
+
+    bool at(std::string_view token) const {
+        return position_ < tokens_.size() && tokens_[position_] == token;
+    }
+
+    bool parse_or() {
+        bool value = parse_and();
+        while (at("or") || at(",")) {
+            ++position_;
+            value = parse_and() || value;
+        }
+        return value;
+    }
+
+    bool parse_and() {
+        bool value = parse_unary();
+        while (at("and")) {
+            ++position_;
+            value = parse_unary() && value;
+        }
+        return value;
+    }
+
+    bool parse_unary() {
+        if (position_ >= tokens_.size())
+            fail("it ends too early");
+        if (at("!") || at("not")) {
+            ++position_;
+            return !parse_unary();
+        }
+        if (at("(")) {
+            ++position_;
+            bool value = parse_or();
+            if (!at(")"))
+                fail("missing ')'");
+            ++position_;
+            return value;
+        }
+        const std::string& token = tokens_[position_++];
+        if (token == ")" || token == "," || token == "and" || token == "or")
+            fail(fmt::format("unexpected '{}'", token));
+        return names_.count(token) > 0;
+    }
+
+    const std::set<std::string>& names_;
+    std::vector<std::string> tokens_;
+    std::size_t position_ = 0;
+    std::string text_;
+};
+
+} // namespace
+
+bool evaluate_expression(std::string_view expression, const std::set<std::string>& names) {
+    if (trim(expression).empty())
+        return true;
+    return ExpressionParser(expression, names).parse();
+}
+
+std::set<std::string> split_names(std::string_view list) {
+    std::set<std::string> names;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t comma = list.find(',', start);
+        std::string name = lower(trim(list.substr(start, comma - start)));
+        if (!name.empty())
+            names.insert(name);
+        if (comma == std::string_view::npos)
+            break;
+        start = comma + 1;
+    }
+    return names;
+}
+
+bool dbms_matches(std::string_view list, std::string_view database) {
+    std::set<std::string> entries = split_names(list);
+    if (entries.empty() || entries.count("all"))
+        return true;
+    if (entries.count("none"))
+        return false;
+    std::string db = lower(database);
+    bool any_positive = false;
+    for (const std::string& entry : entries) {
+        if (entry.starts_with('!')) {
+            if (entry.substr(1) == db)
+                return false;
+        } else {
+            any_positive = true;
+            if (entry == db)
+                return true;
+        }
+    }
+    return !any_positive;
+}
+
+std::optional<std::string> filtered_out(const ChangeSet& changeset, const RunFilter& filter,
+                                        std::string_view database) {
+    if (changeset.ignore)
+        return "Ignored";
+    if (!changeset.dbms.empty() && !dbms_matches(changeset.dbms, database))
+        return "DBMS mismatch";
+    if (filter.contexts && !trim(*filter.contexts).empty() && !trim(changeset.context_filter).empty() &&
+        !evaluate_expression(changeset.context_filter, split_names(*filter.contexts)))
+        return "Context mismatch";
+    if (filter.labels && !trim(*filter.labels).empty() && !trim(changeset.labels).empty() &&
+        !evaluate_expression(*filter.labels, split_names(changeset.labels)))
+        return "Label mismatch";
+    return std::nullopt;
+}
+
+} // namespace strata

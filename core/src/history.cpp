@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "strata/core/history.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <vector>
+
+namespace strata {
+
+std::string HistoryRow::identifier() const { return fmt::format("{}::{}::{}", filename, id, author); }
+
+std::string normalize_changelog_path(std::string_view raw) {
+    std::string path(raw);
+    if (path.starts_with("classpath:"))
+        path.erase(0, 10);
+    std::replace(path.begin(), path.end(), '\\', '/');
+    if (path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':')
+        path.erase(0, 2);
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t slash = path.find('/', start);
+        std::string part = path.substr(start, slash - start);
+        if (part == "..") {
+            if (!parts.empty() && parts.back() != "..")
+                parts.pop_back();
+            else
+                parts.push_back(part);
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        if (slash == std::string::npos)
+            break;
+        start = slash + 1;
+    }
+    return fmt::format("{}", fmt::join(parts, "/"));
+}
+
+std::string identity_key(std::string_view id, std::string_view author, std::string_view path) {
+    std::string key = fmt::format("{}::{}::{}", id, author, normalize_changelog_path(path));
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return key;
+}
+
+HistoryTable::HistoryTable(const Dialect& dialect, std::string table)
+    : dialect_(dialect), table_(std::move(table)) {}
+
+bool HistoryTable::exists(Connection& connection) const {
+    return dialect_.table_exists(connection, table_);
+}
+
+std::vector<HistoryRow> HistoryTable::read(Connection& connection) const {
+    ResultSet result = connection.query(fmt::format(
+        "SELECT ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, "
+        "COMMENTS, TAG, LIQUIBASE, CONTEXTS, LABELS, DEPLOYMENT_ID FROM {} ORDER BY DATEEXECUTED ASC, "
+        "ORDEREXECUTED ASC",
+        dialect_.quote_identifier(table_)));
+    std::vector<HistoryRow> rows;
+    rows.reserve(result.rows.size());
+    for (const Row& r : result.rows) {
+        HistoryRow row;
+        row.id = r[0].value_or("");
+        row.author = r[1].value_or("");
+        row.filename = r[2].value_or("");
+        row.date_executed = r[3].value_or("");
+        row.order_executed = std::stoi(r[4].value_or("0"));
+        row.exec_type = r[5].value_or("");
+        row.md5sum = r[6];
+        row.description = r[7].value_or("");
+        row.comments = r[8].value_or("");
+        row.tag = r[9];
+        row.liquibase = r[10].value_or("");
+        row.contexts = r[11];
+        row.labels = r[12];
+        row.deployment_id = r[13];
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::string HistoryTable::create_sql() const { return dialect_.history_table_ddl(table_); }
+
+std::string HistoryTable::literal(const std::optional<std::string>& value) const {
+    return value ? dialect_.quote_literal(*value) : std::string("NULL");
+}
+
+std::string HistoryTable::insert_sql(const HistoryRow& row) const {
+    // Column order and the TAG-only-when-set form are Liquibase's own (update-sql output).
+    std::string columns = "ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, MD5SUM, DESCRIPTION, "
+                          "COMMENTS, EXECTYPE, CONTEXTS, LABELS, LIQUIBASE, DEPLOYMENT_ID";
+    std::string values = fmt::format(
+        "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dialect_.quote_literal(row.id),
+        dialect_.quote_literal(row.author), dialect_.quote_literal(row.filename),
+        dialect_.current_timestamp(), row.order_executed, literal(row.md5sum),
+        dialect_.quote_literal(row.description), dialect_.quote_literal(row.comments),
+        dialect_.quote_literal(row.exec_type), literal(row.contexts), literal(row.labels),
+        dialect_.quote_literal(row.liquibase), literal(row.deployment_id));
+    if (row.tag) {
+        columns += ", TAG";
+        values += ", " + dialect_.quote_literal(*row.tag);
+    }
+    return fmt::format("INSERT INTO {} ({}) VALUES ({})", dialect_.quote_identifier(table_), columns,
+                       values);
+}
+
+std::string HistoryTable::where_identity(const HistoryRow& row) const {
+    return fmt::format("ID = {} AND AUTHOR = {} AND FILENAME = {}", dialect_.quote_literal(row.id),
+                       dialect_.quote_literal(row.author), dialect_.quote_literal(row.filename));
+}
+
+std::string HistoryTable::rerun_sql(const HistoryRow& row) const {
+    return fmt::format("UPDATE {} SET DATEEXECUTED = {}, ORDEREXECUTED = {}, MD5SUM = {}, EXECTYPE = "
+                       "{}, DEPLOYMENT_ID = {} WHERE {}",
+                       dialect_.quote_identifier(table_), dialect_.current_timestamp(),
+                       row.order_executed, literal(row.md5sum), dialect_.quote_literal(row.exec_type),
+                       literal(row.deployment_id), where_identity(row));
+}
+
+std::string HistoryTable::delete_sql(const HistoryRow& row) const {
+    return fmt::format("DELETE FROM {} WHERE {}", dialect_.quote_identifier(table_), where_identity(row));
+}
+
+std::string HistoryTable::update_checksum_sql(const HistoryRow& row, std::string_view md5sum) const {
+    return fmt::format("UPDATE {} SET MD5SUM = {} WHERE {}", dialect_.quote_identifier(table_),
+                       dialect_.quote_literal(md5sum), where_identity(row));
+}
+
+std::string HistoryTable::tag_sql(const HistoryRow& row, std::string_view tag) const {
+    return fmt::format("UPDATE {} SET TAG = {} WHERE {}", dialect_.quote_identifier(table_),
+                       dialect_.quote_literal(tag), where_identity(row));
+}
+
+std::string HistoryTable::clear_checksums_sql() const {
+    return fmt::format("UPDATE {} SET MD5SUM = NULL", dialect_.quote_identifier(table_));
+}
+
+} // namespace strata

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "strata/core/rollback.hpp"
+
+#include <fmt/format.h>
+
+namespace strata {
+namespace {
+
+Change make(ChangeKind kind, const Change& origin, std::initializer_list<std::pair<const char*, std::string_view>> keys) {
+    Change change;
+    change.kind = kind;
+    change.where = origin.where;
+    for (const auto& [to, from] : keys) {
+        if (const std::string* value = origin.get(from))
+            change.attributes.emplace(to, *value);
+    }
+    for (const char* scope : {"catalogName", "schemaName"}) {
+        if (const std::string* value = origin.get(scope))
+            change.attributes.emplace(scope, *value);
+    }
+    return change;
+}
+
+} // namespace
+
+std::optional<std::vector<Change>> inverse_of(const Change& change) {
+    using K = ChangeKind;
+    switch (change.kind) {
+    case K::CreateTable:
+        return std::vector{make(K::DropTable, change, {{"tableName", "tableName"}})};
+    case K::AddColumn: {
+        Change drop = make(K::DropColumn, change, {{"tableName", "tableName"}});
+        for (const Column& column : change.columns) {
+            Column dropped;
+            dropped.attributes.emplace("name", column.name());
+            drop.columns.push_back(dropped);
+        }
+        return std::vector{drop};
+    }
+    case K::CreateIndex:
+        return std::vector{make(K::DropIndex, change, {{"tableName", "tableName"}, {"indexName", "indexName"}})};
+    case K::CreateView:
+        return std::vector{make(K::DropView, change, {{"viewName", "viewName"}})};
+    case K::RenameTable:
+        return std::vector{make(K::RenameTable, change, {{"oldTableName", "newTableName"}, {"newTableName", "oldTableName"}})};
+    case K::RenameColumn:
+        return std::vector{make(K::RenameColumn, change,
+                                {{"tableName", "tableName"}, {"oldColumnName", "newColumnName"},
+                                 {"newColumnName", "oldColumnName"}, {"columnDataType", "columnDataType"}})};
+    case K::RenameView:
+        return std::vector{make(K::RenameView, change, {{"oldViewName", "newViewName"}, {"newViewName", "oldViewName"}})};
+    case K::RenameSequence:
+        return std::vector{make(K::RenameSequence, change,
+                                {{"oldSequenceName", "newSequenceName"}, {"newSequenceName", "oldSequenceName"}})};
+    case K::AddForeignKeyConstraint:
+        return std::vector{make(K::DropForeignKeyConstraint, change,
+                                {{"baseTableName", "baseTableName"}, {"constraintName", "constraintName"}})};
+    case K::AddPrimaryKey:
+        return std::vector{make(K::DropPrimaryKey, change, {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
+    case K::AddUniqueConstraint:
+        return std::vector{make(K::DropUniqueConstraint, change,
+                                {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
+    case K::AddCheckConstraint:
+        return std::vector{make(K::DropCheckConstraint, change,
+                                {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
+    case K::AddNotNullConstraint:
+        return std::vector{make(K::DropNotNullConstraint, change,
+                                {{"tableName", "tableName"}, {"columnName", "columnName"}, {"columnDataType", "columnDataType"}})};
+    case K::DropNotNullConstraint:
+        return std::vector{make(K::AddNotNullConstraint, change,
+                                {{"tableName", "tableName"}, {"columnName", "columnName"}, {"columnDataType", "columnDataType"}})};
+    case K::AddDefaultValue:
+        return std::vector{make(K::DropDefaultValue, change,
+                                {{"tableName", "tableName"}, {"columnName", "columnName"}, {"columnDataType", "columnDataType"}})};
+    case K::CreateSequence:
+        return std::vector{make(K::DropSequence, change, {{"sequenceName", "sequenceName"}})};
+    case K::AddLookupTable: {
+        Change drop_fk = make(K::DropForeignKeyConstraint, change,
+                              {{"baseTableName", "existingTableName"}, {"constraintName", "constraintName"}});
+        return std::vector{drop_fk, make(K::DropTable, change, {{"tableName", "newTableName"}})};
+    }
+    case K::TagDatabase:
+    case K::Empty:
+    case K::Output:
+        return std::vector<Change>{};
+    case K::AddAutoIncrement:
+    case K::AlterSequence:
+    case K::CreateProcedure:
+    case K::Delete:
+    case K::DropAllForeignKeyConstraints:
+    case K::DropCheckConstraint:
+    case K::DropColumn:
+    case K::DropDefaultValue:
+    case K::DropForeignKeyConstraint:
+    case K::DropIndex:
+    case K::DropPrimaryKey:
+    case K::DropProcedure:
+    case K::DropSequence:
+    case K::DropTable:
+    case K::DropUniqueConstraint:
+    case K::DropView:
+    case K::ExecuteCommand:
+    case K::Insert:
+    case K::LoadData:
+    case K::LoadUpdateData:
+    case K::MergeColumns:
+    case K::ModifyDataType:
+    case K::SetColumnRemarks:
+    case K::SetTableRemarks:
+    case K::Sql:
+    case K::SqlFile:
+    case K::Stop:
+    case K::Update:
+        break;
+    }
+    return std::nullopt;
+}
+
+std::vector<Change> rollback_changes(const ChangeSet& changeset) {
+    if (changeset.rollback)
+        return changeset.rollback->changes;
+    std::vector<Change> undo;
+    for (auto it = changeset.changes.rbegin(); it != changeset.changes.rend(); ++it) {
+        std::optional<std::vector<Change>> inverse = inverse_of(*it);
+        if (!inverse) {
+            throw Error(ErrorKind::Rollback,
+                        fmt::format("changeSet {} cannot be rolled back: {} has no automatic inverse",
+                                    changeset.identifier(), it->type_name()),
+                        it->where, "add a <rollback> block to the changeset (an empty <rollback/> if nothing needs undoing)");
+        }
+        undo.insert(undo.end(), inverse->begin(), inverse->end());
+    }
+    return undo;
+}
+
+} // namespace strata

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every format parser shares: validating a change's attributes against the catalogue,
+// changeset flags, and assembling the changelog (identity, includes, duplicates).
+#pragma once
+
+#include "properties.hpp"
+#include "strata/changelog.hpp"
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::format {
+
+/// State shared by a root changelog and everything it includes.
+struct ParseSession {
+    explicit ParseSession(const ParseOptions& parse_options) : options(parse_options), properties(parse_options) {}
+
+    const ParseOptions& options;
+    Properties properties;
+    Changelog changelog;
+    /// Files being read, to report circular includes.
+    std::vector<std::filesystem::path> include_stack;
+};
+
+/// Sets one attribute of a change after checking it against the change's spec: unknown
+/// names get a "did you mean", booleans become "true"/"false", integers are checked.
+void set_change_attribute(Change& change, std::string_view key, std::string value, const SourceLocation& where);
+void set_column_attribute(Column& column, std::string_view key, std::string value, const SourceLocation& where);
+void set_constraint_attribute(Column& column, std::string_view key, std::string value, const SourceLocation& where);
+
+/// Checks required attributes and columns once a change is complete.
+void check_change(const Change& change);
+
+/// "true"/"false" from a boolean text; throws Parse for anything else.
+bool parse_boolean(std::string_view text, std::string_view what, const SourceLocation& where);
+
+/// The changeset attributes of Liquibase; throws with a "did you mean" for an unknown one.
+void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const std::string& value,
+                             const SourceLocation& where);
+
+/// Unknown change type error with a suggestion.
+[[noreturn]] void unknown_change_type(std::string_view name, const SourceLocation& where);
+
+/// Path of an included file as recorded in FILENAME, and its location on disk.
+struct IncludedFile {
+    std::string recorded;
+    std::filesystem::path on_disk;
+};
+IncludedFile resolve_include(const std::string& file, bool relative_to_changelog, const std::string& including_recorded,
+                             const std::filesystem::path& including_on_disk);
+
+/// Reads one file in whatever format its extension names into the session.
+void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk, const std::string& recorded,
+                         const SourceLocation& included_from);
+
+} // namespace strata::format

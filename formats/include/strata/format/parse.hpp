@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reading changelogs: the entry point every command uses. A format knows no database.
+#pragma once
+
+#include "strata/changelog.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace strata::format {
+
+/// What `${name}` does when no property defines `name` (--missing-property-mode).
+enum class MissingProperty { Preserve, Empty, Error };
+
+struct ParseOptions {
+    /// -Dname=value and `parameter.name` of the defaults file.
+    std::map<std::string, std::string> parameters;
+    MissingProperty missing_property = MissingProperty::Preserve;
+};
+
+/// Parses a changelog file (the format is chosen by its extension) and everything it
+/// includes. FILENAME paths are recorded as given, as Liquibase records them relative to
+/// its search path. Throws Error{Parse|Validation} with file:line:col.
+Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions& options = {});
+
+/// The formats a path can be read in ("xml"); empty when no parser knows it.
+std::string format_of(const std::filesystem::path& file);
+
+} // namespace strata::format

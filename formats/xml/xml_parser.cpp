@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: Apache-2.0
+// Liquibase XML changelogs (dbchangelog namespace), read with pugixml.
+#include "../common/model_builder.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fstream>
+#include <pugixml.hpp>
+#include <sstream>
+
+namespace strata::format {
+namespace {
+
+std::string trim(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+// Element names without a namespace prefix: <lb:changeSet> reads as changeSet.
+std::string_view local_name(const pugi::xml_node& node) {
+    std::string_view name = node.name();
+    auto colon = name.find(':');
+    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+bool is_namespace_attribute(std::string_view name) {
+    return name == "xmlns" || name.find(':') != std::string_view::npos;
+}
+
+class XmlReader {
+public:
+    XmlReader(ParseSession& session, std::filesystem::path on_disk, std::string recorded)
+        : session_(session), on_disk_(std::move(on_disk)), recorded_(std::move(recorded)) {}
+
+    void read() {
+        std::ifstream in(on_disk_, std::ios::binary);
+        if (!in)
+            throw Error(ErrorKind::Parse, fmt::format("cannot read '{}'", on_disk_.string()), {},
+                        "check that the file exists and is readable");
+        std::ostringstream content;
+        content << in.rdbuf();
+        buffer_ = content.str();
+        index_lines();
+
+        pugi::xml_document document;
+        pugi::xml_parse_result result =
+            document.load_buffer(buffer_.data(), buffer_.size(), pugi::parse_default | pugi::parse_comments);
+        if (!result)
+            throw Error(ErrorKind::Parse, fmt::format("malformed XML: {}", result.description()),
+                        location_of(static_cast<std::ptrdiff_t>(result.offset)),
+                        "fix the XML syntax; nothing was applied");
+        pugi::xml_node root = document.document_element();
+        if (local_name(root) != "databaseChangeLog")
+            throw Error(ErrorKind::Parse,
+                        fmt::format("the root element is <{}>, not <databaseChangeLog>", root.name()), where(root),
+                        "a Liquibase XML changelog starts with <databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">");
+        for (const pugi::xml_attribute& attribute : root.attributes()) {
+            std::string_view name = attribute.name();
+            if (name == "logicalFilePath")
+                logical_path_ = attribute.value();
+            else if (name == "context" || name == "contextFilter")
+                inherited_context_ = attribute.value();
+        }
+        for (const pugi::xml_node& child : root.children()) {
+            if (child.type() != pugi::node_element)
+                continue;
+            std::string_view name = local_name(child);
+            if (name == "changeSet")
+                session_.changelog.changesets.push_back(read_changeset(child));
+            else if (name == "property")
+                read_property(child);
+            else if (name == "include")
+                read_include(child);
+            else if (name == "preConditions")
+                unsupported_yet(child, "changelog preconditions");
+            else if (name == "includeAll")
+                unsupported_yet(child, "includeAll");
+            else
+                throw Error(ErrorKind::Parse, fmt::format("unexpected <{}> in <databaseChangeLog>", child.name()),
+                            where(child), "allowed here: changeSet, include, property");
+        }
+    }
+
+private:
+    void index_lines() {
+        line_starts_.push_back(0);
+        for (std::size_t i = 0; i < buffer_.size(); ++i) {
+            if (buffer_[i] == '\n')
+                line_starts_.push_back(i + 1);
+        }
+    }
+
+    SourceLocation location_of(std::ptrdiff_t offset) const {
+        if (offset < 0)
+            return {recorded_, 0, 0};
+        auto position = static_cast<std::size_t>(offset);
+        auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), position);
+        auto line = static_cast<std::size_t>(it - line_starts_.begin());
+        std::size_t column = position - line_starts_[line - 1] + 1;
+        return {on_disk_.string(), static_cast<int>(line), static_cast<int>(column)};
+    }
+
+    // pugixml reports the offset of the element name; the '<' is one character before it.
+    SourceLocation where(const pugi::xml_node& node) const {
+        std::ptrdiff_t offset = node.offset_debug();
+        return location_of(offset > 0 ? offset - 1 : offset);
+    }
+
+    [[noreturn]] void unsupported_yet(const pugi::xml_node& node, std::string_view what) const {
+        throw Error(ErrorKind::Parse, fmt::format("{} (<{}>) are not supported by this strata version", what, node.name()),
+                    where(node), "remove the element, or apply this changelog with a newer strata");
+    }
+
+    std::string expand(std::string_view text, const pugi::xml_node& node) const {
+        return session_.properties.expand(text, where(node));
+    }
+
+    // The element's own text (pcdata and CDATA), trimmed as Liquibase's parser trims it.
+    std::string text_of(const pugi::xml_node& node) const {
+        std::string text;
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
+                text += child.value();
+        }
+        return trim(text);
+    }
+
+    void read_property(const pugi::xml_node& node) {
+        std::string name = node.attribute("name").value();
+        if (name.empty())
+            throw Error(ErrorKind::Validation, "<property> needs a name", where(node));
+        if (!node.attribute("value"))
+            unsupported_yet(node, "properties without a value (file=...)");
+        session_.properties.define(name, expand(node.attribute("value").value(), node));
+    }
+
+    void read_include(const pugi::xml_node& node) {
+        std::string file = expand(node.attribute("file").value(), node);
+        if (file.empty())
+            throw Error(ErrorKind::Validation, "<include> needs a file", where(node), "add file=\"path/to/changelog.xml\"");
+        bool relative = node.attribute("relativeToChangelogFile") &&
+                        parse_boolean(node.attribute("relativeToChangelogFile").value(), "relativeToChangelogFile", where(node));
+        bool required = !node.attribute("errorIfMissing") ||
+                        parse_boolean(node.attribute("errorIfMissing").value(), "errorIfMissing", where(node));
+        IncludedFile included = resolve_include(file, relative, recorded_, on_disk_);
+        std::error_code ec;
+        if (!required && !std::filesystem::exists(included.on_disk, ec))
+            return;
+        std::size_t first = session_.changelog.changesets.size();
+        read_changelog_file(session_, included.on_disk, included.recorded, where(node));
+        // Contexts and labels of the include apply to every changeset it brings in.
+        std::string context = node.attribute("context") ? node.attribute("context").value() : node.attribute("contextFilter").value();
+        std::string labels = node.attribute("labels").value();
+        for (std::size_t i = first; i < session_.changelog.changesets.size(); ++i) {
+            ChangeSet& changeset = session_.changelog.changesets[i];
+            if (!context.empty())
+                changeset.context_filter = changeset.context_filter.empty()
+                                               ? context
+                                               : fmt::format("({}) and ({})", context, changeset.context_filter);
+            if (!labels.empty())
+                changeset.labels = changeset.labels.empty() ? labels : labels + "," + changeset.labels;
+        }
+    }
+
+    ChangeSet read_changeset(const pugi::xml_node& node) {
+        ChangeSet changeset;
+        changeset.where = where(node);
+        changeset.path = logical_path_.empty() ? recorded_ : logical_path_;
+        for (const pugi::xml_attribute& attribute : node.attributes()) {
+            if (!is_namespace_attribute(attribute.name()))
+                set_changeset_attribute(changeset, attribute.name(), expand(attribute.value(), node), changeset.where);
+        }
+        if (changeset.id.empty() || changeset.author.empty())
+            throw Error(ErrorKind::Validation,
+                        fmt::format("changeSet is missing the required attribute '{}'", changeset.id.empty() ? "id" : "author"),
+                        changeset.where, "every changeSet needs id=\"...\" and author=\"...\"");
+        if (!inherited_context_.empty())
+            changeset.context_filter = changeset.context_filter.empty()
+                                           ? inherited_context_
+                                           : fmt::format("({}) and ({})", inherited_context_, changeset.context_filter);
+
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() != pugi::node_element)
+                continue;
+            std::string_view name = local_name(child);
+            if (name == "comment")
+                changeset.comment = expand(text_of(child), child);
+            else if (name == "validCheckSum")
+                changeset.valid_checksums.push_back(text_of(child));
+            else if (name == "rollback")
+                changeset.rollback = read_rollback(child);
+            else if (name == "modifySql")
+                read_modify_sql(child, changeset);
+            else if (name == "preConditions")
+                unsupported_yet(child, "changeSet preconditions");
+            else
+                changeset.changes.push_back(read_change(child));
+        }
+        if (changeset.changes.empty() && !changeset.rollback)
+            throw Error(ErrorKind::Validation,
+                        fmt::format("changeSet '{}' by '{}' has no changes", changeset.id, changeset.author),
+                        changeset.where, "add a change such as <createTable>, or <empty/> for a placeholder");
+        return changeset;
+    }
+
+    Change read_change(const pugi::xml_node& node) {
+        const ChangeSpec* spec = find_change_spec(local_name(node));
+        if (spec == nullptr)
+            unknown_change_type(local_name(node), where(node));
+        Change change;
+        change.kind = spec->kind;
+        change.where = where(node);
+        // The file the change came from, for paths relative to it (sqlFile, loadData).
+        SourceLocation origin{on_disk_.string(), change.where.line, change.where.column};
+        for (const pugi::xml_attribute& attribute : node.attributes()) {
+            if (!is_namespace_attribute(attribute.name()))
+                set_change_attribute(change, attribute.name(), expand(attribute.value(), node), change.where);
+        }
+        std::string text = text_of(node);
+        if (!text.empty()) {
+            if (spec->text_attribute.empty())
+                throw Error(ErrorKind::Parse, fmt::format("<{}> takes no text", spec->name), change.where);
+            change.attributes.insert_or_assign(std::string(spec->text_attribute), expand(text, node));
+        }
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() != pugi::node_element)
+                continue;
+            std::string_view name = local_name(child);
+            bool text_child = std::find(spec->text_children.begin(), spec->text_children.end(), name) !=
+                              spec->text_children.end();
+            if (text_child)
+                change.attributes.insert_or_assign(std::string(name), expand(text_of(child), child));
+            else if (name == "column" && spec->columns != ColumnUse::None)
+                change.columns.push_back(read_column(child));
+            else if (name == "whereParams" || name == "param")
+                unsupported_yet(child, fmt::format("<{}> elements", name));
+            else
+                throw Error(ErrorKind::Parse, fmt::format("unexpected <{}> in <{}>", child.name(), spec->name), where(child),
+                            spec->columns != ColumnUse::None ? "allowed here: <column>" : "this change takes no child elements");
+        }
+        change.where = origin;
+        check_change(change);
+        return change;
+    }
+
+    Column read_column(const pugi::xml_node& node) {
+        Column column;
+        column.where = where(node);
+        for (const pugi::xml_attribute& attribute : node.attributes())
+            set_column_attribute(column, attribute.name(), expand(attribute.value(), node), column.where);
+        std::string text = text_of(node);
+        if (!text.empty())
+            column.attributes.insert_or_assign("value", expand(text, node));
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() != pugi::node_element)
+                continue;
+            if (local_name(child) != "constraints")
+                throw Error(ErrorKind::Parse, fmt::format("unexpected <{}> in <column>", child.name()), where(child),
+                            "a column may contain <constraints>");
+            column.constraints.emplace();
+            for (const pugi::xml_attribute& attribute : child.attributes())
+                set_constraint_attribute(column, attribute.name(), expand(attribute.value(), child), where(child));
+        }
+        return column;
+    }
+
+    Rollback read_rollback(const pugi::xml_node& node) {
+        Rollback rollback;
+        rollback.where = where(node);
+        if (node.attribute("changeSetId")) {
+            std::string id = node.attribute("changeSetId").value();
+            std::string author = node.attribute("changeSetAuthor").value();
+            std::string path = node.attribute("changeSetPath") ? node.attribute("changeSetPath").value() : recorded_;
+            const auto& all = session_.changelog.changesets;
+            auto it = std::find_if(all.begin(), all.end(), [&](const ChangeSet& cs) {
+                return cs.id == id && cs.author == author && cs.path == path;
+            });
+            if (it == all.end())
+                throw Error(ErrorKind::Validation,
+                            fmt::format("rollback refers to changeSet {}::{}::{}, which is not defined before it", path, id, author),
+                            rollback.where);
+            rollback.changes = it->changes;
+            return rollback;
+        }
+        std::string text = text_of(node);
+        if (!text.empty()) {
+            Change sql;
+            sql.kind = ChangeKind::Sql;
+            sql.where = rollback.where;
+            sql.attributes.emplace("sql", expand(text, node));
+            rollback.changes.push_back(std::move(sql));
+        }
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() == pugi::node_element)
+                rollback.changes.push_back(read_change(child));
+        }
+        return rollback;
+    }
+
+    void read_modify_sql(const pugi::xml_node& node, ChangeSet& changeset) {
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() != pugi::node_element)
+                continue;
+            SqlVisitor visitor;
+            visitor.type = local_name(child);
+            if (visitor.type != "append" && visitor.type != "prepend" && visitor.type != "replace" &&
+                visitor.type != "regExpReplace")
+                throw Error(ErrorKind::Parse, fmt::format("unknown modifySql element <{}>", child.name()), where(child),
+                            "use append, prepend, replace or regExpReplace");
+            visitor.dbms = node.attribute("dbms").value();
+            visitor.context_filter = node.attribute("context") ? node.attribute("context").value()
+                                                               : node.attribute("contextFilter").value();
+            visitor.labels = node.attribute("labels").value();
+            visitor.apply_to_rollback = node.attribute("applyToRollback") &&
+                                        parse_boolean(node.attribute("applyToRollback").value(), "applyToRollback", where(node));
+            for (const pugi::xml_attribute& attribute : child.attributes())
+                visitor.attributes.insert_or_assign(attribute.name(), expand(attribute.value(), child));
+            changeset.modify_sql.push_back(std::move(visitor));
+        }
+    }
+
+    ParseSession& session_;
+    std::filesystem::path on_disk_;
+    std::string recorded_;
+    std::string logical_path_;
+    std::string inherited_context_;
+    std::string buffer_;
+    std::vector<std::size_t> line_starts_;
+};
+
+} // namespace
+
+void read_xml_changelog(ParseSession& session, const std::filesystem::path& on_disk, const std::string& recorded) {
+    XmlReader(session, on_disk, recorded).read();
+}
+
+} // namespace strata::format

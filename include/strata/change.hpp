@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "strata/error.hpp"
+#include "strata/export.hpp"
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+/// Every change type strata knows, with Liquibase's names (see change_catalog.cpp).
+/// A switch over ChangeKind without `default:` makes the compiler list every place
+/// that must learn about a new change type.
+enum class ChangeKind {
+    AddAutoIncrement,
+    AddCheckConstraint,
+    AddColumn,
+    AddDefaultValue,
+    AddForeignKeyConstraint,
+    AddLookupTable,
+    AddNotNullConstraint,
+    AddPrimaryKey,
+    AddUniqueConstraint,
+    AlterSequence,
+    CreateIndex,
+    CreateProcedure,
+    CreateSequence,
+    CreateTable,
+    CreateView,
+    Delete,
+    DropAllForeignKeyConstraints,
+    DropCheckConstraint,
+    DropColumn,
+    DropDefaultValue,
+    DropForeignKeyConstraint,
+    DropIndex,
+    DropNotNullConstraint,
+    DropPrimaryKey,
+    DropProcedure,
+    DropSequence,
+    DropTable,
+    DropUniqueConstraint,
+    DropView,
+    Empty,
+    ExecuteCommand,
+    Insert,
+    LoadData,
+    LoadUpdateData,
+    MergeColumns,
+    ModifyDataType,
+    Output,
+    RenameColumn,
+    RenameSequence,
+    RenameTable,
+    RenameView,
+    SetColumnRemarks,
+    SetTableRemarks,
+    Sql,
+    SqlFile,
+    Stop,
+    TagDatabase,
+    Update,
+};
+
+/// Attribute values exactly as written (after ${property} expansion), keyed by
+/// Liquibase's attribute name. Booleans are normalised to "true"/"false" by the parser.
+using Attributes = std::map<std::string, std::string, std::less<>>;
+
+/// A `<column>` inside createTable, addColumn, createIndex, insert, update, loadData, ...
+struct STRATA_API Column {
+    Attributes attributes;
+    /// `<constraints>` of the column; nullopt when the element is absent.
+    std::optional<Attributes> constraints;
+    SourceLocation where;
+
+    [[nodiscard]] const std::string* get(std::string_view key) const;
+    [[nodiscard]] const std::string* constraint(std::string_view key) const;
+    [[nodiscard]] bool constraint_flag(std::string_view key) const;
+    [[nodiscard]] std::string name() const;
+};
+
+/// One change of a changeset. Its shape (which attributes, whether it has columns or a
+/// text body) is described by its ChangeSpec in the catalogue, the one place where each
+/// change type is defined.
+struct STRATA_API Change {
+    ChangeKind kind = ChangeKind::Empty;
+    Attributes attributes;
+    std::vector<Column> columns;
+    SourceLocation where;
+
+    [[nodiscard]] const std::string* get(std::string_view key) const;
+    /// The attribute, or "" when absent.
+    [[nodiscard]] std::string value(std::string_view key) const;
+    /// A boolean attribute, or `fallback` when absent.
+    [[nodiscard]] bool flag(std::string_view key, bool fallback = false) const;
+    /// Liquibase's DESCRIPTION fragment, e.g. "createIndex indexName=ix, tableName=t".
+    [[nodiscard]] std::string description() const;
+    [[nodiscard]] std::string_view type_name() const;
+};
+
+enum class AttributeType { String, Boolean, Integer, Number };
+
+struct AttributeSpec {
+    std::string_view name;
+    AttributeType type = AttributeType::String;
+    bool required = false;
+};
+
+/// Whether a change type takes `<column>` children.
+enum class ColumnUse { None, Optional, Required };
+
+/// The definition of one change type: its Liquibase name and the shape every format
+/// parser, the checksum, the writers and the dialects agree on.
+struct ChangeSpec {
+    ChangeKind kind;
+    std::string_view name;
+    std::span<const AttributeSpec> attributes;
+    ColumnUse columns = ColumnUse::None;
+    /// The attribute that holds the element text (`<sql>TEXT</sql>` -> "sql"); empty if none.
+    std::string_view text_attribute;
+    /// Child elements holding plain text, e.g. `<where>` of update/delete.
+    std::span<const std::string_view> text_children;
+    /// Attributes Liquibase always serialises with a default value (output's target).
+    std::span<const std::pair<std::string_view, std::string_view>> defaults;
+};
+
+STRATA_API const ChangeSpec& change_spec(ChangeKind kind);
+/// Looks a change type up by its Liquibase name; nullptr when unknown.
+STRATA_API const ChangeSpec* find_change_spec(std::string_view name);
+STRATA_API std::span<const ChangeSpec> all_change_specs();
+/// Attributes a `<column>` may carry, and those of its `<constraints>`.
+STRATA_API std::span<const AttributeSpec> column_attribute_specs();
+STRATA_API std::span<const AttributeSpec> constraint_attribute_specs();
+
+/// "Did you mean ...?" for an unknown name among candidates; empty when nothing is close.
+STRATA_API std::string closest_match(std::string_view unknown,
+                                     const std::vector<std::string_view>& candidates);
+
+} // namespace strata

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "strata/change.hpp"
+#include "strata/connection.hpp"
+#include "strata/export.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+/// What the user asked to connect to. The password is kept out of every message.
+struct ConnectionTarget {
+    std::string url;
+    std::string username;
+    std::string password;
+};
+
+/// How core opens the connection a dialect asked for.
+struct ConnectionSpec {
+    std::string soci_backend;   ///< "sqlite3", "postgresql", "mysql"
+    std::string connect_string; ///< may contain the password: never print it
+    std::string display;        ///< the URL with the password masked, for output
+    std::string database_file;  ///< file-based databases only (SQLite): the file path
+};
+
+struct Capabilities {
+    /// DDL can be rolled back, so a changeset and its history row commit together.
+    bool transactional_ddl = false;
+};
+
+/// Paths a render may need (sqlFile, loadData) and the dialect-independent options.
+struct RenderContext {
+    std::string changelog_dir;
+};
+
+/// How the run lock is taken: DATABASECHANGELOGLOCK for Liquibase, plus whatever the
+/// database offers natively so that a killed process never leaves a stuck lock.
+struct RunLockRequest {
+    std::string lock_table;
+    std::string holder; ///< LOCKEDBY value, "host (strata pid N)"
+    std::chrono::milliseconds wait{std::chrono::minutes(5)};
+    std::chrono::milliseconds poll{std::chrono::milliseconds(200)};
+    ConnectionSpec target;
+};
+
+/// Everything database-specific. A plugin implements this (usually by deriving from
+/// AnsiDialect and overriding where its SQL differs); core never writes dialect SQL itself.
+class STRATA_API Dialect {
+public:
+    virtual ~Dialect();
+
+    /// Liquibase's short name ("sqlite", "postgresql", "mysql"): matched by `dbms` filters.
+    [[nodiscard]] virtual std::string name() const = 0;
+    [[nodiscard]] virtual Capabilities capabilities() const = 0;
+    /// Turns a URL into a SOCI backend and connect string; throws Usage on a bad URL.
+    [[nodiscard]] virtual ConnectionSpec connection_spec(const ConnectionTarget& target) const = 0;
+
+    /// Why a change type cannot run here, or nullopt when it can.
+    [[nodiscard]] virtual std::optional<std::string> unsupported(const Change& change) const = 0;
+    /// The statements that perform one change.
+    [[nodiscard]] virtual std::vector<std::string> render(const Change& change,
+                                                          const RenderContext& context) const = 0;
+
+    [[nodiscard]] virtual std::string quote_identifier(std::string_view name) const = 0;
+    [[nodiscard]] virtual std::string quote_literal(std::string_view value) const = 0;
+    /// SQL for "now" as the history table stores it.
+    [[nodiscard]] virtual std::string current_timestamp() const = 0;
+    /// How a boolean is written (DATABASECHANGELOGLOCK.LOCKED): TRUE/FALSE or 1/0.
+    [[nodiscard]] virtual std::string boolean_literal(bool value) const = 0;
+
+    /// Called once on every new connection (session settings such as SQLite's busy timeout).
+    virtual void prepare_session(Connection& connection) const = 0;
+    [[nodiscard]] virtual bool table_exists(Connection& connection,
+                                            std::string_view table) const = 0;
+    [[nodiscard]] virtual std::string history_table_ddl(std::string_view table) const = 0;
+    [[nodiscard]] virtual std::string lock_table_ddl(std::string_view table) const = 0;
+
+    /// Takes the run lock or throws Error{Lock} naming the holder once `wait` has passed.
+    virtual void acquire_run_lock(Connection& connection, const RunLockRequest& request) = 0;
+    /// Releases what acquire_run_lock took. Never throws.
+    virtual void release_run_lock(Connection& connection,
+                                  const RunLockRequest& request) noexcept = 0;
+};
+
+/// The ANSI base every bundled dialect derives from: standard SQL for each change type,
+/// Liquibase's history tables and the DATABASECHANGELOGLOCK row protocol.
+class STRATA_API AnsiDialect : public Dialect {
+public:
+    ~AnsiDialect() override;
+
+    [[nodiscard]] std::optional<std::string> unsupported(const Change& change) const override;
+    [[nodiscard]] std::vector<std::string> render(const Change& change,
+                                                  const RenderContext& context) const override;
+    [[nodiscard]] std::string quote_identifier(std::string_view name) const override;
+    [[nodiscard]] std::string quote_literal(std::string_view value) const override;
+    [[nodiscard]] std::string current_timestamp() const override;
+    [[nodiscard]] std::string boolean_literal(bool value) const override;
+    void prepare_session(Connection& connection) const override;
+    [[nodiscard]] std::string history_table_ddl(std::string_view table) const override;
+    [[nodiscard]] std::string lock_table_ddl(std::string_view table) const override;
+    void acquire_run_lock(Connection& connection, const RunLockRequest& request) override;
+    void release_run_lock(Connection& connection,
+                          const RunLockRequest& request) noexcept override;
+
+protected:
+    /// The SQL type for a Liquibase type name ("int", "varchar(50)", "boolean", ...).
+    [[nodiscard]] virtual std::string column_type(std::string_view liquibase_type) const;
+    /// The type of DATEEXECUTED / LOCKGRANTED in the history tables.
+    [[nodiscard]] virtual std::string datetime_type() const;
+    /// The DEFAULT expression for a column, or "" when it has none.
+    [[nodiscard]] virtual std::string default_clause(const Column& column) const;
+    /// The SQL value of an insert/update column (value, valueNumeric, valueBoolean, ...).
+    [[nodiscard]] virtual std::string value_literal(const Column& column) const;
+    /// One column of CREATE TABLE / ADD COLUMN, without table-level constraints.
+    [[nodiscard]] virtual std::string column_definition(const Column& column,
+                                                        bool inline_primary_key) const;
+
+    [[nodiscard]] virtual std::vector<std::string> render_create_table(const Change& change) const;
+    [[nodiscard]] virtual std::vector<std::string> render_add_column(const Change& change) const;
+    [[nodiscard]] virtual std::vector<std::string> render_sql(const Change& change) const;
+
+    /// Splits a script into statements at `delimiter` outside quotes and comments.
+    [[nodiscard]] std::vector<std::string> split_statements(std::string_view script,
+                                                            std::string_view delimiter) const;
+    /// `schemaName.tableName` as written in the change, quoted.
+    [[nodiscard]] std::string qualified(const Change& change, std::string_view name_key) const;
+
+    /// Row protocol on DATABASECHANGELOGLOCK. `take_over_stale` says whether a row held by
+    /// another strata process may be taken (the native lock proved that process is gone).
+    void acquire_lock_row(Connection& connection, const RunLockRequest& request,
+                          bool take_over_stale);
+};
+
+} // namespace strata
