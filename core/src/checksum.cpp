@@ -188,8 +188,11 @@ std::string serialize(const Change& change, Version version) {
     for (const auto& [key, value] : change_spec(change.kind).defaults)
         attributes.emplace(key, value);
     for (const auto& [key, value] : change.attributes) {
-        if (!excluded_from_serialization(change, key, version))
-            attributes.insert_or_assign(key, value);
+        if (excluded_from_serialization(change, key, version))
+            continue;
+        // Liquibase's v8 bean property for a procedure's inline text is procedureBody.
+        bool v8_body = change.kind == ChangeKind::CreateProcedure && key == "procedureText";
+        attributes.insert_or_assign(v8_body ? "procedureBody" : key, value);
     }
     add_attributes(lines, attributes, 1);
     if (!change.columns.empty()) {

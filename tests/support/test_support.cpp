@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "test_support.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <strata/core/database.hpp>
+#include <sys/wait.h>
+
+namespace strata::test {
+namespace {
+
+std::string shell_quote(const std::string& text) {
+    std::string quoted = "'";
+    for (char c : text)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+} // namespace
+
+TempDir::TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "strata-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr)
+        throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+void write_file(const std::filesystem::path& path, const std::string& content) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::filesystem::path& cwd, const std::map<std::string, std::string>& env) {
+    TempDir capture;
+    std::string command = "cd " + shell_quote(cwd.string()) + " && ";
+    for (const auto& [name, value] : env)
+        command += name + "=" + shell_quote(value) + " ";
+    command += shell_quote(program);
+    for (const std::string& arg : args)
+        command += " " + shell_quote(arg);
+    command += " >" + shell_quote((capture / "out").string()) + " 2>" + shell_quote((capture / "err").string()) +
+               " </dev/null";
+    int status = std::system(command.c_str());
+    CommandResult result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = read_file(capture / "out");
+    result.err = read_file(capture / "err");
+    return result;
+}
+
+CommandResult run_strata(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                         const std::map<std::string, std::string>& env) {
+    return run_program(STRATA_CLI_PATH, args, cwd, env);
+}
+
+ResultSet query_sqlite(const std::filesystem::path& database, const std::string& sql) {
+    ConnectionSpec spec;
+    spec.soci_backend = "sqlite3";
+    spec.connect_string = "db=" + database.string();
+    spec.display = database.string();
+    auto connection = open_connection(spec, "");
+    connection->execute("PRAGMA busy_timeout = 60000");
+    return connection->query(sql);
+}
+
+std::string scalar_sqlite(const std::filesystem::path& database, const std::string& sql) {
+    ResultSet result = query_sqlite(database, sql);
+    if (result.rows.empty() || result.rows[0].empty())
+        return {};
+    return result.rows[0][0].value_or("");
+}
+
+std::string xml_changelog(const std::string& body) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+           "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\"\n"
+           "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+           "    xsi:schemaLocation=\"http://www.liquibase.org/xml/ns/dbchangelog "
+           "http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd\">\n" +
+           body + "\n</databaseChangeLog>\n";
+}
+
+std::filesystem::path example_changelog() {
+    return std::filesystem::path(STRATA_SOURCE_DIR) / "examples" / "changelogs" / "app.xml";
+}
+
+} // namespace strata::test

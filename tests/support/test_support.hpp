@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers shared by the suites: scratch directories, running the real `strata` binary,
+// and reading a SQLite database directly (no mocks: always the real file).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <strata/connection.hpp>
+#include <vector>
+
+namespace strata::test {
+
+/// A fresh directory under the system temp dir, removed when the object dies.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+void write_file(const std::filesystem::path& path, const std::string& content);
+std::string read_file(const std::filesystem::path& path);
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Runs a program with arguments in `cwd` (environment additions in `env`), capturing output.
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::filesystem::path& cwd, const std::map<std::string, std::string>& env = {});
+
+/// Runs the built `strata` binary.
+CommandResult run_strata(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                         const std::map<std::string, std::string>& env = {});
+
+/// Opens the SQLite file through core's SOCI connection and runs one query.
+ResultSet query_sqlite(const std::filesystem::path& database, const std::string& sql);
+/// The single value of a one-row, one-column query ("" for NULL).
+std::string scalar_sqlite(const std::filesystem::path& database, const std::string& sql);
+
+/// A Liquibase XML changelog around the given changeSet elements.
+std::string xml_changelog(const std::string& body);
+
+/// The example changelog of the README.
+std::filesystem::path example_changelog();
+
+} // namespace strata::test

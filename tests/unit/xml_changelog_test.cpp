@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+// The XML reader: the model it builds and the errors it gives for bad input.
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <strata/core/history.hpp>
+#include <strata/format/parse.hpp>
+
+namespace strata::test {
+namespace {
+
+// Parses `text` as a changelog and returns the error it must raise.
+Error parse_error(const std::string& text) {
+    TempDir dir;
+    write_file(dir / "bad.xml", text);
+    try {
+        format::parse_changelog(dir / "bad.xml");
+    } catch (const Error& e) {
+        return e;
+    }
+    throw std::runtime_error("the changelog parsed, but an error was expected");
+}
+
+TEST(XmlChangelog, BuildsTheModel) {
+    Changelog log = format::parse_changelog(example_changelog());
+    ASSERT_EQ(log.changesets.size(), 6u);
+    const ChangeSet& first = log.changesets[0];
+    EXPECT_EQ(first.id, "1");
+    EXPECT_EQ(first.author, "ana");
+    EXPECT_EQ(first.comment, "customers of the shop");
+    EXPECT_EQ(first.where.line, 9);
+    ASSERT_EQ(first.changes.size(), 1u);
+    const Change& create = first.changes[0];
+    EXPECT_EQ(create.kind, ChangeKind::CreateTable);
+    EXPECT_EQ(create.value("tableName"), "customer");
+    ASSERT_EQ(create.columns.size(), 5u);
+    EXPECT_TRUE(create.columns[0].constraint_flag("primaryKey"));
+    EXPECT_EQ(*create.columns[0].get("autoIncrement"), "true");
+    EXPECT_EQ(*create.columns[3].get("defaultValueBoolean"), "true");
+    EXPECT_EQ(log.changesets[2].context_filter, "dev");
+    EXPECT_EQ(log.changesets[2].labels, "seed");
+    ASSERT_TRUE(log.changesets[2].rollback.has_value());
+    EXPECT_EQ(log.changesets[2].rollback->changes[0].kind, ChangeKind::Sql);
+    ASSERT_TRUE(log.changesets[5].rollback.has_value());
+    EXPECT_TRUE(log.changesets[5].rollback->changes.empty()) << "<rollback/> is an empty rollback";
+    EXPECT_EQ(log.changesets[1].changes[0].description() + "; " + log.changesets[1].changes[1].description(),
+              "createTable tableName=product; createIndex indexName=idx_product_title, tableName=product");
+}
+
+TEST(XmlChangelog, MalformedXmlNamesLineAndColumn) {
+    Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\">\n  <createTable tableName=\"t\">\n"
+                                        "</changeSet>"));
+    EXPECT_EQ(e.kind(), ErrorKind::Parse);
+    EXPECT_NE(std::string(e.what()).find("malformed XML"), std::string::npos);
+    EXPECT_EQ(e.where().line, 7) << "the mismatched closing tag";
+    EXPECT_GT(e.where().column, 0);
+}
+
+TEST(XmlChangelog, UnknownChangeTypeSuggestsTheClosest) {
+    Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\">\n"
+                                        "  <createTabel tableName=\"t\"/>\n</changeSet>"));
+    EXPECT_EQ(e.kind(), ErrorKind::Parse);
+    EXPECT_NE(std::string(e.what()).find("createTabel"), std::string::npos);
+    EXPECT_EQ(e.hint(), "did you mean 'createTable'?");
+    EXPECT_EQ(e.where().line, 6);
+    EXPECT_EQ(e.where().column, 3);
+}
+
+TEST(XmlChangelog, UnknownAttributeSuggestsTheClosest) {
+    Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\">\n"
+                                        "  <dropTable tablName=\"t\"/>\n</changeSet>"));
+    EXPECT_NE(std::string(e.what()).find("unknown attribute 'tablName' on dropTable"), std::string::npos);
+    EXPECT_EQ(e.hint(), "did you mean 'tableName'?");
+    EXPECT_EQ(e.where().line, 6);
+}
+
+TEST(XmlChangelog, UnknownColumnAndConstraintAttributes) {
+    Error column = parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
+        <column name="id" typ="int"/></createTable></changeSet>)"));
+    EXPECT_EQ(column.hint(), "did you mean 'type'?");
+    Error constraint = parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
+        <column name="id" type="int"><constraints primaryKy="true"/></column></createTable></changeSet>)"));
+    EXPECT_EQ(constraint.hint(), "did you mean 'primaryKey'?");
+}
+
+TEST(XmlChangelog, MissingRequiredAttribute) {
+    Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\">\n"
+                                        "  <createIndex indexName=\"i\"><column name=\"x\"/></createIndex>\n</changeSet>"));
+    EXPECT_EQ(e.kind(), ErrorKind::Validation);
+    EXPECT_NE(std::string(e.what()).find("createIndex is missing the required attribute 'tableName'"),
+              std::string::npos);
+    EXPECT_EQ(e.where().line, 6);
+}
+
+TEST(XmlChangelog, MissingIdOrAuthor) {
+    Error e = parse_error(xml_changelog("<changeSet id=\"1\">\n<empty/>\n</changeSet>"));
+    EXPECT_NE(std::string(e.what()).find("'author'"), std::string::npos);
+    EXPECT_EQ(e.where().line, 5);
+}
+
+TEST(XmlChangelog, DuplicateIdentifierNamesBothPlaces) {
+    Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\"><empty/></changeSet>\n"
+                                        "<changeSet id=\"1\" author=\"a\"><empty/></changeSet>"));
+    EXPECT_EQ(e.kind(), ErrorKind::Validation);
+    EXPECT_NE(std::string(e.what()).find("duplicate changeSet"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find(":5:"), std::string::npos) << e.what();
+    EXPECT_EQ(e.where().line, 6);
+}
+
+TEST(XmlChangelog, ChangesetWithoutChanges) {
+    Error e = parse_error(xml_changelog("<changeSet id=\"add-email\" author=\"ana\">\n</changeSet>"));
+    EXPECT_NE(std::string(e.what()).find("changeSet 'add-email' by 'ana' has no changes"), std::string::npos);
+}
+
+TEST(XmlChangelog, BooleanMustBeTrueOrFalse) {
+    Error e = parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createIndex tableName="t" indexName="i" unique="yes">
+        <column name="x"/></createIndex></changeSet>)"));
+    EXPECT_NE(std::string(e.what()).find("must be true or false"), std::string::npos);
+}
+
+TEST(XmlChangelog, WrongRootElement) {
+    TempDir dir;
+    write_file(dir / "bad.xml", "<?xml version=\"1.0\"?>\n<changelog/>\n");
+    try {
+        format::parse_changelog(dir / "bad.xml");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("databaseChangeLog"), std::string::npos);
+    }
+}
+
+TEST(XmlChangelog, PropertiesExpandWithLiquibasePrecedence) {
+    TempDir dir;
+    write_file(dir / "p.xml", xml_changelog(R"(<property name="tbl" value="first"/>
+        <property name="tbl" value="second"/>
+        <changeSet id="1" author="a"><dropTable tableName="${tbl}"/></changeSet>
+        <changeSet id="2" author="a"><dropTable tableName="${undefined}"/></changeSet>)"));
+    Changelog log = format::parse_changelog(dir / "p.xml");
+    EXPECT_EQ(log.changesets[0].changes[0].value("tableName"), "first") << "the first definition wins";
+    EXPECT_EQ(log.changesets[1].changes[0].value("tableName"), "${undefined}") << "unknown names are preserved";
+
+    format::ParseOptions options;
+    options.parameters["tbl"] = "from_cli";
+    EXPECT_EQ(format::parse_changelog(dir / "p.xml", options).changesets[0].changes[0].value("tableName"),
+              "from_cli") << "-D wins over <property>";
+
+    options.missing_property = format::MissingProperty::Error;
+    EXPECT_THROW(format::parse_changelog(dir / "p.xml", options), Error);
+}
+
+TEST(XmlChangelog, IncludesRecordPathsAsLiquibaseDoes) {
+    TempDir dir;
+    write_file(dir / "db" / "root.xml",
+               xml_changelog(R"(<include file="parts/one.xml" relativeToChangelogFile="true" context="prod"/>)"));
+    write_file(dir / "db" / "parts" / "one.xml",
+               xml_changelog(R"(<changeSet id="1" author="a" context="eu"><empty/></changeSet>)"));
+    std::filesystem::path previous = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path());
+    Changelog log = format::parse_changelog("db/root.xml");
+    std::filesystem::current_path(previous);
+    ASSERT_EQ(log.changesets.size(), 1u);
+    EXPECT_EQ(log.changesets[0].path, "db/parts/one.xml");
+    EXPECT_EQ(log.changesets[0].context_filter, "(prod) and (eu)");
+}
+
+TEST(XmlChangelog, CircularIncludeIsAnError) {
+    TempDir dir;
+    write_file(dir / "a.xml", xml_changelog(R"(<include file="b.xml" relativeToChangelogFile="true"/>)"));
+    write_file(dir / "b.xml", xml_changelog(R"(<include file="a.xml" relativeToChangelogFile="true"/>)"));
+    try {
+        format::parse_changelog(dir / "a.xml");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("circular include"), std::string::npos);
+        EXPECT_GT(e.where().line, 0);
+    }
+}
+
+TEST(XmlChangelog, MissingIncludeIsAnErrorUnlessAllowed) {
+    TempDir dir;
+    write_file(dir / "a.xml", xml_changelog(R"(<include file="nope.xml" relativeToChangelogFile="true"/>)"));
+    EXPECT_THROW(format::parse_changelog(dir / "a.xml"), Error);
+    write_file(dir / "b.xml",
+               xml_changelog(R"(<include file="nope.xml" relativeToChangelogFile="true" errorIfMissing="false"/>)"));
+    EXPECT_TRUE(format::parse_changelog(dir / "b.xml").changesets.empty());
+}
+
+TEST(ChangelogPath, NormalisedForIdentity) {
+    EXPECT_EQ(normalize_changelog_path("classpath:db/./x/../app.xml"), "db/app.xml");
+    EXPECT_EQ(normalize_changelog_path("C:\\work\\app.xml"), "work/app.xml");
+    EXPECT_EQ(normalize_changelog_path("/abs/app.xml"), "abs/app.xml");
+    EXPECT_EQ(identity_key("ID", "Ana", "./DB/App.xml"), identity_key("id", "ana", "db/app.xml"));
+}
+
+} // namespace
+} // namespace strata::test
