@@ -44,6 +44,13 @@ int exit_code(ErrorKind kind) {
     return 1;
 }
 
+/// Every text printed passes through here: neither --password nor a password written in the
+/// URL ever reaches the terminal or a log.
+std::string redact_secrets(std::string text, const Settings& settings) {
+    text = redact(std::move(text), settings.password);
+    return redact(std::move(text), url_password(settings.url));
+}
+
 /// Command options that only some commands take.
 struct CommandOptions {
     int count = 0;
@@ -75,7 +82,7 @@ public:
     /// Messages go to stderr, results to stdout (or --output-file); neither sees the password.
     void info(const std::string& text) const {
         if (settings_.log_level != "off" && settings_.log_level != "severe")
-            std::cerr << redact(text, settings_.password) << "\n";
+            std::cerr << redact_secrets(text, settings_) << "\n";
     }
 
 private:
@@ -427,10 +434,10 @@ int main(int argc, char** argv) {
         Runner runner(settings, options, *out);
         return runner.run(chosen);
     } catch (const strata::Error& e) {
-        std::cerr << "Error: " << strata::redact(e.describe(), settings.password) << "\n";
+        std::cerr << "Error: " << redact_secrets(e.describe(), settings) << "\n";
         return exit_code(e.kind());
     } catch (const std::exception& e) {
-        std::cerr << "Error: internal error: " << strata::redact(e.what(), settings.password) << "\n";
+        std::cerr << "Error: internal error: " << redact_secrets(e.what(), settings) << "\n";
         return 1;
     }
 }

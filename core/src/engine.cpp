@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
+#include <regex>
 #include <set>
 #include <unistd.h>
 
@@ -263,9 +264,38 @@ std::vector<std::string> Engine::statements_for(const std::vector<Change>& chang
         if (auto why = dialect_.unsupported(change))
             throw Error(ErrorKind::Validation, *why, change.where);
         for (std::string& statement : dialect_.render(change, context))
-            statements.push_back(std::move(statement));
+            statements.push_back(apply_visitors(std::move(statement), changeset, for_rollback));
     }
     return statements;
+}
+
+// <modifySql>: edits of the generated SQL, for the databases and contexts they name.
+std::string Engine::apply_visitors(std::string sql, const ChangeSet& changeset, bool for_rollback) const {
+    for (const SqlVisitor& visitor : changeset.modify_sql) {
+        if ((for_rollback && !visitor.apply_to_rollback) ||
+            (!visitor.dbms.empty() && !dbms_matches(visitor.dbms, dialect_.name())))
+            continue;
+        if (settings_.filter.contexts && !visitor.context_filter.empty() &&
+            !evaluate_expression(visitor.context_filter, split_names(*settings_.filter.contexts)))
+            continue;
+        auto attribute = [&](const char* key) {
+            auto it = visitor.attributes.find(key);
+            return it == visitor.attributes.end() ? std::string() : it->second;
+        };
+        if (visitor.type == "append") {
+            sql += attribute("value");
+        } else if (visitor.type == "prepend") {
+            sql = attribute("value") + sql;
+        } else if (visitor.type == "replace") {
+            std::string from = attribute("replace"), to = attribute("with");
+            for (auto at = from.empty() ? std::string::npos : sql.find(from); at != std::string::npos;
+                 at = sql.find(from, at + to.size()))
+                sql.replace(at, from.size(), to);
+        } else if (visitor.type == "regExpReplace") {
+            sql = std::regex_replace(sql, std::regex(attribute("replace")), attribute("with"));
+        }
+    }
+    return sql;
 }
 
 void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {

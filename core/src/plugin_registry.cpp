@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/core/plugin_registry.hpp"
 
+#include "strata/core/database.hpp"
 #include "strata/plugin.hpp"
 
 #include <algorithm>
@@ -174,7 +175,7 @@ std::unique_ptr<Dialect> PluginRegistry::create_for_url(std::string_view url) {
         for (const PluginProblem& problem : impl_->problems)
             problems += fmt::format("; {}", problem.message);
         throw Error(ErrorKind::Plugin,
-                    fmt::format("no dialect plugin serves the URL '{}'", url), {},
+                    fmt::format("no dialect plugin serves the URL '{}'", mask_url(url)), {},
                     fmt::format("known URL schemes: {}{}; see `strata plugins`",
                                 known.empty() ? "none (no plugin found)" : fmt::format("{}", fmt::join(known, ", ")),
                                 problems));

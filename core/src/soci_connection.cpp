@@ -127,6 +127,16 @@ std::string mask_url(std::string_view url) {
     return std::regex_replace(masked, password_parameter, "$1*****");
 }
 
+std::string url_password(std::string_view url) {
+    static const std::regex user_password(R"(^[a-zA-Z][\w+.:-]*://[^/:@]*:([^@/]*)@)");
+    static const std::regex password_parameter(R"([?&;]password=([^&;]*))", std::regex::icase);
+    std::string text(url);
+    std::smatch match;
+    if (std::regex_search(text, match, user_password) || std::regex_search(text, match, password_parameter))
+        return match[1].str();
+    return {};
+}
+
 std::unique_ptr<Connection> open_connection(const ConnectionSpec& spec, std::string_view secret) {
     try {
         return std::make_unique<SociConnection>(spec);

@@ -22,4 +22,7 @@ STRATA_API std::string redact(std::string text, std::string_view secret);
 /// The URL with any password (user:pass@, password=...) replaced by "*****".
 STRATA_API std::string mask_url(std::string_view url);
 
+/// The password written inside a URL (user:pass@ or password=...), or "".
+STRATA_API std::string url_password(std::string_view url);
+
 } // namespace strata
