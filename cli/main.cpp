@@ -88,11 +88,13 @@ public:
 private:
     std::unique_ptr<Database> open(bool connect = true) {
         auto database = std::make_unique<Database>();
-        std::vector<std::filesystem::path> dirs(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
+        std::vector<std::filesystem::path> dirs(settings_.plugin_dirs.begin(),
+                                                settings_.plugin_dirs.end());
         database->registry.discover(PluginRegistry::search_path(dirs));
         if (settings_.url.empty()) {
             settings_.url = kDefaultUrl;
-            info("No --url given: using the embedded SQLite database strata.db in the current directory");
+            info("No --url given: using the embedded SQLite database strata.db in the current "
+                 "directory");
         }
         database->dialect = database->registry.create_for_url(settings_.url);
         ConnectionTarget target{settings_.url, settings_.username, settings_.password};
@@ -111,9 +113,11 @@ private:
                         "pass --changelog-file=PATH, or set changelogFile in strata.properties");
         format::ParseOptions options;
         options.parameters = settings_.parameters;
-        if (settings_.missing_property_mode == "empty" || settings_.missing_property_mode == "EMPTY")
+        if (settings_.missing_property_mode == "empty" ||
+            settings_.missing_property_mode == "EMPTY")
             options.missing_property = format::MissingProperty::Empty;
-        else if (settings_.missing_property_mode == "error" || settings_.missing_property_mode == "ERROR")
+        else if (settings_.missing_property_mode == "error" ||
+                 settings_.missing_property_mode == "ERROR")
             options.missing_property = format::MissingProperty::Error;
         return format::parse_changelog(settings_.changelog_file, options);
     }
@@ -124,10 +128,12 @@ private:
         engine_settings.lock_table = settings_.lock_table;
         engine_settings.filter.contexts = settings_.contexts;
         engine_settings.filter.labels = settings_.labels;
-        engine_settings.lock_wait = std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
+        engine_settings.lock_wait =
+            std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
         engine_settings.target = database.spec;
         engine_settings.progress = [this](const std::string& line) { info(line); };
-        return Engine(*database.dialect, *database.connection, std::move(engine_settings), sql_mode ? &out_ : nullptr);
+        return Engine(*database.dialect, *database.connection, std::move(engine_settings),
+                      sql_mode ? &out_ : nullptr);
     }
 
     std::optional<int> count() const {
@@ -145,13 +151,15 @@ int Runner::run(const std::string& command) {
     bool json = settings_.format == "json";
     if (command == "plugins") {
         PluginRegistry registry;
-        std::vector<std::filesystem::path> dirs(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
+        std::vector<std::filesystem::path> dirs(settings_.plugin_dirs.begin(),
+                                                settings_.plugin_dirs.end());
         registry.discover(PluginRegistry::search_path(dirs));
         print_plugins(out_, registry.plugins(), registry.problems());
         return 0;
     }
     if (command == "calculate-checksum") {
-        std::string path = options_.changeset_path, id = options_.changeset_id, author = options_.changeset_author;
+        std::string path = options_.changeset_path, id = options_.changeset_id,
+                    author = options_.changeset_author;
         if (!options_.changeset_identifier.empty()) {
             std::string text = options_.changeset_identifier;
             std::size_t first = text.find("::"), last = text.rfind("::");
@@ -164,17 +172,22 @@ int Runner::run(const std::string& command) {
         Changelog log = changelog();
         auto database = open(false);
         for (const ChangeSet& changeset : log.changesets) {
-            if (changeset.id == id && changeset.author == author && (path.empty() || changeset.path == path)) {
-                out_ << checksum::of_changeset(changeset, checksum::Version::V9, database->dialect->name()) << "\n";
+            if (changeset.id == id && changeset.author == author &&
+                (path.empty() || changeset.path == path)) {
+                out_ << checksum::of_changeset(changeset, checksum::Version::V9,
+                                               database->dialect->name())
+                     << "\n";
                 return 0;
             }
         }
-        throw Error(ErrorKind::Validation, fmt::format("no changeSet {}::{}::{} in the changelog", path, id, author));
+        throw Error(ErrorKind::Validation,
+                    fmt::format("no changeSet {}::{}::{} in the changelog", path, id, author));
     }
 
     // Read the changelog before touching the database: bad input changes nothing.
     bool needs_changelog = command != "history" && command != "tag" && command != "tag-exists" &&
-                           command != "list-locks" && command != "release-locks" && command != "clear-checksums";
+                           command != "list-locks" && command != "release-locks" &&
+                           command != "clear-checksums";
     Changelog log;
     if (needs_changelog)
         log = changelog();
@@ -183,8 +196,9 @@ int Runner::run(const std::string& command) {
     bool sql_mode = command.ends_with("-sql");
     Engine runner = engine(*database, sql_mode);
 
-    if (command == "update" || command == "update-count" || command == "update-to-tag" || command == "update-sql" ||
-        command == "update-count-sql" || command == "update-to-tag-sql") {
+    if (command == "update" || command == "update-count" || command == "update-to-tag" ||
+        command == "update-sql" || command == "update-count-sql" ||
+        command == "update-to-tag-sql") {
         UpdateLimit limit;
         if (command.starts_with("update-count"))
             limit.count = count();
@@ -194,9 +208,10 @@ int Runner::run(const std::string& command) {
         if (sql_mode)
             return 0;
         if (!summary.tag_found)
-            info(fmt::format("WARNING: The tag '{}' was not found in the changelog '{}'. All changesets in the "
-                             "changelog were deployed.",
-                             options_.tag, log.path));
+            info(fmt::format(
+                "WARNING: The tag '{}' was not found in the changelog '{}'. All changesets in the "
+                "changelog were deployed.",
+                options_.tag, log.path));
         print_update_summary(out_, summary);
         info(summary.run == 0 ? "Database is up to date, no changesets to execute"
                               : "strata: Update has been successful.");
@@ -223,10 +238,11 @@ int Runner::run(const std::string& command) {
         print_validation(out_, mismatches, json);
         if (mismatches.empty())
             return 0;
-        std::string text = fmt::format("Validation Failed:\n     {} changesets check sum", mismatches.size());
+        std::string text =
+            fmt::format("Validation Failed:\n     {} changesets check sum", mismatches.size());
         for (const ChecksumMismatch& mismatch : mismatches)
-            text += fmt::format("\n          {} was: {} but is now: {}", mismatch.identifier, mismatch.stored,
-                                mismatch.current);
+            text += fmt::format("\n          {} was: {} but is now: {}", mismatch.identifier,
+                                mismatch.stored, mismatch.current);
         if (!json)
             std::cerr << text << "\n";
         return exit_code(ErrorKind::ChecksumMismatch);
@@ -239,15 +255,19 @@ int Runner::run(const std::string& command) {
             rollback_target.date = options_.date;
         else
             rollback_target.tag = options_.tag;
-        if ((rollback_target.tag && rollback_target.tag->empty()) || (rollback_target.date && rollback_target.date->empty()))
-            throw Error(ErrorKind::Usage, fmt::format("{} needs {}", command, rollback_target.tag ? "--tag" : "--date"));
+        if ((rollback_target.tag && rollback_target.tag->empty()) ||
+            (rollback_target.date && rollback_target.date->empty()))
+            throw Error(ErrorKind::Usage, fmt::format("{} needs {}", command,
+                                                      rollback_target.tag ? "--tag" : "--date"));
         std::vector<HistoryRow> undone = runner.rollback(log, rollback_target);
         if (!sql_mode)
-            info(fmt::format("strata: Rollback has been successful ({} changesets rolled back).", undone.size()));
+            info(fmt::format("strata: Rollback has been successful ({} changesets rolled back).",
+                             undone.size()));
         return 0;
     }
     if (command == "future-rollback-sql" || command == "future-rollback-count-sql") {
-        runner.future_rollback(log, command == "future-rollback-count-sql" ? count() : std::nullopt);
+        runner.future_rollback(log,
+                               command == "future-rollback-count-sql" ? count() : std::nullopt);
         return 0;
     }
     if (command == "tag") {
@@ -257,8 +277,8 @@ int Runner::run(const std::string& command) {
     }
     if (command == "tag-exists") {
         bool exists = runner.tag_exists(options_.tag);
-        out_ << fmt::format("The tag '{}' {} in '{}'.\n", options_.tag, exists ? "already exists" : "does NOT exist",
-                            target);
+        out_ << fmt::format("The tag '{}' {} in '{}'.\n", options_.tag,
+                            exists ? "already exists" : "does NOT exist", target);
         return 0;
     }
     if (command.starts_with("changelog-sync")) {
@@ -272,7 +292,8 @@ int Runner::run(const std::string& command) {
     }
     if (command == "mark-next-changeset-ran") {
         const ChangeSet* marked = runner.mark_next_changeset_ran(log);
-        info(marked ? fmt::format("Marked {} as ran", marked->identifier()) : "No pending changeset to mark as ran");
+        info(marked ? fmt::format("Marked {} as ran", marked->identifier())
+                    : "No pending changeset to mark as ran");
         return 0;
     }
     if (command == "clear-checksums") {
@@ -283,7 +304,8 @@ int Runner::run(const std::string& command) {
     if (command == "list-locks") {
         LockState state = runner.lock_state();
         out_ << fmt::format("Database change log locks for {}\n", target);
-        out_ << (state.locked ? fmt::format(" - {} at {}\n", state.holder, state.granted) : " - No locks\n");
+        out_ << (state.locked ? fmt::format(" - {} at {}\n", state.holder, state.granted)
+                              : " - No locks\n");
         return 0;
     }
     if (command == "release-locks") {
@@ -304,7 +326,8 @@ int Runner::run(const std::string& command) {
         }
         return 0;
     }
-    throw Error(ErrorKind::Internal, fmt::format("internal error: command '{}' has no implementation", command));
+    throw Error(ErrorKind::Internal,
+                fmt::format("internal error: command '{}' has no implementation", command));
 }
 
 struct CommandSpec {
@@ -316,11 +339,13 @@ struct CommandSpec {
 constexpr CommandSpec kCommands[] = {
     {"update", "update", "Deploy every changeset not yet applied"},
     {"update-count", "updateCount", "Deploy the next --count pending changesets"},
-    {"update-to-tag", "updateToTag", "Deploy up to and including the changeset with tagDatabase --tag"},
+    {"update-to-tag", "updateToTag",
+     "Deploy up to and including the changeset with tagDatabase --tag"},
     {"update-sql", "updateSQL", "Print the SQL update would run, without running it"},
     {"update-count-sql", "updateCountSQL", "Print the SQL update-count would run"},
     {"update-to-tag-sql", "updateToTagSQL", "Print the SQL update-to-tag would run"},
-    {"update-testing-rollback", "updateTestingRollback", "Update, roll back what ran, update again"},
+    {"update-testing-rollback", "updateTestingRollback",
+     "Update, roll back what ran, update again"},
     {"status", "status", "List the changesets not yet applied"},
     {"history", "history", "List the applied changesets, grouped by deployment"},
     {"validate", "validate", "Check the changelog and the checksums of applied changesets"},
@@ -332,18 +357,25 @@ constexpr CommandSpec kCommands[] = {
     {"rollback-sql", "rollbackSQL", "Print the SQL of rollback --tag"},
     {"rollback-count-sql", "rollbackCountSQL", "Print the SQL of rollback-count"},
     {"rollback-to-date-sql", "rollbackToDateSQL", "Print the SQL of rollback-to-date"},
-    {"future-rollback-sql", "futureRollbackSQL", "Print the SQL that would roll back the pending changesets"},
-    {"future-rollback-count-sql", "futureRollbackCountSQL", "Same, for the first --count pending changesets"},
-    {"changelog-sync", "changelogSync", "Record every pending changeset as applied, without running it"},
+    {"future-rollback-sql", "futureRollbackSQL",
+     "Print the SQL that would roll back the pending changesets"},
+    {"future-rollback-count-sql", "futureRollbackCountSQL",
+     "Same, for the first --count pending changesets"},
+    {"changelog-sync", "changelogSync",
+     "Record every pending changeset as applied, without running it"},
     {"changelog-sync-sql", "changelogSyncSQL", "Print the SQL of changelog-sync"},
     {"changelog-sync-to-tag", "changelogSyncToTag", "changelog-sync up to and including --tag"},
-    {"changelog-sync-to-tag-sql", "changelogSyncToTagSQL", "Print the SQL of changelog-sync-to-tag"},
-    {"mark-next-changeset-ran", "markNextChangeSetRan", "Record the next pending changeset as applied"},
-    {"clear-checksums", "clearCheckSums", "Set every stored checksum to NULL (recomputed by the next update)"},
+    {"changelog-sync-to-tag-sql", "changelogSyncToTagSQL",
+     "Print the SQL of changelog-sync-to-tag"},
+    {"mark-next-changeset-ran", "markNextChangeSetRan",
+     "Record the next pending changeset as applied"},
+    {"clear-checksums", "clearCheckSums",
+     "Set every stored checksum to NULL (recomputed by the next update)"},
     {"calculate-checksum", "calculateCheckSum", "Print the checksum of one changeset"},
     {"list-locks", "listLocks", "Show who holds the run lock"},
     {"release-locks", "releaseLocks", "Release the run lock"},
-    {"unexpected-changesets", "unexpectedChangeSets", "List applied changesets missing from the changelog"},
+    {"unexpected-changesets", "unexpectedChangeSets",
+     "List applied changesets missing from the changelog"},
     {"plugins", "plugins", "List the dialect plugins found and the URL schemes they serve"},
 };
 
@@ -360,27 +392,36 @@ int main(int argc, char** argv) {
     app.footer("Exit codes: 0 ok, 1 database or rollback error, 2 usage, 3 invalid changelog, "
                "4 checksum validation failed, 5 lock not acquired, 6 plugin error.");
 
-    app.add_option("--changelog-file", settings.changelog_file, "The changelog to read")->envname("STRATA_CHANGELOG_FILE");
-    app.add_option("--url", settings.url, "Database URL: sqlite:PATH, jdbc:sqlite:PATH (default sqlite:strata.db)")
+    app.add_option("--changelog-file", settings.changelog_file, "The changelog to read")
+        ->envname("STRATA_CHANGELOG_FILE");
+    app.add_option("--url", settings.url,
+                   "Database URL: sqlite:PATH, jdbc:sqlite:PATH (default sqlite:strata.db)")
         ->envname("STRATA_URL");
     app.add_option("--username", settings.username, "Database user")->envname("STRATA_USERNAME");
-    app.add_option("--password", settings.password, "Database password (never printed)")->envname("STRATA_PASSWORD");
-    auto* contexts = app.add_option("--contexts,--context-filter", "Context expression to run with")->envname("STRATA_CONTEXTS");
-    auto* labels = app.add_option("--labels,--label-filter", "Label expression to run with")->envname("STRATA_LABELS");
+    app.add_option("--password", settings.password, "Database password (never printed)")
+        ->envname("STRATA_PASSWORD");
+    auto* contexts = app.add_option("--contexts,--context-filter", "Context expression to run with")
+                         ->envname("STRATA_CONTEXTS");
+    auto* labels = app.add_option("--labels,--label-filter", "Label expression to run with")
+                       ->envname("STRATA_LABELS");
     app.add_option("--defaults-file", settings.defaults_file,
                    "Properties file (default strata.properties, then liquibase.properties)")
         ->envname("STRATA_DEFAULTS_FILE");
     app.add_option("-D", settings.defines, "Changelog parameter: -Dname=value");
     app.add_option("--log-level", settings.log_level, "off, severe, warning, info (default), fine")
         ->envname("STRATA_LOG_LEVEL");
-    app.add_option("--output-file", settings.output_file, "Write results to this file instead of stdout");
+    app.add_option("--output-file", settings.output_file,
+                   "Write results to this file instead of stdout");
     app.add_option("--format", settings.format, "text or json (status, history, validate)")
         ->check(CLI::IsMember({"text", "json"}));
-    app.add_option("--plugin-dir", settings.plugin_dirs, "Directory to search for dialect plugins first");
+    app.add_option("--plugin-dir", settings.plugin_dirs,
+                   "Directory to search for dialect plugins first");
     app.add_option("--database-changelog-table-name", settings.history_table, "History table name");
     app.add_option("--database-changelog-lock-table-name", settings.lock_table, "Lock table name");
-    app.add_option("--changelog-lock-wait-time-in-minutes", settings.lock_wait_minutes, "How long to wait for the lock");
-    app.add_option("--missing-property-mode", settings.missing_property_mode, "preserve, empty or error");
+    app.add_option("--changelog-lock-wait-time-in-minutes", settings.lock_wait_minutes,
+                   "How long to wait for the lock");
+    app.add_option("--missing-property-mode", settings.missing_property_mode,
+                   "preserve, empty or error");
 
     std::string chosen;
     for (const CommandSpec& spec : kCommands) {
@@ -392,14 +433,16 @@ int main(int argc, char** argv) {
         std::string_view name = spec.name;
         if (name.find("count") != std::string_view::npos)
             sub->add_option("--count", options.count, "How many changesets")->required();
-        if (name.find("tag") != std::string_view::npos || name == "rollback" || name == "rollback-sql")
+        if (name.find("tag") != std::string_view::npos || name == "rollback" ||
+            name == "rollback-sql")
             sub->add_option("--tag", options.tag, "The tag")->required();
         if (name.find("to-date") != std::string_view::npos)
             sub->add_option("--date", options.date, "YYYY-MM-DD[THH:MM:SS]")->required();
         if (name == "status" || name == "unexpected-changesets")
             sub->add_flag("--verbose", options.verbose, "List every changeset");
         if (name == "calculate-checksum") {
-            sub->add_option("--changeset-identifier", options.changeset_identifier, "path::id::author");
+            sub->add_option("--changeset-identifier", options.changeset_identifier,
+                            "path::id::author");
             sub->add_option("--changeset-path", options.changeset_path, "Changeset path");
             sub->add_option("--changeset-id", options.changeset_id, "Changeset id");
             sub->add_option("--changeset-author", options.changeset_author, "Changeset author");
@@ -427,8 +470,9 @@ int main(int argc, char** argv) {
         if (!settings.output_file.empty()) {
             file_output.open(settings.output_file);
             if (!file_output)
-                throw strata::Error(strata::ErrorKind::Usage,
-                                    fmt::format("cannot write --output-file '{}'", settings.output_file));
+                throw strata::Error(
+                    strata::ErrorKind::Usage,
+                    fmt::format("cannot write --output-file '{}'", settings.output_file));
             out = &file_output;
         }
         Runner runner(settings, options, *out);

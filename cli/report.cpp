@@ -9,9 +9,10 @@
 namespace strata::cli {
 
 void print_update_summary(std::ostream& out, const UpdateSummary& summary) {
-    fmt::print(out, "\nUPDATE SUMMARY\n{:<30}{}\n{:<30}{}\n{:<30}{}\n{}\n{:<30}{}\n\n", "Run:", summary.run,
-               "Previously run:", summary.previously_run, "Filtered out:", summary.filtered_total(),
-               std::string(31, '-'), "Total change sets:", summary.total);
+    fmt::print(out, "\nUPDATE SUMMARY\n{:<30}{}\n{:<30}{}\n{:<30}{}\n{}\n{:<30}{}\n\n",
+               "Run:", summary.run, "Previously run:", summary.previously_run,
+               "Filtered out:", summary.filtered_total(), std::string(31, '-'),
+               "Total change sets:", summary.total);
     if (summary.filtered.empty())
         return;
     fmt::print(out, "\nFILTERED CHANGE SETS SUMMARY\n");
@@ -20,8 +21,8 @@ void print_update_summary(std::ostream& out, const UpdateSummary& summary) {
     fmt::print(out, "\n");
 }
 
-void print_status(std::ostream& out, const std::string& target, const std::vector<const ChangeSet*>& pending,
-                  bool json) {
+void print_status(std::ostream& out, const std::string& target,
+                  const std::vector<const ChangeSet*>& pending, bool json) {
     if (json) {
         nlohmann::json report = {{"target", target}, {"pending", nlohmann::json::array()}};
         for (const ChangeSet* changeset : pending)
@@ -64,7 +65,8 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
         fmt::print(out, "{}\n{}\n", line(row), rule);
 }
 
-void print_history(std::ostream& out, const std::string& target, const std::vector<HistoryRow>& rows, bool json) {
+void print_history(std::ostream& out, const std::string& target,
+                   const std::vector<HistoryRow>& rows, bool json) {
     if (json) {
         nlohmann::json report = {{"target", target}, {"changesets", nlohmann::json::array()}};
         for (const HistoryRow& row : rows)
@@ -93,22 +95,27 @@ void print_history(std::ostream& out, const std::string& target, const std::vect
         std::vector<std::vector<std::string>> table;
         while (end < rows.size() && rows[end].deployment_id == rows[start].deployment_id) {
             const HistoryRow& row = rows[end++];
-            table.push_back({row.deployment_id.value_or(""), row.date_executed, row.filename, row.author, row.id,
-                             row.tag.value_or("")});
+            table.push_back({row.deployment_id.value_or(""), row.date_executed, row.filename,
+                             row.author, row.id, row.tag.value_or("")});
         }
-        print_table(out, {"Deployment ID", "Update Date", "Changelog Path", "Changeset Author", "Changeset ID", "Tag"},
+        print_table(out,
+                    {"Deployment ID", "Update Date", "Changelog Path", "Changeset Author",
+                     "Changeset ID", "Tag"},
                     table);
         fmt::print(out, "\n");
         start = end;
     }
 }
 
-void print_validation(std::ostream& out, const std::vector<ChecksumMismatch>& mismatches, bool json) {
+void print_validation(std::ostream& out, const std::vector<ChecksumMismatch>& mismatches,
+                      bool json) {
     if (json) {
-        nlohmann::json report = {{"valid", mismatches.empty()}, {"checksumMismatches", nlohmann::json::array()}};
+        nlohmann::json report = {{"valid", mismatches.empty()},
+                                 {"checksumMismatches", nlohmann::json::array()}};
         for (const ChecksumMismatch& mismatch : mismatches)
-            report["checksumMismatches"].push_back(
-                {{"changeset", mismatch.identifier}, {"was", mismatch.stored}, {"isNow", mismatch.current}});
+            report["checksumMismatches"].push_back({{"changeset", mismatch.identifier},
+                                                    {"was", mismatch.stored},
+                                                    {"isNow", mismatch.current}});
         out << report.dump(2) << "\n";
         return;
     }
@@ -120,7 +127,8 @@ void print_plugins(std::ostream& out, const std::vector<PluginDescriptor>& plugi
                    const std::vector<PluginProblem>& problems) {
     std::vector<std::vector<std::string>> rows;
     for (const PluginDescriptor& plugin : plugins)
-        rows.push_back({plugin.name, plugin.version, fmt::format("{}", fmt::join(plugin.url_schemes, ", ")),
+        rows.push_back({plugin.name, plugin.version,
+                        fmt::format("{}", fmt::join(plugin.url_schemes, ", ")),
                         plugin.file.string()});
     print_table(out, {"Dialect", "Version", "URL schemes", "File"}, rows);
     for (const PluginProblem& problem : problems)

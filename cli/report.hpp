@@ -11,10 +11,12 @@
 namespace strata::cli {
 
 void print_update_summary(std::ostream& out, const UpdateSummary& summary);
-void print_status(std::ostream& out, const std::string& target, const std::vector<const ChangeSet*>& pending,
-                  bool json);
-void print_history(std::ostream& out, const std::string& target, const std::vector<HistoryRow>& rows, bool json);
-void print_validation(std::ostream& out, const std::vector<ChecksumMismatch>& mismatches, bool json);
+void print_status(std::ostream& out, const std::string& target,
+                  const std::vector<const ChangeSet*>& pending, bool json);
+void print_history(std::ostream& out, const std::string& target,
+                   const std::vector<HistoryRow>& rows, bool json);
+void print_validation(std::ostream& out, const std::vector<ChecksumMismatch>& mismatches,
+                      bool json);
 void print_plugins(std::ostream& out, const std::vector<PluginDescriptor>& plugins,
                    const std::vector<PluginProblem>& problems);
 

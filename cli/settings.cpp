@@ -115,7 +115,8 @@ void apply_defaults_file(Settings& settings, std::vector<std::string>& warnings)
     for (const std::string& define : settings.defines) {
         std::size_t equals = define.find('=');
         if (equals == std::string::npos)
-            throw Error(ErrorKind::Usage, fmt::format("-D{} has no value", define), {}, "write -Dname=value");
+            throw Error(ErrorKind::Usage, fmt::format("-D{} has no value", define), {},
+                        "write -Dname=value");
         parameters[define.substr(0, equals)] = define.substr(equals + 1);
     }
     for (auto& [name, value] : parameters)

@@ -45,19 +45,18 @@ std::vector<std::string> split_list(std::string_view list) {
 bool simple_identifier(std::string_view name) {
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
         return false;
-    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '_' || c == '$';
-    });
+    return std::all_of(name.begin(), name.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; });
 }
 
 // Words that must be quoted to be used as names (LEGACY quoting quotes only these).
 bool reserved_word(std::string_view name) {
     static constexpr std::array<std::string_view, 40> kReserved = {
-        "ALL",    "ALTER",  "AND",    "AS",     "BY",     "CHECK",  "COLUMN", "CONSTRAINT",
-        "CREATE", "CROSS",  "DEFAULT", "DELETE", "DISTINCT", "DROP", "FROM",  "GROUP",
-        "HAVING", "IN",     "INDEX",  "INSERT", "INTO",   "IS",     "JOIN",   "KEY",
-        "LIKE",   "NOT",    "NULL",   "ON",     "OR",     "ORDER",  "PRIMARY", "REFERENCES",
-        "SELECT", "SET",    "TABLE",  "TO",     "UNION",  "UNIQUE", "UPDATE", "WHERE"};
+        "ALL",    "ALTER", "AND",     "AS",     "BY",       "CHECK",  "COLUMN",  "CONSTRAINT",
+        "CREATE", "CROSS", "DEFAULT", "DELETE", "DISTINCT", "DROP",   "FROM",    "GROUP",
+        "HAVING", "IN",    "INDEX",   "INSERT", "INTO",     "IS",     "JOIN",    "KEY",
+        "LIKE",   "NOT",   "NULL",    "ON",     "OR",       "ORDER",  "PRIMARY", "REFERENCES",
+        "SELECT", "SET",   "TABLE",   "TO",     "UNION",    "UNIQUE", "UPDATE",  "WHERE"};
     std::string word = upper(name);
     return std::find(kReserved.begin(), kReserved.end(), word) != kReserved.end();
 }
@@ -102,9 +101,15 @@ std::string AnsiDialect::quote_literal(std::string_view value) const {
 
 void AnsiDialect::prepare_session(Connection&) const {}
 
-std::string AnsiDialect::current_timestamp() const { return "CURRENT_TIMESTAMP"; }
-std::string AnsiDialect::datetime_type() const { return "TIMESTAMP"; }
-std::string AnsiDialect::boolean_literal(bool value) const { return value ? "TRUE" : "FALSE"; }
+std::string AnsiDialect::current_timestamp() const {
+    return "CURRENT_TIMESTAMP";
+}
+std::string AnsiDialect::datetime_type() const {
+    return "TIMESTAMP";
+}
+std::string AnsiDialect::boolean_literal(bool value) const {
+    return value ? "TRUE" : "FALSE";
+}
 
 std::string AnsiDialect::column_type(std::string_view liquibase_type) const {
     std::string type = trim(liquibase_type);
@@ -160,8 +165,8 @@ std::string AnsiDialect::value_literal(const Column& column) const {
 std::string AnsiDialect::column_definition(const Column& column, bool inline_primary_key) const {
     const std::string* type = column.get("type");
     if (type == nullptr || type->empty())
-        throw Error(ErrorKind::Validation,
-                    fmt::format("column '{}' needs a type", column.name()), column.where);
+        throw Error(ErrorKind::Validation, fmt::format("column '{}' needs a type", column.name()),
+                    column.where);
     std::string sql = quote_identifier(column.name()) + " " + column_type(*type);
     std::string default_value = default_clause(column);
     if (!default_value.empty())
@@ -184,8 +189,9 @@ std::string AnsiDialect::column_definition(const Column& column, bool inline_pri
 namespace {
 
 // Column-level foreign keys: references="t(c)" or referencedTableName + referencedColumnNames.
-std::optional<std::string> column_foreign_key(const AnsiDialect& dialect, const Column& column,
-                                              const std::function<std::string(std::string_view)>& quote) {
+std::optional<std::string>
+column_foreign_key(const AnsiDialect& dialect, const Column& column,
+                   const std::function<std::string(std::string_view)>& quote) {
     std::string target;
     if (const std::string* references = column.constraint("references")) {
         target = *references;
@@ -224,7 +230,8 @@ std::vector<std::string> AnsiDialect::render_create_table(const Change& change) 
     if (!primary_key.empty()) {
         if (primary_key_name.empty())
             primary_key_name = "PK_" + upper(table);
-        parts.push_back(fmt::format("CONSTRAINT {} PRIMARY KEY ({})", quote_identifier(primary_key_name),
+        parts.push_back(fmt::format("CONSTRAINT {} PRIMARY KEY ({})",
+                                    quote_identifier(primary_key_name),
                                     fmt::join(primary_key, ", ")));
     }
     for (const Column& column : change.columns) {
@@ -232,7 +239,8 @@ std::vector<std::string> AnsiDialect::render_create_table(const Change& change) 
         if (auto fk = column_foreign_key(*this, column, quote))
             parts.push_back(*fk);
     }
-    return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"), fmt::join(parts, ", "))};
+    return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"),
+                        fmt::join(parts, ", "))};
 }
 
 std::vector<std::string> AnsiDialect::render_add_column(const Change& change) const {
@@ -412,8 +420,9 @@ std::vector<std::string> AnsiDialect::render(const Change& change, const RenderC
     case ChangeKind::CreateIndex: {
         std::vector<std::string> columns;
         for (const Column& column : change.columns)
-            columns.push_back(quote_identifier(column.name()) +
-                              (column.get("descending") && *column.get("descending") == "true" ? " DESC" : ""));
+            columns.push_back(
+                quote_identifier(column.name()) +
+                (column.get("descending") && *column.get("descending") == "true" ? " DESC" : ""));
         return {fmt::format("CREATE {}INDEX {} ON {} ({})", change.flag("unique") ? "UNIQUE " : "",
                             quote_identifier(required(change, "indexName")), table,
                             fmt::join(columns, ", "))};
@@ -421,13 +430,16 @@ std::vector<std::string> AnsiDialect::render(const Change& change, const RenderC
     case ChangeKind::DropIndex:
         return {fmt::format("DROP INDEX {}", quote_identifier(required(change, "indexName")))};
     case ChangeKind::DropTable:
-        return {fmt::format("DROP TABLE {}{}", table, change.flag("cascadeConstraints") ? " CASCADE" : "")};
+        return {fmt::format("DROP TABLE {}{}", table,
+                            change.flag("cascadeConstraints") ? " CASCADE" : "")};
     case ChangeKind::DropColumn: {
         std::vector<std::string> statements;
         if (const std::string* column = change.get("columnName"))
-            statements.push_back(fmt::format("ALTER TABLE {} DROP COLUMN {}", table, quote_identifier(*column)));
+            statements.push_back(
+                fmt::format("ALTER TABLE {} DROP COLUMN {}", table, quote_identifier(*column)));
         for (const Column& column : change.columns)
-            statements.push_back(fmt::format("ALTER TABLE {} DROP COLUMN {}", table, quote_identifier(column.name())));
+            statements.push_back(fmt::format("ALTER TABLE {} DROP COLUMN {}", table,
+                                             quote_identifier(column.name())));
         return statements;
     }
     case ChangeKind::Insert: {
@@ -455,19 +467,20 @@ std::vector<std::string> AnsiDialect::render(const Change& change, const RenderC
                             quote_identifier(required(change, "oldColumnName")),
                             quote_identifier(required(change, "newColumnName")))};
     case ChangeKind::CreateView:
-        return {fmt::format("CREATE {}VIEW {} AS {}", change.flag("replaceIfExists") ? "OR REPLACE " : "",
+        return {fmt::format("CREATE {}VIEW {} AS {}",
+                            change.flag("replaceIfExists") ? "OR REPLACE " : "",
                             qualified(change, "viewName"), trim(required(change, "selectQuery")))};
     case ChangeKind::DropView:
         return {fmt::format("DROP VIEW {}{}", change.flag("ifExists") ? "IF EXISTS " : "",
                             qualified(change, "viewName"))};
     case ChangeKind::AddForeignKeyConstraint: {
-        std::string sql = fmt::format(
-            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-            quote_identifier(required(change, "baseTableName")),
-            quote_identifier(required(change, "constraintName")),
-            columns_of(required(change, "baseColumnNames")),
-            quote_identifier(required(change, "referencedTableName")),
-            columns_of(required(change, "referencedColumnNames")));
+        std::string sql =
+            fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+                        quote_identifier(required(change, "baseTableName")),
+                        quote_identifier(required(change, "constraintName")),
+                        columns_of(required(change, "baseColumnNames")),
+                        quote_identifier(required(change, "referencedTableName")),
+                        columns_of(required(change, "referencedColumnNames")));
         if (const std::string* action = change.get("onDelete"))
             sql += " ON DELETE " + *action;
         else if (change.flag("deleteCascade"))
@@ -514,7 +527,8 @@ std::vector<std::string> AnsiDialect::render(const Change& change, const RenderC
     default:
         break;
     }
-    throw Error(ErrorKind::Internal, fmt::format("internal error: no ANSI rendering for {}", change.type_name()));
+    throw Error(ErrorKind::Internal,
+                fmt::format("internal error: no ANSI rendering for {}", change.type_name()));
 }
 
 std::string AnsiDialect::history_table_ddl(std::string_view table) const {
@@ -542,9 +556,11 @@ void AnsiDialect::acquire_lock_row(Connection& connection, const RunLockRequest&
     std::string table = quote_identifier(request.lock_table);
     if (!table_exists(connection, request.lock_table))
         connection.execute(lock_table_ddl(request.lock_table));
-    ResultSet initialised = connection.query(fmt::format("SELECT COUNT(*) FROM {} WHERE ID = 1", table));
+    ResultSet initialised =
+        connection.query(fmt::format("SELECT COUNT(*) FROM {} WHERE ID = 1", table));
     if (initialised.rows.empty() || initialised.rows[0][0].value_or("0") == "0")
-        connection.execute(fmt::format("INSERT INTO {} (ID, LOCKED) VALUES (1, {})", table, boolean_literal(false)));
+        connection.execute(fmt::format("INSERT INTO {} (ID, LOCKED) VALUES (1, {})", table,
+                                       boolean_literal(false)));
 
     auto deadline = std::chrono::steady_clock::now() + request.wait;
     while (true) {
@@ -553,9 +569,9 @@ void AnsiDialect::acquire_lock_row(Connection& connection, const RunLockRequest&
         const Row& row = state.rows.at(0);
         std::string holder = row[1].value_or("");
         bool stale = take_over_stale && holder.find("(strata pid ") != std::string::npos;
-        std::string claim = fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = {}, LOCKGRANTED = {} WHERE ID = 1",
-                                        table, boolean_literal(true), quote_literal(request.holder),
-                                        current_timestamp());
+        std::string claim = fmt::format(
+            "UPDATE {} SET LOCKED = {}, LOCKEDBY = {}, LOCKGRANTED = {} WHERE ID = 1", table,
+            boolean_literal(true), quote_literal(request.holder), current_timestamp());
         if (!holds_truth(row[0])) {
             if (connection.execute(claim + " AND LOCKED = " + boolean_literal(false)) == 1)
                 return;
@@ -564,12 +580,14 @@ void AnsiDialect::acquire_lock_row(Connection& connection, const RunLockRequest&
                 return;
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-            throw Error(ErrorKind::Lock,
-                        fmt::format("could not acquire the change log lock: currently locked by {} since {}",
-                                    holder.empty() ? "an unknown holder" : holder, row[2].value_or("?")),
-                        {},
-                        "wait for the other run to finish; if no run is active, `strata release-locks` "
-                        "frees it");
+            throw Error(
+                ErrorKind::Lock,
+                fmt::format(
+                    "could not acquire the change log lock: currently locked by {} since {}",
+                    holder.empty() ? "an unknown holder" : holder, row[2].value_or("?")),
+                {},
+                "wait for the other run to finish; if no run is active, `strata release-locks` "
+                "frees it");
         }
         std::this_thread::sleep_for(request.poll);
     }
@@ -577,13 +595,189 @@ void AnsiDialect::acquire_lock_row(Connection& connection, const RunLockRequest&
 
 void AnsiDialect::release_run_lock(Connection& connection, const RunLockRequest& request) noexcept {
     try {
-        // Only our own lock: never clear another holder's (Liquibase 4.28's bug, LIQUIBASE.md §4.2).
-        connection.execute(fmt::format(
-            "UPDATE {} SET LOCKED = {}, LOCKEDBY = NULL, LOCKGRANTED = NULL WHERE ID = 1 AND LOCKEDBY = {}",
-            quote_identifier(request.lock_table), boolean_literal(false), quote_literal(request.holder)));
+        // Only our own lock: never clear another holder's (Liquibase 4.28's bug, LIQUIBASE.md
+        // §4.2).
+        connection.execute(fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = NULL, LOCKGRANTED = "
+                                       "NULL WHERE ID = 1 AND LOCKEDBY = {}",
+                                       quote_identifier(request.lock_table), boolean_literal(false),
+                                       quote_literal(request.holder)));
     } catch (...) {
         // Releasing is best effort: the native lock dies with the process anyway.
     }
+}
+
+// ---------------------------------------------------------------- server URLs
+
+namespace {
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Percent-decoding; a '%' not followed by two hex digits stays as written.
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            int high = hex_digit(text[i + 1]);
+            int low = hex_digit(text[i + 2]);
+            if (high >= 0 && low >= 0) {
+                out += static_cast<char>(high * 16 + low);
+                i += 2;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// Parameters whose values are secrets (JDBC drivers know several spellings).
+bool secret_parameter(std::string_view name) {
+    std::string key = lower(name);
+    return key == "password" || key == "pass" || key == "pwd" || key == "sslpassword" ||
+           key == "keystorepassword" || key == "truststorepassword";
+}
+
+} // namespace
+
+const std::string* ServerUrl::parameter(std::string_view name) const {
+    const std::string* found = nullptr;
+    for (const auto& [key, value] : parameters) {
+        if (lower(key) == lower(name))
+            found = &value;
+    }
+    return found;
+}
+
+ServerUrl parse_server_url(std::string_view url) {
+    ServerUrl parsed;
+    // Byte ranges of secrets in `url`, masked in `display`.
+    std::vector<std::pair<std::size_t, std::size_t>> secrets;
+    auto masked = [&] {
+        std::string text;
+        std::size_t copied = 0;
+        for (const auto& [first, last] : secrets) {
+            text.append(url.substr(copied, first - copied));
+            text += "*****";
+            copied = last;
+        }
+        return text.append(url.substr(copied));
+    };
+    // Failures are found only after the user part was read, so masked() hides the password.
+    auto fail = [&](std::string_view why) -> Error {
+        return Error(ErrorKind::Usage, fmt::format("the URL '{}' {}", masked(), why), {},
+                     "write scheme://user:password@host:port/database?name=value, e.g. "
+                     "postgresql://app@127.0.0.1:5432/appdb");
+    };
+
+    std::size_t at = 0;
+    if (lower(url.substr(0, 5)) == "jdbc:") {
+        parsed.jdbc = true;
+        at = 5;
+    }
+    std::size_t colon = url.find(':', at);
+    if (colon == std::string_view::npos || colon == at) // not echoed: it might be anything
+        throw Error(ErrorKind::Usage, "the URL has no scheme", {},
+                    "write scheme://user:password@host:port/database, e.g. "
+                    "postgresql://app@127.0.0.1/appdb");
+    parsed.scheme = lower(url.substr(at, colon - at));
+    at = colon + 1;
+
+    // The query starts at the first '?' after the user part (a password may hold '?' only
+    // percent-encoded, so the first '?' is the query's).
+    std::size_t query = url.find('?', at);
+    std::size_t end = query == std::string_view::npos ? url.size() : query;
+
+    if (url.compare(at, 2, "//") == 0) {
+        at += 2;
+        std::size_t user_end = url.substr(0, end).rfind('@');
+        if (user_end != std::string_view::npos && user_end >= at) {
+            std::string_view userinfo = url.substr(at, user_end - at);
+            std::size_t split = userinfo.find(':');
+            parsed.user = percent_decode(userinfo.substr(0, split));
+            if (split != std::string_view::npos) {
+                parsed.password = percent_decode(userinfo.substr(split + 1));
+                secrets.emplace_back(at + split + 1, user_end);
+            }
+            at = user_end + 1;
+        }
+        std::size_t host_end = url.find('/', at);
+        if (host_end == std::string_view::npos || host_end > end)
+            host_end = end;
+        std::string_view hostport = url.substr(at, host_end - at);
+        std::string_view port;
+        if (hostport.starts_with('[')) {
+            std::size_t close = hostport.find(']');
+            if (close == std::string_view::npos)
+                throw fail("has an IPv6 address without its closing ']'");
+            parsed.host = std::string(hostport.substr(1, close - 1));
+            std::string_view after = hostport.substr(close + 1);
+            if (!after.empty()) {
+                if (after[0] != ':')
+                    throw fail("has text after the IPv6 address");
+                port = after.substr(1);
+            }
+        } else {
+            std::size_t split = hostport.rfind(':');
+            parsed.host = percent_decode(hostport.substr(0, split));
+            if (split != std::string_view::npos)
+                port = hostport.substr(split + 1);
+        }
+        if (!port.empty()) {
+            bool digits =
+                port.size() <= 5 && std::all_of(port.begin(), port.end(),
+                                                [](unsigned char c) { return std::isdigit(c); });
+            int number = digits ? std::stoi(std::string(port)) : 0;
+            if (!digits || number < 1 || number > 65535)
+                throw fail(
+                    fmt::format("has the port '{}', which is not a number from 1 to 65535", port));
+            parsed.port = number;
+        }
+        at = host_end;
+        if (at < end && url[at] == '/')
+            ++at;
+    }
+    parsed.database = percent_decode(url.substr(at, end - at));
+
+    if (query != std::string_view::npos) {
+        std::size_t start = query + 1;
+        while (start <= url.size()) {
+            std::size_t amp = url.find_first_of("&;", start);
+            std::size_t item_end = amp == std::string_view::npos ? url.size() : amp;
+            std::string_view item = url.substr(start, item_end - start);
+            if (!item.empty()) {
+                std::size_t eq = item.find('=');
+                std::string key = percent_decode(item.substr(0, eq));
+                std::string value = eq == std::string_view::npos
+                                        ? std::string()
+                                        : percent_decode(item.substr(eq + 1));
+                if (secret_parameter(key) && eq != std::string_view::npos)
+                    secrets.emplace_back(start + eq + 1, item_end);
+                parsed.parameters.emplace_back(std::move(key), std::move(value));
+            }
+            if (amp == std::string_view::npos)
+                break;
+            start = amp + 1;
+        }
+    }
+
+    parsed.display = masked();
+    return parsed;
 }
 
 } // namespace strata

@@ -28,7 +28,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         current[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
             auto lower = [](char c) { return static_cast<char>(std::tolower(c)); };
-            std::size_t substitution = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+            std::size_t substitution =
+                previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
             current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
         }
         std::swap(previous, current);
@@ -38,7 +39,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 } // namespace
 
-const std::string* Column::get(std::string_view key) const { return find(attributes, key); }
+const std::string* Column::get(std::string_view key) const {
+    return find(attributes, key);
+}
 
 const std::string* Column::constraint(std::string_view key) const {
     return constraints ? find(*constraints, key) : nullptr;
@@ -54,7 +57,9 @@ std::string Column::name() const {
     return value ? *value : std::string();
 }
 
-const std::string* Change::get(std::string_view key) const { return find(attributes, key); }
+const std::string* Change::get(std::string_view key) const {
+    return find(attributes, key);
+}
 
 std::string Change::value(std::string_view key) const {
     const std::string* found = get(key);
@@ -66,7 +71,9 @@ bool Change::flag(std::string_view key, bool fallback) const {
     return found ? *found == "true" : fallback;
 }
 
-std::string_view Change::type_name() const { return change_spec(kind).name; }
+std::string_view Change::type_name() const {
+    return change_spec(kind).name;
+}
 
 std::string Change::description() const {
     std::string text(type_name());
@@ -80,9 +87,12 @@ std::string Change::description() const {
     return text;
 }
 
-std::string ChangeSet::identifier() const { return fmt::format("{}::{}::{}", path, id, author); }
+std::string ChangeSet::identifier() const {
+    return fmt::format("{}::{}::{}", path, id, author);
+}
 
-std::string closest_match(std::string_view unknown, const std::vector<std::string_view>& candidates) {
+std::string closest_match(std::string_view unknown,
+                          const std::vector<std::string_view>& candidates) {
     std::string_view best;
     std::size_t best_distance = std::max<std::size_t>(3, unknown.size() / 3) + 1;
     for (std::string_view candidate : candidates) {

@@ -14,16 +14,21 @@ using enum AttributeType;
 using A = AttributeSpec;
 
 // Attributes shared by almost every change that addresses a table.
-#define STRATA_TABLE_SCOPE A{"catalogName"}, A{"schemaName"}
+#define STRATA_TABLE_SCOPE                                                                         \
+    A{"catalogName"}, A {                                                                          \
+        "schemaName"                                                                               \
+    }
 
-constexpr A kAddAutoIncrement[] = {STRATA_TABLE_SCOPE,      A{"tableName", String, true},
-                                   A{"columnName", String, true}, A{"columnDataType"},
-                                   A{"startWith", Integer},  A{"incrementBy", Integer},
-                                   A{"defaultOnNull", Boolean}, A{"generationType"}};
-constexpr A kAddCheckConstraint[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
+constexpr A kAddAutoIncrement[] = {
+    STRATA_TABLE_SCOPE,          A{"tableName", String, true}, A{"columnName", String, true},
+    A{"columnDataType"},         A{"startWith", Integer},      A{"incrementBy", Integer},
+    A{"defaultOnNull", Boolean}, A{"generationType"}};
+constexpr A kAddCheckConstraint[] = {STRATA_TABLE_SCOPE,
+                                     A{"tableName", String, true},
                                      A{"constraintName", String, true},
                                      A{"constraintBody", String, true},
-                                     A{"disabled", Boolean}, A{"validate", Boolean}};
+                                     A{"disabled", Boolean},
+                                     A{"validate", Boolean}};
 constexpr A kAddColumn[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true}};
 constexpr A kAddDefaultValue[] = {STRATA_TABLE_SCOPE,
                                   A{"tableName", String, true},
@@ -51,25 +56,30 @@ constexpr A kAddForeignKeyConstraint[] = {A{"baseTableCatalogName"},
                                           A{"onUpdate"},
                                           A{"deleteCascade", Boolean},
                                           A{"validate", Boolean}};
-constexpr A kAddLookupTable[] = {A{"existingTableCatalogName"}, A{"existingTableSchemaName"},
+constexpr A kAddLookupTable[] = {A{"existingTableCatalogName"},
+                                 A{"existingTableSchemaName"},
                                  A{"existingTableName", String, true},
                                  A{"existingColumnName", String, true},
-                                 A{"newTableCatalogName"},     A{"newTableSchemaName"},
+                                 A{"newTableCatalogName"},
+                                 A{"newTableSchemaName"},
                                  A{"newTableName", String, true},
                                  A{"newColumnName", String, true},
-                                 A{"newColumnDataType"},       A{"constraintName"}};
-constexpr A kAddNotNullConstraint[] = {STRATA_TABLE_SCOPE,
-                                       A{"tableName", String, true},
-                                       A{"columnName", String, true},
-                                       A{"columnDataType"},
-                                       A{"defaultNullValue"},
-                                       A{"constraintName"},
-                                       A{"validate", Boolean}};
-constexpr A kAddPrimaryKey[] = {STRATA_TABLE_SCOPE,          A{"tableName", String, true},
-                                A{"columnNames", String, true}, A{"constraintName"},
-                                A{"tablespace"},             A{"clustered", Boolean},
-                                A{"forIndexCatalogName"},    A{"forIndexSchemaName"},
-                                A{"forIndexName"},           A{"validate", Boolean}};
+                                 A{"newColumnDataType"},
+                                 A{"constraintName"}};
+constexpr A kAddNotNullConstraint[] = {
+    STRATA_TABLE_SCOPE,    A{"tableName", String, true}, A{"columnName", String, true},
+    A{"columnDataType"},   A{"defaultNullValue"},        A{"constraintName"},
+    A{"validate", Boolean}};
+constexpr A kAddPrimaryKey[] = {STRATA_TABLE_SCOPE,
+                                A{"tableName", String, true},
+                                A{"columnNames", String, true},
+                                A{"constraintName"},
+                                A{"tablespace"},
+                                A{"clustered", Boolean},
+                                A{"forIndexCatalogName"},
+                                A{"forIndexSchemaName"},
+                                A{"forIndexName"},
+                                A{"validate", Boolean}};
 constexpr A kAddUniqueConstraint[] = {STRATA_TABLE_SCOPE,
                                       A{"tableName", String, true},
                                       A{"columnNames", String, true},
@@ -92,29 +102,26 @@ constexpr A kSequenceOptions[] = {STRATA_TABLE_SCOPE,
                                   A{"cacheSize", Integer},
                                   A{"cycle", Boolean},
                                   A{"dataType"}};
-constexpr A kCreateSequence[] = {STRATA_TABLE_SCOPE,
-                                 A{"sequenceName", String, true},
-                                 A{"startValue", Integer},
-                                 A{"incrementBy", Integer},
-                                 A{"minValue", Integer},
-                                 A{"maxValue", Integer},
-                                 A{"ordered", Boolean},
-                                 A{"cacheSize", Integer},
-                                 A{"cycle", Boolean},
-                                 A{"dataType"}};
-constexpr A kCreateIndex[] = {STRATA_TABLE_SCOPE,          A{"tableName", String, true},
-                              A{"indexName"},              A{"unique", Boolean},
-                              A{"tablespace"},             A{"clustered", Boolean},
-                              A{"associatedWith"}};
-constexpr A kCreateProcedure[] = {STRATA_TABLE_SCOPE,       A{"procedureName"},
-                                  A{"procedureText"},       A{"path"},
+constexpr A kCreateSequence[] = {STRATA_TABLE_SCOPE,       A{"sequenceName", String, true},
+                                 A{"startValue", Integer}, A{"incrementBy", Integer},
+                                 A{"minValue", Integer},   A{"maxValue", Integer},
+                                 A{"ordered", Boolean},    A{"cacheSize", Integer},
+                                 A{"cycle", Boolean},      A{"dataType"}};
+constexpr A kCreateIndex[] = {
+    STRATA_TABLE_SCOPE, A{"tableName", String, true}, A{"indexName"},     A{"unique", Boolean},
+    A{"tablespace"},    A{"clustered", Boolean},      A{"associatedWith"}};
+constexpr A kCreateProcedure[] = {STRATA_TABLE_SCOPE,
+                                  A{"procedureName"},
+                                  A{"procedureText"},
+                                  A{"path"},
                                   A{"relativeToChangelogFile", Boolean},
-                                  A{"encoding"},            A{"dbms"},
-                                  A{"comments"},            A{"replaceIfExists", Boolean}};
-constexpr A kCreateTable[] = {STRATA_TABLE_SCOPE,  A{"tableName", String, true},
-                              A{"tablespace"},     A{"remarks"},
-                              A{"ifNotExists", Boolean}, A{"rowDependencies", Boolean},
-                              A{"tableType"}};
+                                  A{"encoding"},
+                                  A{"dbms"},
+                                  A{"comments"},
+                                  A{"replaceIfExists", Boolean}};
+constexpr A kCreateTable[] = {
+    STRATA_TABLE_SCOPE,        A{"tableName", String, true},  A{"tablespace"}, A{"remarks"},
+    A{"ifNotExists", Boolean}, A{"rowDependencies", Boolean}, A{"tableType"}};
 constexpr A kCreateView[] = {STRATA_TABLE_SCOPE,
                              A{"viewName", String, true},
                              A{"selectQuery", String, true},
@@ -125,8 +132,7 @@ constexpr A kCreateView[] = {STRATA_TABLE_SCOPE,
                              A{"encoding"},
                              A{"remarks"}};
 constexpr A kDelete[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true}, A{"where"}};
-constexpr A kDropAllForeignKeyConstraints[] = {A{"baseTableCatalogName"},
-                                               A{"baseTableSchemaName"},
+constexpr A kDropAllForeignKeyConstraints[] = {A{"baseTableCatalogName"}, A{"baseTableSchemaName"},
                                                A{"baseTableName", String, true}};
 constexpr A kDropCheckConstraint[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
                                       A{"constraintName", String, true}};
@@ -149,8 +155,7 @@ constexpr A kDropTable[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
                             A{"cascadeConstraints", Boolean}};
 constexpr A kDropUniqueConstraint[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
                                        A{"constraintName"}, A{"uniqueColumns"}};
-constexpr A kDropView[] = {STRATA_TABLE_SCOPE, A{"viewName", String, true},
-                           A{"ifExists", Boolean}};
+constexpr A kDropView[] = {STRATA_TABLE_SCOPE, A{"viewName", String, true}, A{"ifExists", Boolean}};
 constexpr A kExecuteCommand[] = {A{"executable", String, true}, A{"os"}, A{"timeout"}};
 constexpr A kInsert[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true}, A{"dbms"}};
 constexpr A kLoadData[] = {STRATA_TABLE_SCOPE,
@@ -172,8 +177,7 @@ constexpr A kMergeColumns[] = {STRATA_TABLE_SCOPE,
                                A{"finalColumnType", String, true},
                                A{"joinString"}};
 constexpr A kModifyDataType[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
-                                 A{"columnName", String, true},
-                                 A{"newDataType", String, true}};
+                                 A{"columnName", String, true}, A{"newDataType", String, true}};
 constexpr A kOutput[] = {A{"message"}, A{"target"}};
 constexpr A kRenameColumn[] = {STRATA_TABLE_SCOPE,
                                A{"tableName", String, true},
@@ -187,14 +191,12 @@ constexpr A kRenameTable[] = {STRATA_TABLE_SCOPE, A{"oldTableName", String, true
                               A{"newTableName", String, true}};
 constexpr A kRenameView[] = {STRATA_TABLE_SCOPE, A{"oldViewName", String, true},
                              A{"newViewName", String, true}};
-constexpr A kSetColumnRemarks[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
-                                   A{"columnName", String, true}, A{"remarks"},
-                                   A{"columnDataType"}, A{"columnParentType"}};
-constexpr A kSetTableRemarks[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
-                                  A{"remarks"}};
-constexpr A kSql[] = {A{"sql", String, true}, A{"dbms"},          A{"splitStatements", Boolean},
-                      A{"stripComments", Boolean},                A{"endDelimiter"},
-                      A{"comment"}};
+constexpr A kSetColumnRemarks[] = {
+    STRATA_TABLE_SCOPE, A{"tableName", String, true}, A{"columnName", String, true},
+    A{"remarks"},       A{"columnDataType"},          A{"columnParentType"}};
+constexpr A kSetTableRemarks[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true}, A{"remarks"}};
+constexpr A kSql[] = {A{"sql", String, true},      A{"dbms"},         A{"splitStatements", Boolean},
+                      A{"stripComments", Boolean}, A{"endDelimiter"}, A{"comment"}};
 constexpr A kSqlFile[] = {A{"path", String, true},
                           A{"relativeToChangelogFile", Boolean},
                           A{"encoding"},
@@ -211,19 +213,21 @@ constexpr A kNone[] = {A{"__none__"}};
 
 constexpr std::string_view kWhere[] = {"where"};
 constexpr std::string_view kComment[] = {"comment"};
-constexpr std::pair<std::string_view, std::string_view> kOutputDefaults[] = {
-    {"target", "STDERR"}};
+constexpr std::pair<std::string_view, std::string_view> kOutputDefaults[] = {{"target", "STDERR"}};
 
 constexpr ColumnUse kNoColumns = ColumnUse::None;
 constexpr ColumnUse kOptionalColumns = ColumnUse::Optional;
 constexpr ColumnUse kRequiredColumns = ColumnUse::Required;
 
-std::span<const A> none() { return std::span<const A>(kNone, 0); }
+std::span<const A> none() {
+    return std::span<const A>(kNone, 0);
+}
 
-constexpr ChangeSpec make_spec(ChangeKind kind, std::string_view name, std::span<const A> attributes,
-                               ColumnUse columns = ColumnUse::None, std::string_view text_attribute = {},
-                               std::span<const std::string_view> text_children = {},
-                               std::span<const std::pair<std::string_view, std::string_view>> defaults = {}) {
+constexpr ChangeSpec
+make_spec(ChangeKind kind, std::string_view name, std::span<const A> attributes,
+          ColumnUse columns = ColumnUse::None, std::string_view text_attribute = {},
+          std::span<const std::string_view> text_children = {},
+          std::span<const std::pair<std::string_view, std::string_view>> defaults = {}) {
     ChangeSpec spec{kind, name, attributes, columns, text_attribute, text_children, defaults};
     return spec;
 }
@@ -235,7 +239,7 @@ const std::array kSpecs = {
     make_spec(ChangeKind::AddColumn, "addColumn", kAddColumn, kRequiredColumns),
     make_spec(ChangeKind::AddDefaultValue, "addDefaultValue", kAddDefaultValue),
     make_spec(ChangeKind::AddForeignKeyConstraint, "addForeignKeyConstraint",
-               kAddForeignKeyConstraint),
+              kAddForeignKeyConstraint),
     make_spec(ChangeKind::AddLookupTable, "addLookupTable", kAddLookupTable),
     make_spec(ChangeKind::AddNotNullConstraint, "addNotNullConstraint", kAddNotNullConstraint),
     make_spec(ChangeKind::AddPrimaryKey, "addPrimaryKey", kAddPrimaryKey),
@@ -243,21 +247,20 @@ const std::array kSpecs = {
     make_spec(ChangeKind::AlterSequence, "alterSequence", kSequenceOptions),
     make_spec(ChangeKind::CreateIndex, "createIndex", kCreateIndex, kRequiredColumns),
     make_spec(ChangeKind::CreateProcedure, "createProcedure", kCreateProcedure, kNoColumns,
-               "procedureText"),
+              "procedureText"),
     make_spec(ChangeKind::CreateSequence, "createSequence", kCreateSequence),
     make_spec(ChangeKind::CreateTable, "createTable", kCreateTable, kRequiredColumns),
     make_spec(ChangeKind::CreateView, "createView", kCreateView, kNoColumns, "selectQuery"),
     make_spec(ChangeKind::Delete, "delete", kDelete, kNoColumns, "", kWhere),
     make_spec(ChangeKind::DropAllForeignKeyConstraints, "dropAllForeignKeyConstraints",
-               kDropAllForeignKeyConstraints),
+              kDropAllForeignKeyConstraints),
     make_spec(ChangeKind::DropCheckConstraint, "dropCheckConstraint", kDropCheckConstraint),
     make_spec(ChangeKind::DropColumn, "dropColumn", kDropColumn, kOptionalColumns),
     make_spec(ChangeKind::DropDefaultValue, "dropDefaultValue", kDropDefaultValue),
     make_spec(ChangeKind::DropForeignKeyConstraint, "dropForeignKeyConstraint",
-               kDropForeignKeyConstraint),
+              kDropForeignKeyConstraint),
     make_spec(ChangeKind::DropIndex, "dropIndex", kDropIndex),
-    make_spec(ChangeKind::DropNotNullConstraint, "dropNotNullConstraint",
-               kDropNotNullConstraint),
+    make_spec(ChangeKind::DropNotNullConstraint, "dropNotNullConstraint", kDropNotNullConstraint),
     make_spec(ChangeKind::DropPrimaryKey, "dropPrimaryKey", kDropPrimaryKey),
     make_spec(ChangeKind::DropProcedure, "dropProcedure", kDropProcedure),
     make_spec(ChangeKind::DropSequence, "dropSequence", kDropSequence),
@@ -286,32 +289,62 @@ const std::array kSpecs = {
 };
 
 constexpr A kColumnAttributes[] = {
-    A{"name", String, true},    A{"computed", Boolean},      A{"type"},
-    A{"value"},                 A{"valueNumeric", Number},   A{"valueBoolean", Boolean},
-    A{"valueDate"},             A{"valueComputed"},          A{"valueSequenceNext"},
-    A{"valueSequenceCurrent"},  A{"valueBlobFile"},          A{"valueClobFile"},
-    A{"defaultValue"},          A{"defaultValueNumeric", Number},
-    A{"defaultValueBoolean", Boolean},                       A{"defaultValueDate"},
-    A{"defaultValueComputed"},  A{"defaultValueSequenceNext"},
-    A{"defaultValueConstraintName"},                         A{"defaultOnNull", Boolean},
-    A{"autoIncrement", Boolean}, A{"startWith", Integer},    A{"incrementBy", Integer},
-    A{"generationType"},        A{"remarks"},                A{"descending", Boolean},
-    A{"encoding"},              A{"position", Integer},      A{"afterColumn"},
-    A{"beforeColumn"},          A{"header"},                 A{"index", Integer},
+    A{"name", String, true},
+    A{"computed", Boolean},
+    A{"type"},
+    A{"value"},
+    A{"valueNumeric", Number},
+    A{"valueBoolean", Boolean},
+    A{"valueDate"},
+    A{"valueComputed"},
+    A{"valueSequenceNext"},
+    A{"valueSequenceCurrent"},
+    A{"valueBlobFile"},
+    A{"valueClobFile"},
+    A{"defaultValue"},
+    A{"defaultValueNumeric", Number},
+    A{"defaultValueBoolean", Boolean},
+    A{"defaultValueDate"},
+    A{"defaultValueComputed"},
+    A{"defaultValueSequenceNext"},
+    A{"defaultValueConstraintName"},
+    A{"defaultOnNull", Boolean},
+    A{"autoIncrement", Boolean},
+    A{"startWith", Integer},
+    A{"incrementBy", Integer},
+    A{"generationType"},
+    A{"remarks"},
+    A{"descending", Boolean},
+    A{"encoding"},
+    A{"position", Integer},
+    A{"afterColumn"},
+    A{"beforeColumn"},
+    A{"header"},
+    A{"index", Integer},
     A{"nullPlaceholder"},
 };
 
 constexpr A kConstraintAttributes[] = {
-    A{"nullable", Boolean},          A{"notNullConstraintName"},
-    A{"primaryKey", Boolean},        A{"primaryKeyName"},
-    A{"primaryKeyTablespace"},       A{"unique", Boolean},
-    A{"uniqueConstraintName"},       A{"references"},
-    A{"referencedTableCatalogName"}, A{"referencedTableSchemaName"},
-    A{"referencedTableName"},        A{"referencedColumnNames"},
-    A{"foreignKeyName"},             A{"deleteCascade", Boolean},
-    A{"deferrable", Boolean},        A{"initiallyDeferred", Boolean},
-    A{"checkConstraint"},            A{"validateNullable", Boolean},
-    A{"validateUnique", Boolean},    A{"validatePrimaryKey", Boolean},
+    A{"nullable", Boolean},
+    A{"notNullConstraintName"},
+    A{"primaryKey", Boolean},
+    A{"primaryKeyName"},
+    A{"primaryKeyTablespace"},
+    A{"unique", Boolean},
+    A{"uniqueConstraintName"},
+    A{"references"},
+    A{"referencedTableCatalogName"},
+    A{"referencedTableSchemaName"},
+    A{"referencedTableName"},
+    A{"referencedColumnNames"},
+    A{"foreignKeyName"},
+    A{"deleteCascade", Boolean},
+    A{"deferrable", Boolean},
+    A{"initiallyDeferred", Boolean},
+    A{"checkConstraint"},
+    A{"validateNullable", Boolean},
+    A{"validateUnique", Boolean},
+    A{"validatePrimaryKey", Boolean},
     A{"validateForeignKey", Boolean},
 };
 
@@ -333,13 +366,20 @@ const ChangeSpec& change_spec(ChangeKind kind) {
 const ChangeSpec* find_change_spec(std::string_view name) {
     static const bool sorted = specs_sorted();
     STRATA_ASSERT(sorted, "the change catalogue must be sorted by name");
-    auto it = std::lower_bound(kSpecs.begin(), kSpecs.end(), name,
-                               [](const ChangeSpec& spec, std::string_view n) { return spec.name < n; });
+    auto it =
+        std::lower_bound(kSpecs.begin(), kSpecs.end(), name,
+                         [](const ChangeSpec& spec, std::string_view n) { return spec.name < n; });
     return it != kSpecs.end() && it->name == name ? &*it : nullptr;
 }
 
-std::span<const ChangeSpec> all_change_specs() { return kSpecs; }
-std::span<const AttributeSpec> column_attribute_specs() { return kColumnAttributes; }
-std::span<const AttributeSpec> constraint_attribute_specs() { return kConstraintAttributes; }
+std::span<const ChangeSpec> all_change_specs() {
+    return kSpecs;
+}
+std::span<const AttributeSpec> column_attribute_specs() {
+    return kColumnAttributes;
+}
+std::span<const AttributeSpec> constraint_attribute_specs() {
+    return kConstraintAttributes;
+}
 
 } // namespace strata

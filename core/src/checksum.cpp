@@ -14,7 +14,9 @@
 namespace strata::checksum {
 namespace {
 
-bool is_sql_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_sql_whitespace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Liquibase's CheckSum.compute(String): line endings standardised, U+FFFD dropped.
 // NFC normalisation is the identity for the ASCII and precomposed text changelogs hold.
@@ -73,7 +75,8 @@ std::string sql_inner_v8(std::string_view sql, const Change& change, bool strip_
 std::string read_file(const std::filesystem::path& path, const SourceLocation& where) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw Error(ErrorKind::Validation, fmt::format("cannot read file '{}'", path.string()), where,
+        throw Error(ErrorKind::Validation, fmt::format("cannot read file '{}'", path.string()),
+                    where,
                     "check the path; relativeToChangelogFile=\"true\" makes it relative to the "
                     "changelog");
     std::ostringstream content;
@@ -107,7 +110,9 @@ std::string csv_inner(const Change& change) {
     return md5_hex(kept);
 }
 
-std::string indent(int level) { return std::string(static_cast<std::size_t>(4 * level), ' '); }
+std::string indent(int level) {
+    return std::string(static_cast<std::size_t>(4 * level), ' ');
+}
 
 // obj(o, L) of LIQUIBASE.md §5.4b: sorted, de-duplicated lines between brackets.
 std::string object(const std::set<std::string>& lines, int level) {
@@ -225,11 +230,12 @@ std::string of_change(const Change& change, Version version) {
     case ChangeKind::CreateView:
     case ChangeKind::CreateProcedure:
         if (version == Version::V9) {
-            std::string text = change.value(change.kind == ChangeKind::CreateView ? "selectQuery"
-                                                                                  : "procedureText");
-            return tagged(version,
-                          compute(fmt::format("{}:{}", tagged(version, compute(serialize(change, version))),
-                                              tagged(version, sql_inner_v9(text)))));
+            std::string text = change.value(
+                change.kind == ChangeKind::CreateView ? "selectQuery" : "procedureText");
+            return tagged(
+                version,
+                compute(fmt::format("{}:{}", tagged(version, compute(serialize(change, version))),
+                                    tagged(version, sql_inner_v9(text)))));
         }
         break;
     default:

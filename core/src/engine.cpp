@@ -55,8 +55,9 @@ std::optional<std::string> stored_contexts(const std::string& expression) {
     std::string text = trim(expression);
     if (text.empty())
         return std::nullopt;
-    bool complex = text.find(" and ") != std::string::npos || text.find(" or ") != std::string::npos ||
-                   text.find('!') != std::string::npos || text.find("not ") != std::string::npos;
+    bool complex = text.find(" and ") != std::string::npos ||
+                   text.find(" or ") != std::string::npos || text.find('!') != std::string::npos ||
+                   text.find("not ") != std::string::npos;
     return complex && !text.starts_with('(') ? "(" + text + ")" : text;
 }
 
@@ -66,9 +67,10 @@ std::optional<std::string> optional_text(const std::string& text) {
 }
 
 bool holds_tag(const ChangeSet& changeset, std::string_view tag) {
-    return std::any_of(changeset.changes.begin(), changeset.changes.end(), [tag](const Change& change) {
-        return change.kind == ChangeKind::TagDatabase && change.value("tag") == tag;
-    });
+    return std::any_of(
+        changeset.changes.begin(), changeset.changes.end(), [tag](const Change& change) {
+            return change.kind == ChangeKind::TagDatabase && change.value("tag") == tag;
+        });
 }
 
 std::optional<std::string> tag_of(const ChangeSet& changeset) {
@@ -193,7 +195,8 @@ bool Engine::checksum_changed(const ChangeSet& changeset, const HistoryRow& row)
         return false;
     for (const std::string& valid : changeset.valid_checksums) {
         std::string v = trim(valid);
-        std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(v.begin(), v.end(), v.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         if (v == "any" || v == "all" || v == "*" || v == *row.md5sum || v == current)
             return false;
     }
@@ -209,22 +212,26 @@ std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
         if (it == by_identity.end() || changeset.run_on_change || changeset.run_always)
             continue;
         if (checksum_changed(changeset, *it->second))
-            found.push_back({changeset.identifier(), *it->second->md5sum, current_checksum(changeset)});
+            found.push_back(
+                {changeset.identifier(), *it->second->md5sum, current_checksum(changeset)});
     }
     return found;
 }
 
-void Engine::require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows) {
+void Engine::require_valid_checksums(const Changelog& changelog,
+                                     const std::vector<HistoryRow>& rows) {
     std::vector<ChecksumMismatch> found = mismatches(changelog, rows);
     if (found.empty())
         return;
-    std::string text = fmt::format("Validation Failed:\n     {} changesets check sum", found.size());
+    std::string text =
+        fmt::format("Validation Failed:\n     {} changesets check sum", found.size());
     for (const ChecksumMismatch& mismatch : found)
         text += fmt::format("\n          {} was: {} but is now: {}", mismatch.identifier,
                             mismatch.stored, mismatch.current);
-    throw Error(ErrorKind::ChecksumMismatch, text, {},
-                "an applied changeset was edited: revert the edit, add <validCheckSum> with the new "
-                "value, or mark the changeset runOnChange=\"true\"");
+    throw Error(
+        ErrorKind::ChecksumMismatch, text, {},
+        "an applied changeset was edited: revert the edit, add <validCheckSum> with the new "
+        "value, or mark the changeset runOnChange=\"true\"");
 }
 
 HistoryRow Engine::new_row(const ChangeSet& changeset, std::string exec_type) {
@@ -257,10 +264,11 @@ std::vector<std::string> Engine::statements_for(const std::vector<Change>& chang
         if (change.kind == ChangeKind::Output && settings_.progress && !for_rollback)
             settings_.progress(change.value("message"));
         if (change.kind == ChangeKind::Stop && !for_rollback)
-            throw Error(ErrorKind::Validation,
-                        fmt::format("stopped by changeSet {}: {}", changeset.identifier(),
-                                    change.value("message").empty() ? "stop" : change.value("message")),
-                        change.where);
+            throw Error(
+                ErrorKind::Validation,
+                fmt::format("stopped by changeSet {}: {}", changeset.identifier(),
+                            change.value("message").empty() ? "stop" : change.value("message")),
+                change.where);
         if (auto why = dialect_.unsupported(change))
             throw Error(ErrorKind::Validation, *why, change.where);
         for (std::string& statement : dialect_.render(change, context))
@@ -270,7 +278,8 @@ std::vector<std::string> Engine::statements_for(const std::vector<Change>& chang
 }
 
 // <modifySql>: edits of the generated SQL, for the databases and contexts they name.
-std::string Engine::apply_visitors(std::string sql, const ChangeSet& changeset, bool for_rollback) const {
+std::string Engine::apply_visitors(std::string sql, const ChangeSet& changeset,
+                                   bool for_rollback) const {
     for (const SqlVisitor& visitor : changeset.modify_sql) {
         if ((for_rollback && !visitor.apply_to_rollback) ||
             (!visitor.dbms.empty() && !dbms_matches(visitor.dbms, dialect_.name())))
@@ -288,8 +297,8 @@ std::string Engine::apply_visitors(std::string sql, const ChangeSet& changeset, 
             sql = attribute("value") + sql;
         } else if (visitor.type == "replace") {
             std::string from = attribute("replace"), to = attribute("with");
-            for (auto at = from.empty() ? std::string::npos : sql.find(from); at != std::string::npos;
-                 at = sql.find(from, at + to.size()))
+            for (auto at = from.empty() ? std::string::npos : sql.find(from);
+                 at != std::string::npos; at = sql.find(from, at + to.size()))
                 sql.replace(at, from.size(), to);
         } else if (visitor.type == "regExpReplace") {
             sql = std::regex_replace(sql, std::regex(attribute("replace")), attribute("with"));
@@ -339,22 +348,24 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         }
         if (!changeset.fail_on_error) {
             if (settings_.progress)
-                settings_.progress(fmt::format("changeSet {} failed and is skipped (failOnError=false): {}",
-                                               changeset.identifier(), error.what()));
+                settings_.progress(
+                    fmt::format("changeSet {} failed and is skipped (failOnError=false): {}",
+                                changeset.identifier(), error.what()));
             --next_order_;
             return;
         }
         error.add_context(fmt::format("applying changeSet {} ({})", changeset.identifier(),
                                       changeset.where.str()));
         if (atomic) {
-            error.add_context("the changeset was rolled back: the database and its history are as before it");
+            error.add_context(
+                "the changeset was rolled back: the database and its history are as before it");
         } else if (executed > 0) {
             std::string ran;
             for (std::size_t i = 0; i < executed; ++i)
                 ran += fmt::format("\n    {}", statements[i]);
-            error.add_context(fmt::format(
-                "{} statement(s) of the changeset ran and were NOT rolled back (no transactional DDL):{}",
-                executed, ran));
+            error.add_context(fmt::format("{} statement(s) of the changeset ran and were NOT "
+                                          "rolled back (no transactional DDL):{}",
+                                          executed, ran));
         }
         throw;
     }
@@ -372,8 +383,9 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     UpdateSummary summary;
     summary.total = static_cast<int>(changelog.changesets.size());
     if (limit.tag) {
-        summary.tag_found = std::any_of(changelog.changesets.begin(), changelog.changesets.end(),
-                                        [&](const ChangeSet& cs) { return holds_tag(cs, *limit.tag); });
+        summary.tag_found =
+            std::any_of(changelog.changesets.begin(), changelog.changesets.end(),
+                        [&](const ChangeSet& cs) { return holds_tag(cs, *limit.tag); });
     }
     bool past_tag = false;
     for (const ChangeSet& changeset : changelog.changesets) {
@@ -384,7 +396,8 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
         auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
         const HistoryRow* previous = it == by_identity.end() ? nullptr : it->second;
         bool rerun = previous != nullptr &&
-                     (changeset.run_always || (changeset.run_on_change && checksum_changed(changeset, *previous)));
+                     (changeset.run_always ||
+                      (changeset.run_on_change && checksum_changed(changeset, *previous)));
         if (previous != nullptr && !rerun) {
             ++summary.previously_run;
             // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
@@ -425,7 +438,9 @@ std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     return result;
 }
 
-std::vector<HistoryRow> Engine::history() { return read_history(); }
+std::vector<HistoryRow> Engine::history() {
+    return read_history();
+}
 
 std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
     for (const ChangeSet& changeset : changelog.changesets) {
@@ -445,14 +460,18 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
     std::vector<HistoryRow> targets;
     if (target.count) {
         auto count = static_cast<std::size_t>(std::max(0, *target.count));
-        auto first = rows.size() > count ? rows.end() - static_cast<std::ptrdiff_t>(count) : rows.begin();
+        auto first =
+            rows.size() > count ? rows.end() - static_cast<std::ptrdiff_t>(count) : rows.begin();
         targets.assign(first, rows.end());
     } else if (target.tag) {
-        auto tagged = std::find_if(rows.begin(), rows.end(),
-                                   [&](const HistoryRow& row) { return row.tag && *row.tag == *target.tag; });
+        auto tagged = std::find_if(rows.begin(), rows.end(), [&](const HistoryRow& row) {
+            return row.tag && *row.tag == *target.tag;
+        });
         if (tagged == rows.end())
-            throw Error(ErrorKind::Rollback, fmt::format("Could not find tag '{}' in the database", *target.tag),
-                        {}, "`strata history` lists the tags; `strata tag-exists --tag=...` checks one");
+            throw Error(
+                ErrorKind::Rollback,
+                fmt::format("Could not find tag '{}' in the database", *target.tag), {},
+                "`strata history` lists the tags; `strata tag-exists --tag=...` checks one");
         auto first = tagged + 1;
         // Liquibase rolls back the tagDatabase changeset that created the tag as well; a
         // tag set with the `tag` command survives (LIQUIBASE.md §2.7).
@@ -479,13 +498,16 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
         auto it = by_identity.find(identity_key(row.id, row.author, row.filename));
         if (it == by_identity.end())
             throw Error(ErrorKind::Rollback,
-                        fmt::format("changeSet {} is in the database but not in the changelog", row.identifier()),
+                        fmt::format("changeSet {} is in the database but not in the changelog",
+                                    row.identifier()),
                         {}, "roll back with the changelog that applied it");
-        plan.emplace_back(it->second, statements_for(rollback_changes(*it->second), *it->second, true));
+        plan.emplace_back(it->second,
+                          statements_for(rollback_changes(*it->second), *it->second, true));
     }
 
     if (sql_output_ != nullptr) {
-        write_sql_header(fmt::format("Rollback {} Change(s) Script", targets.size()), changelog.path);
+        write_sql_header(fmt::format("Rollback {} Change(s) Script", targets.size()),
+                         changelog.path);
         for (std::size_t i = 0; i < plan.size(); ++i) {
             *sql_output_ << "-- Rolling Back ChangeSet: " << plan[i].first->identifier() << "\n";
             for (const std::string& statement : plan[i].second)
@@ -502,7 +524,8 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
             connection_.begin();
         for (std::size_t i = 0; i < plan.size(); ++i) {
             if (settings_.progress)
-                settings_.progress(fmt::format("Rolling Back Changeset: {}", plan[i].first->identifier()));
+                settings_.progress(
+                    fmt::format("Rolling Back Changeset: {}", plan[i].first->identifier()));
             if (!atomic)
                 connection_.begin();
             try {
@@ -510,7 +533,8 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
                     connection_.execute(statement);
                 connection_.execute(history_.delete_sql(targets[i]));
             } catch (Error& error) {
-                error.add_context(fmt::format("rolling back changeSet {}", plan[i].first->identifier()));
+                error.add_context(
+                    fmt::format("rolling back changeSet {}", plan[i].first->identifier()));
                 throw;
             }
             if (!atomic)
@@ -526,7 +550,8 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
             }
         }
         if (atomic)
-            error.add_context("nothing was rolled back: the database and its history are as before");
+            error.add_context(
+                "nothing was rolled back: the database and its history are as before");
         throw;
     }
     return targets;
@@ -550,7 +575,8 @@ void Engine::tag(std::string_view tag) {
     RunLock lock(*this);
     std::vector<HistoryRow> rows = read_history();
     if (rows.empty())
-        throw Error(ErrorKind::Validation, "cannot tag an empty database: no changeset has been applied", {},
+        throw Error(ErrorKind::Validation,
+                    "cannot tag an empty database: no changeset has been applied", {},
                     "run `strata update` first");
     // Only the newest row: Liquibase's SQLite form tags every row sharing the last second.
     run(history_.tag_sql(rows.back(), tag));
@@ -558,7 +584,8 @@ void Engine::tag(std::string_view tag) {
 
 bool Engine::tag_exists(std::string_view tag) {
     std::vector<HistoryRow> rows = read_history();
-    return std::any_of(rows.begin(), rows.end(), [tag](const HistoryRow& row) { return row.tag && *row.tag == tag; });
+    return std::any_of(rows.begin(), rows.end(),
+                       [tag](const HistoryRow& row) { return row.tag && *row.tag == tag; });
 }
 
 int Engine::changelog_sync(const Changelog& changelog, std::optional<std::string> up_to_tag) {
@@ -598,8 +625,9 @@ LockState Engine::lock_state() {
     LockState state;
     if (!dialect_.table_exists(connection_, settings_.lock_table))
         return state;
-    ResultSet result = connection_.query(fmt::format("SELECT LOCKED, LOCKEDBY, LOCKGRANTED FROM {} WHERE ID = 1",
-                                                     dialect_.quote_identifier(settings_.lock_table)));
+    ResultSet result =
+        connection_.query(fmt::format("SELECT LOCKED, LOCKEDBY, LOCKGRANTED FROM {} WHERE ID = 1",
+                                      dialect_.quote_identifier(settings_.lock_table)));
     if (result.rows.empty())
         return state;
     state.locked = truthy(result.rows[0][0]);
@@ -612,7 +640,8 @@ void Engine::release_locks() {
     if (!dialect_.table_exists(connection_, settings_.lock_table))
         return;
     run(fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = NULL, LOCKGRANTED = NULL WHERE ID = 1",
-                    dialect_.quote_identifier(settings_.lock_table), dialect_.boolean_literal(false)));
+                    dialect_.quote_identifier(settings_.lock_table),
+                    dialect_.boolean_literal(false)));
 }
 
 std::vector<HistoryRow> Engine::unexpected_changesets(const Changelog& changelog) {
@@ -633,9 +662,11 @@ void Engine::write_sql_header(std::string_view title, std::string_view changelog
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
     constexpr std::string_view kRule =
         "-- *********************************************************************\n";
-    *sql_output_ << kRule << "-- " << title << "\n" << kRule << "-- Change Log: " << changelog_path
-                 << "\n-- Ran at: " << when << " UTC\n-- Against: " << settings_.target.display
-                 << "\n-- strata version: " << STRATA_VERSION << "\n" << kRule << "\n";
+    *sql_output_ << kRule << "-- " << title << "\n"
+                 << kRule << "-- Change Log: " << changelog_path << "\n-- Ran at: " << when
+                 << " UTC\n-- Against: " << settings_.target.display
+                 << "\n-- strata version: " << STRATA_VERSION << "\n"
+                 << kRule << "\n";
 }
 
 } // namespace strata

@@ -28,8 +28,7 @@ std::string trim(std::string_view text) {
 // unary := ("!" | "not") unary | "(" or ")" | name.
 class ExpressionParser {
 public:
-    ExpressionParser(std::string_view text, const std::set<std::string>& names)
-        : names_(names) {
+    ExpressionParser(std::string_view text, const std::set<std::string>& names) : names_(names) {
         tokenize(text);
     }
 
@@ -63,9 +62,8 @@ private:
     }
 
     [[noreturn]] void fail(const std::string& why) const {
-        throw Error(ErrorKind::Validation,
-                    fmt::format("malformed expression '{}': {}", text_, why), {},
-                    "use names joined by 'and', 'or', ',', '!' or 'not', with parentheses");
+        throw Error(ErrorKind::Validation, fmt::format("malformed expression '{}': {}", text_, why),
+                    {}, "use names joined by 'and', 'or', ',', '!' or 'not', with parentheses");
     }
 
     bool at(std::string_view token) const {
@@ -167,7 +165,8 @@ std::optional<std::string> filtered_out(const ChangeSet& changeset, const RunFil
         return "Ignored";
     if (!changeset.dbms.empty() && !dbms_matches(changeset.dbms, database))
         return "DBMS mismatch";
-    if (filter.contexts && !trim(*filter.contexts).empty() && !trim(changeset.context_filter).empty() &&
+    if (filter.contexts && !trim(*filter.contexts).empty() &&
+        !trim(changeset.context_filter).empty() &&
         !evaluate_expression(changeset.context_filter, split_names(*filter.contexts)))
         return "Context mismatch";
     if (filter.labels && !trim(*filter.labels).empty() && !trim(changeset.labels).empty() &&

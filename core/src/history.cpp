@@ -8,7 +8,9 @@
 
 namespace strata {
 
-std::string HistoryRow::identifier() const { return fmt::format("{}::{}::{}", filename, id, author); }
+std::string HistoryRow::identifier() const {
+    return fmt::format("{}::{}::{}", filename, id, author);
+}
 
 std::string normalize_changelog_path(std::string_view raw) {
     std::string path(raw);
@@ -54,7 +56,8 @@ bool HistoryTable::exists(Connection& connection) const {
 std::vector<HistoryRow> HistoryTable::read(Connection& connection) const {
     ResultSet result = connection.query(fmt::format(
         "SELECT ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, "
-        "COMMENTS, TAG, LIQUIBASE, CONTEXTS, LABELS, DEPLOYMENT_ID FROM {} ORDER BY DATEEXECUTED ASC, "
+        "COMMENTS, TAG, LIQUIBASE, CONTEXTS, LABELS, DEPLOYMENT_ID FROM {} ORDER BY DATEEXECUTED "
+        "ASC, "
         "ORDEREXECUTED ASC",
         dialect_.quote_identifier(table_)));
     std::vector<HistoryRow> rows;
@@ -80,7 +83,9 @@ std::vector<HistoryRow> HistoryTable::read(Connection& connection) const {
     return rows;
 }
 
-std::string HistoryTable::create_sql() const { return dialect_.history_table_ddl(table_); }
+std::string HistoryTable::create_sql() const {
+    return dialect_.history_table_ddl(table_);
+}
 
 std::string HistoryTable::literal(const std::optional<std::string>& value) const {
     return value ? dialect_.quote_literal(*value) : std::string("NULL");
@@ -101,8 +106,8 @@ std::string HistoryTable::insert_sql(const HistoryRow& row) const {
         columns += ", TAG";
         values += ", " + dialect_.quote_literal(*row.tag);
     }
-    return fmt::format("INSERT INTO {} ({}) VALUES ({})", dialect_.quote_identifier(table_), columns,
-                       values);
+    return fmt::format("INSERT INTO {} ({}) VALUES ({})", dialect_.quote_identifier(table_),
+                       columns, values);
 }
 
 std::string HistoryTable::where_identity(const HistoryRow& row) const {
@@ -111,18 +116,21 @@ std::string HistoryTable::where_identity(const HistoryRow& row) const {
 }
 
 std::string HistoryTable::rerun_sql(const HistoryRow& row) const {
-    return fmt::format("UPDATE {} SET DATEEXECUTED = {}, ORDEREXECUTED = {}, MD5SUM = {}, EXECTYPE = "
-                       "{}, DEPLOYMENT_ID = {} WHERE {}",
-                       dialect_.quote_identifier(table_), dialect_.current_timestamp(),
-                       row.order_executed, literal(row.md5sum), dialect_.quote_literal(row.exec_type),
-                       literal(row.deployment_id), where_identity(row));
+    return fmt::format(
+        "UPDATE {} SET DATEEXECUTED = {}, ORDEREXECUTED = {}, MD5SUM = {}, EXECTYPE = "
+        "{}, DEPLOYMENT_ID = {} WHERE {}",
+        dialect_.quote_identifier(table_), dialect_.current_timestamp(), row.order_executed,
+        literal(row.md5sum), dialect_.quote_literal(row.exec_type), literal(row.deployment_id),
+        where_identity(row));
 }
 
 std::string HistoryTable::delete_sql(const HistoryRow& row) const {
-    return fmt::format("DELETE FROM {} WHERE {}", dialect_.quote_identifier(table_), where_identity(row));
+    return fmt::format("DELETE FROM {} WHERE {}", dialect_.quote_identifier(table_),
+                       where_identity(row));
 }
 
-std::string HistoryTable::update_checksum_sql(const HistoryRow& row, std::string_view md5sum) const {
+std::string HistoryTable::update_checksum_sql(const HistoryRow& row,
+                                              std::string_view md5sum) const {
     return fmt::format("UPDATE {} SET MD5SUM = {} WHERE {}", dialect_.quote_identifier(table_),
                        dialect_.quote_literal(md5sum), where_identity(row));
 }

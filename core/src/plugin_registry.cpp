@@ -100,7 +100,8 @@ const PluginDescriptor& PluginRegistry::load(const std::filesystem::path& file) 
     auto library = std::make_unique<boost::dll::shared_library>(
         file, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     if (ec)
-        throw plugin_error(file, fmt::format("cannot be loaded as a shared library ({})", ec.message()),
+        throw plugin_error(file,
+                           fmt::format("cannot be loaded as a shared library ({})", ec.message()),
                            "remove the file from the plugin directory or rebuild it");
     for (const char* alias : {"strata_plugin_info", "strata_create_dialect"}) {
         if (!library->has(alias))
@@ -108,20 +109,23 @@ const PluginDescriptor& PluginRegistry::load(const std::filesystem::path& file) 
                                "a dialect plugin must use STRATA_DIALECT_PLUGIN(...) from "
                                "<strata/plugin.hpp>");
     }
-    const plugin::PluginInfo* info = library->get_alias<plugin::InfoFunction>("strata_plugin_info")();
+    const plugin::PluginInfo* info =
+        library->get_alias<plugin::InfoFunction>("strata_plugin_info")();
     if (info == nullptr)
         throw plugin_error(file, "returned no plugin descriptor");
     // Read only the two leading integers until the version is known to match: a plugin of
     // another ABI may lay out the rest differently.
-    if (info->abi_version != plugin::kAbiVersion || info->struct_size != sizeof(plugin::PluginInfo) ||
+    if (info->abi_version != plugin::kAbiVersion ||
+        info->struct_size != sizeof(plugin::PluginInfo) ||
         std::string_view(info->build_id) != STRATA_BUILD_ID) {
-        std::string theirs = info->abi_version == plugin::kAbiVersion &&
-                                     info->struct_size == sizeof(plugin::PluginInfo)
-                                 ? fmt::format("ABI {}, build '{}'", info->abi_version, info->build_id)
-                                 : fmt::format("ABI {}", info->abi_version);
+        std::string theirs =
+            info->abi_version == plugin::kAbiVersion &&
+                    info->struct_size == sizeof(plugin::PluginInfo)
+                ? fmt::format("ABI {}, build '{}'", info->abi_version, info->build_id)
+                : fmt::format("ABI {}", info->abi_version);
         throw plugin_error(file,
-                           fmt::format("was built for {}; this strata expects ABI {}, build '{}'", theirs,
-                                       plugin::kAbiVersion, STRATA_BUILD_ID),
+                           fmt::format("was built for {}; this strata expects ABI {}, build '{}'",
+                                       theirs, plugin::kAbiVersion, STRATA_BUILD_ID),
                            "rebuild the plugin against this strata's SDK");
     }
     PluginDescriptor descriptor{info->name,
@@ -148,15 +152,17 @@ std::vector<PluginDescriptor> PluginRegistry::plugins() const {
     return result;
 }
 
-const std::vector<PluginProblem>& PluginRegistry::problems() const { return impl_->problems; }
+const std::vector<PluginProblem>& PluginRegistry::problems() const {
+    return impl_->problems;
+}
 
 const PluginDescriptor* PluginRegistry::find_for_url(std::string_view url) const {
     const PluginDescriptor* best = nullptr;
     std::size_t best_length = 0;
     for (const auto& entry : impl_->entries) {
         for (const std::string& scheme : entry.descriptor.url_schemes) {
-            if (url.size() > scheme.size() && url.starts_with(scheme) && url[scheme.size()] == ':' &&
-                scheme.size() > best_length) {
+            if (url.size() > scheme.size() && url.starts_with(scheme) &&
+                url[scheme.size()] == ':' && scheme.size() > best_length) {
                 best = &entry.descriptor;
                 best_length = scheme.size();
             }
@@ -177,11 +183,13 @@ std::unique_ptr<Dialect> PluginRegistry::create_for_url(std::string_view url) {
         throw Error(ErrorKind::Plugin,
                     fmt::format("no dialect plugin serves the URL '{}'", mask_url(url)), {},
                     fmt::format("known URL schemes: {}{}; see `strata plugins`",
-                                known.empty() ? "none (no plugin found)" : fmt::format("{}", fmt::join(known, ", ")),
+                                known.empty() ? "none (no plugin found)"
+                                              : fmt::format("{}", fmt::join(known, ", ")),
                                 problems));
     }
-    auto it = std::find_if(impl_->entries.begin(), impl_->entries.end(),
-                           [descriptor](const auto& entry) { return &entry.descriptor == descriptor; });
+    auto it =
+        std::find_if(impl_->entries.begin(), impl_->entries.end(),
+                     [descriptor](const auto& entry) { return &entry.descriptor == descriptor; });
     try {
         std::unique_ptr<Dialect> dialect = it->factory();
         if (!dialect)
@@ -189,9 +197,9 @@ std::unique_ptr<Dialect> PluginRegistry::create_for_url(std::string_view url) {
         return dialect;
     } catch (const std::exception& e) {
         // Copy the text: the exception object's code lives in the plugin.
-        throw plugin_error(descriptor->file.empty() ? std::filesystem::path(descriptor->name)
-                                                    : descriptor->file,
-                           fmt::format("dialect '{}' failed to start: {}", descriptor->name, e.what()));
+        throw plugin_error(
+            descriptor->file.empty() ? std::filesystem::path(descriptor->name) : descriptor->file,
+            fmt::format("dialect '{}' failed to start: {}", descriptor->name, e.what()));
     }
 }
 

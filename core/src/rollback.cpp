@@ -6,7 +6,8 @@
 namespace strata {
 namespace {
 
-Change make(ChangeKind kind, const Change& origin, std::initializer_list<std::pair<const char*, std::string_view>> keys) {
+Change make(ChangeKind kind, const Change& origin,
+            std::initializer_list<std::pair<const char*, std::string_view>> keys) {
     Change change;
     change.kind = kind;
     change.where = origin.where;
@@ -38,45 +39,64 @@ std::optional<std::vector<Change>> inverse_of(const Change& change) {
         return std::vector{drop};
     }
     case K::CreateIndex:
-        return std::vector{make(K::DropIndex, change, {{"tableName", "tableName"}, {"indexName", "indexName"}})};
+        return std::vector{
+            make(K::DropIndex, change, {{"tableName", "tableName"}, {"indexName", "indexName"}})};
     case K::CreateView:
         return std::vector{make(K::DropView, change, {{"viewName", "viewName"}})};
     case K::RenameTable:
-        return std::vector{make(K::RenameTable, change, {{"oldTableName", "newTableName"}, {"newTableName", "oldTableName"}})};
+        return std::vector{
+            make(K::RenameTable, change,
+                 {{"oldTableName", "newTableName"}, {"newTableName", "oldTableName"}})};
     case K::RenameColumn:
         return std::vector{make(K::RenameColumn, change,
-                                {{"tableName", "tableName"}, {"oldColumnName", "newColumnName"},
-                                 {"newColumnName", "oldColumnName"}, {"columnDataType", "columnDataType"}})};
+                                {{"tableName", "tableName"},
+                                 {"oldColumnName", "newColumnName"},
+                                 {"newColumnName", "oldColumnName"},
+                                 {"columnDataType", "columnDataType"}})};
     case K::RenameView:
-        return std::vector{make(K::RenameView, change, {{"oldViewName", "newViewName"}, {"newViewName", "oldViewName"}})};
+        return std::vector{make(K::RenameView, change,
+                                {{"oldViewName", "newViewName"}, {"newViewName", "oldViewName"}})};
     case K::RenameSequence:
-        return std::vector{make(K::RenameSequence, change,
-                                {{"oldSequenceName", "newSequenceName"}, {"newSequenceName", "oldSequenceName"}})};
+        return std::vector{
+            make(K::RenameSequence, change,
+                 {{"oldSequenceName", "newSequenceName"}, {"newSequenceName", "oldSequenceName"}})};
     case K::AddForeignKeyConstraint:
-        return std::vector{make(K::DropForeignKeyConstraint, change,
-                                {{"baseTableName", "baseTableName"}, {"constraintName", "constraintName"}})};
+        return std::vector{
+            make(K::DropForeignKeyConstraint, change,
+                 {{"baseTableName", "baseTableName"}, {"constraintName", "constraintName"}})};
     case K::AddPrimaryKey:
-        return std::vector{make(K::DropPrimaryKey, change, {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
+        return std::vector{
+            make(K::DropPrimaryKey, change,
+                 {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
     case K::AddUniqueConstraint:
-        return std::vector{make(K::DropUniqueConstraint, change,
-                                {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
+        return std::vector{
+            make(K::DropUniqueConstraint, change,
+                 {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
     case K::AddCheckConstraint:
-        return std::vector{make(K::DropCheckConstraint, change,
-                                {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
+        return std::vector{
+            make(K::DropCheckConstraint, change,
+                 {{"tableName", "tableName"}, {"constraintName", "constraintName"}})};
     case K::AddNotNullConstraint:
         return std::vector{make(K::DropNotNullConstraint, change,
-                                {{"tableName", "tableName"}, {"columnName", "columnName"}, {"columnDataType", "columnDataType"}})};
+                                {{"tableName", "tableName"},
+                                 {"columnName", "columnName"},
+                                 {"columnDataType", "columnDataType"}})};
     case K::DropNotNullConstraint:
         return std::vector{make(K::AddNotNullConstraint, change,
-                                {{"tableName", "tableName"}, {"columnName", "columnName"}, {"columnDataType", "columnDataType"}})};
+                                {{"tableName", "tableName"},
+                                 {"columnName", "columnName"},
+                                 {"columnDataType", "columnDataType"}})};
     case K::AddDefaultValue:
         return std::vector{make(K::DropDefaultValue, change,
-                                {{"tableName", "tableName"}, {"columnName", "columnName"}, {"columnDataType", "columnDataType"}})};
+                                {{"tableName", "tableName"},
+                                 {"columnName", "columnName"},
+                                 {"columnDataType", "columnDataType"}})};
     case K::CreateSequence:
         return std::vector{make(K::DropSequence, change, {{"sequenceName", "sequenceName"}})};
     case K::AddLookupTable: {
-        Change drop_fk = make(K::DropForeignKeyConstraint, change,
-                              {{"baseTableName", "existingTableName"}, {"constraintName", "constraintName"}});
+        Change drop_fk =
+            make(K::DropForeignKeyConstraint, change,
+                 {{"baseTableName", "existingTableName"}, {"constraintName", "constraintName"}});
         return std::vector{drop_fk, make(K::DropTable, change, {{"tableName", "newTableName"}})};
     }
     case K::TagDatabase:
@@ -123,10 +143,13 @@ std::vector<Change> rollback_changes(const ChangeSet& changeset) {
     for (auto it = changeset.changes.rbegin(); it != changeset.changes.rend(); ++it) {
         std::optional<std::vector<Change>> inverse = inverse_of(*it);
         if (!inverse) {
-            throw Error(ErrorKind::Rollback,
-                        fmt::format("changeSet {} cannot be rolled back: {} has no automatic inverse",
-                                    changeset.identifier(), it->type_name()),
-                        it->where, "add a <rollback> block to the changeset (an empty <rollback/> if nothing needs undoing)");
+            throw Error(
+                ErrorKind::Rollback,
+                fmt::format("changeSet {} cannot be rolled back: {} has no automatic inverse",
+                            changeset.identifier(), it->type_name()),
+                it->where,
+                "add a <rollback> block to the changeset (an empty <rollback/> if nothing needs "
+                "undoing)");
         }
         undo.insert(undo.end(), inverse->begin(), inverse->end());
     }

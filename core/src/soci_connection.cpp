@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The only file that knows SOCI: every soci_error becomes a strata::Error{Database} here.
 #include "strata/core/database.hpp"
-
 #include "strata/error.hpp"
 
 #include <ctime>
@@ -121,8 +120,7 @@ std::string redact(std::string text, std::string_view secret) {
 
 std::string mask_url(std::string_view url) {
     static const std::regex user_password(R"(^([a-zA-Z][\w+.:-]*://[^/:@]*:)([^@/]*)@)");
-    static const std::regex password_parameter(R"(([?&;]password=)([^&;]*))",
-                                               std::regex::icase);
+    static const std::regex password_parameter(R"(([?&;]password=)([^&;]*))", std::regex::icase);
     std::string masked = std::regex_replace(std::string(url), user_password, "$1*****@");
     return std::regex_replace(masked, password_parameter, "$1*****");
 }
@@ -132,7 +130,8 @@ std::string url_password(std::string_view url) {
     static const std::regex password_parameter(R"([?&;]password=([^&;]*))", std::regex::icase);
     std::string text(url);
     std::smatch match;
-    if (std::regex_search(text, match, user_password) || std::regex_search(text, match, password_parameter))
+    if (std::regex_search(text, match, user_password) ||
+        std::regex_search(text, match, password_parameter))
         return match[1].str();
     return {};
 }
@@ -141,10 +140,11 @@ std::unique_ptr<Connection> open_connection(const ConnectionSpec& spec, std::str
     try {
         return std::make_unique<SociConnection>(spec);
     } catch (const soci::soci_error& e) {
-        throw Error(ErrorKind::Database,
-                    redact(fmt::format("cannot connect to {}: {}", spec.display, e.get_error_message()),
-                           secret),
-                    {}, "check the URL, the user name and the password, and that the server runs");
+        throw Error(
+            ErrorKind::Database,
+            redact(fmt::format("cannot connect to {}: {}", spec.display, e.get_error_message()),
+                   secret),
+            {}, "check the URL, the user name and the password, and that the server runs");
     }
 }
 

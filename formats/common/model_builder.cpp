@@ -10,7 +10,8 @@
 
 namespace strata::format {
 
-void read_xml_changelog(ParseSession& session, const std::filesystem::path& on_disk, const std::string& recorded);
+void read_xml_changelog(ParseSession& session, const std::filesystem::path& on_disk,
+                        const std::string& recorded);
 
 namespace {
 
@@ -22,11 +23,13 @@ std::string lower(std::string_view text) {
 }
 
 const AttributeSpec* find_attribute(std::span<const AttributeSpec> specs, std::string_view key) {
-    auto it = std::find_if(specs.begin(), specs.end(), [key](const AttributeSpec& spec) { return spec.name == key; });
+    auto it = std::find_if(specs.begin(), specs.end(),
+                           [key](const AttributeSpec& spec) { return spec.name == key; });
     return it == specs.end() ? nullptr : &*it;
 }
 
-[[noreturn]] void unknown_attribute(std::string_view owner, std::string_view key, std::span<const AttributeSpec> specs,
+[[noreturn]] void unknown_attribute(std::string_view owner, std::string_view key,
+                                    std::span<const AttributeSpec> specs,
                                     const SourceLocation& where) {
     std::vector<std::string_view> names;
     for (const AttributeSpec& spec : specs)
@@ -41,14 +44,18 @@ std::string typed_value(const AttributeSpec& spec, std::string value, std::strin
                         const SourceLocation& where) {
     switch (spec.type) {
     case AttributeType::Boolean:
-        return parse_boolean(value, fmt::format("{} of {}", spec.name, owner), where) ? "true" : "false";
+        return parse_boolean(value, fmt::format("{} of {}", spec.name, owner), where) ? "true"
+                                                                                      : "false";
     case AttributeType::Integer: {
         std::string_view digits = value;
         if (digits.starts_with('-'))
             digits.remove_prefix(1);
-        if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
-            throw Error(ErrorKind::Parse, fmt::format("{} of {} must be a whole number, not '{}'", spec.name, owner, value),
-                        where);
+        if (digits.empty() || !std::all_of(digits.begin(), digits.end(),
+                                           [](unsigned char c) { return std::isdigit(c); }))
+            throw Error(
+                ErrorKind::Parse,
+                fmt::format("{} of {} must be a whole number, not '{}'", spec.name, owner, value),
+                where);
         return value;
     }
     case AttributeType::Number:
@@ -66,32 +73,38 @@ bool parse_boolean(std::string_view text, std::string_view what, const SourceLoc
         return true;
     if (value == "false")
         return false;
-    throw Error(ErrorKind::Parse, fmt::format("{} must be true or false, not '{}'", what, text), where);
+    throw Error(ErrorKind::Parse, fmt::format("{} must be true or false, not '{}'", what, text),
+                where);
 }
 
-void set_change_attribute(Change& change, std::string_view key, std::string value, const SourceLocation& where) {
+void set_change_attribute(Change& change, std::string_view key, std::string value,
+                          const SourceLocation& where) {
     const ChangeSpec& spec = change_spec(change.kind);
     const AttributeSpec* attribute = find_attribute(spec.attributes, key);
     if (attribute == nullptr)
         unknown_attribute(spec.name, key, spec.attributes, where);
-    change.attributes.insert_or_assign(std::string(key), typed_value(*attribute, std::move(value), spec.name, where));
+    change.attributes.insert_or_assign(std::string(key),
+                                       typed_value(*attribute, std::move(value), spec.name, where));
 }
 
-void set_column_attribute(Column& column, std::string_view key, std::string value, const SourceLocation& where) {
+void set_column_attribute(Column& column, std::string_view key, std::string value,
+                          const SourceLocation& where) {
     const AttributeSpec* attribute = find_attribute(column_attribute_specs(), key);
     if (attribute == nullptr)
         unknown_attribute("column", key, column_attribute_specs(), where);
-    column.attributes.insert_or_assign(std::string(key), typed_value(*attribute, std::move(value), "column", where));
+    column.attributes.insert_or_assign(std::string(key),
+                                       typed_value(*attribute, std::move(value), "column", where));
 }
 
-void set_constraint_attribute(Column& column, std::string_view key, std::string value, const SourceLocation& where) {
+void set_constraint_attribute(Column& column, std::string_view key, std::string value,
+                              const SourceLocation& where) {
     const AttributeSpec* attribute = find_attribute(constraint_attribute_specs(), key);
     if (attribute == nullptr)
         unknown_attribute("constraints", key, constraint_attribute_specs(), where);
     if (!column.constraints)
         column.constraints.emplace();
-    column.constraints->insert_or_assign(std::string(key),
-                                         typed_value(*attribute, std::move(value), "constraints", where));
+    column.constraints->insert_or_assign(
+        std::string(key), typed_value(*attribute, std::move(value), "constraints", where));
 }
 
 void check_change(const Change& change) {
@@ -102,25 +115,29 @@ void check_change(const Change& change) {
         // A view's query or a procedure's text may come from a file instead.
         if (attribute.name == spec.text_attribute && change.get("path"))
             continue;
-        throw Error(ErrorKind::Validation,
-                    fmt::format("{} is missing the required attribute '{}'", spec.name, attribute.name),
-                    change.where,
-                    attribute.name == spec.text_attribute
-                        ? fmt::format("write the {} as the text of the element", attribute.name)
-                        : fmt::format("add {}=\"...\"", attribute.name));
+        throw Error(
+            ErrorKind::Validation,
+            fmt::format("{} is missing the required attribute '{}'", spec.name, attribute.name),
+            change.where,
+            attribute.name == spec.text_attribute
+                ? fmt::format("write the {} as the text of the element", attribute.name)
+                : fmt::format("add {}=\"...\"", attribute.name));
     }
     if (spec.columns == ColumnUse::Required && change.columns.empty())
-        throw Error(ErrorKind::Validation, fmt::format("{} needs at least one <column>", spec.name), change.where);
+        throw Error(ErrorKind::Validation, fmt::format("{} needs at least one <column>", spec.name),
+                    change.where);
     for (const Column& column : change.columns) {
         if (column.name().empty())
-            throw Error(ErrorKind::Validation, fmt::format("a column of {} has no name", spec.name), column.where,
-                        "add name=\"...\"");
+            throw Error(ErrorKind::Validation, fmt::format("a column of {} has no name", spec.name),
+                        column.where, "add name=\"...\"");
     }
 }
 
 void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const std::string& value,
                              const SourceLocation& where) {
-    auto flag = [&](bool& target) { target = parse_boolean(value, fmt::format("changeSet attribute {}", key), where); };
+    auto flag = [&](bool& target) {
+        target = parse_boolean(value, fmt::format("changeSet attribute {}", key), where);
+    };
     if (key == "id")
         changeset.id = value;
     else if (key == "author")
@@ -143,17 +160,34 @@ void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const s
         flag(changeset.ignore);
     else if (key == "logicalFilePath")
         changeset.path = value;
-    else if (key == "created" || key == "runOrder" || key == "onValidationFail" || key == "objectQuotingStrategy" ||
-             key == "runWith" || key == "runWithSpoolFile" || key == "author")
+    else if (key == "created" || key == "runOrder" || key == "onValidationFail" ||
+             key == "objectQuotingStrategy" || key == "runWith" || key == "runWithSpoolFile" ||
+             key == "author")
         return; // informational, or accepted and not acted on yet
     else {
-        static const std::vector<std::string_view> known = {
-            "id", "author", "context", "contextFilter", "labels", "dbms", "runAlways", "alwaysRun", "runOnChange",
-            "failOnError", "runInTransaction", "ignore", "logicalFilePath", "created", "runOrder",
-            "onValidationFail", "objectQuotingStrategy", "runWith", "runWithSpoolFile"};
+        static const std::vector<std::string_view> known = {"id",
+                                                            "author",
+                                                            "context",
+                                                            "contextFilter",
+                                                            "labels",
+                                                            "dbms",
+                                                            "runAlways",
+                                                            "alwaysRun",
+                                                            "runOnChange",
+                                                            "failOnError",
+                                                            "runInTransaction",
+                                                            "ignore",
+                                                            "logicalFilePath",
+                                                            "created",
+                                                            "runOrder",
+                                                            "onValidationFail",
+                                                            "objectQuotingStrategy",
+                                                            "runWith",
+                                                            "runWithSpoolFile"};
         std::string suggestion = closest_match(key, known);
         throw Error(ErrorKind::Parse, fmt::format("unknown changeSet attribute '{}'", key), where,
-                    suggestion.empty() ? std::string() : fmt::format("did you mean '{}'?", suggestion));
+                    suggestion.empty() ? std::string()
+                                       : fmt::format("did you mean '{}'?", suggestion));
     }
 }
 
@@ -167,32 +201,36 @@ void unknown_change_type(std::string_view name, const SourceLocation& where) {
                                    : fmt::format("did you mean '{}'?", suggestion));
 }
 
-IncludedFile resolve_include(const std::string& file, bool relative_to_changelog, const std::string& including_recorded,
+IncludedFile resolve_include(const std::string& file, bool relative_to_changelog,
+                             const std::string& including_recorded,
                              const std::filesystem::path& including_on_disk) {
     if (!relative_to_changelog)
         return {normalize_changelog_path(file), std::filesystem::path(file)};
     std::filesystem::path recorded = std::filesystem::path(including_recorded).parent_path() / file;
-    return {normalize_changelog_path(recorded.generic_string()), including_on_disk.parent_path() / file};
+    return {normalize_changelog_path(recorded.generic_string()),
+            including_on_disk.parent_path() / file};
 }
 
-void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk, const std::string& recorded,
-                         const SourceLocation& included_from) {
+void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk,
+                         const std::string& recorded, const SourceLocation& included_from) {
     std::error_code ec;
     std::filesystem::path canonical = std::filesystem::weakly_canonical(on_disk, ec);
     if (std::find(session.include_stack.begin(), session.include_stack.end(), canonical) !=
         session.include_stack.end())
-        throw Error(ErrorKind::Parse, fmt::format("circular include of '{}'", on_disk.string()), included_from,
+        throw Error(ErrorKind::Parse, fmt::format("circular include of '{}'", on_disk.string()),
+                    included_from,
                     "a changelog may not include itself, directly or through other files");
     if (!std::filesystem::exists(on_disk, ec))
-        throw Error(ErrorKind::Parse, fmt::format("changelog file '{}' does not exist", on_disk.string()),
-                    included_from, "check --changelog-file (paths are relative to the current directory)");
+        throw Error(
+            ErrorKind::Parse, fmt::format("changelog file '{}' does not exist", on_disk.string()),
+            included_from, "check --changelog-file (paths are relative to the current directory)");
     std::string format = format_of(on_disk);
     session.include_stack.push_back(canonical);
     if (format == "xml")
         read_xml_changelog(session, on_disk, recorded);
     else
-        throw Error(ErrorKind::Parse, fmt::format("no parser reads '{}'", on_disk.string()), included_from,
-                    "strata reads changelogs ending in .xml");
+        throw Error(ErrorKind::Parse, fmt::format("no parser reads '{}'", on_disk.string()),
+                    included_from, "strata reads changelogs ending in .xml");
     session.include_stack.pop_back();
 }
 
@@ -212,11 +250,12 @@ Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions&
     // One changeset per identity across every included file.
     std::map<std::string, const ChangeSet*> seen;
     for (const ChangeSet& changeset : session.changelog.changesets) {
-        auto [it, inserted] = seen.emplace(identity_key(changeset.id, changeset.author, changeset.path), &changeset);
+        auto [it, inserted] =
+            seen.emplace(identity_key(changeset.id, changeset.author, changeset.path), &changeset);
         if (!inserted)
             throw Error(ErrorKind::Validation,
-                        fmt::format("duplicate changeSet {} (first defined at {})", changeset.identifier(),
-                                    it->second->where.str()),
+                        fmt::format("duplicate changeSet {} (first defined at {})",
+                                    changeset.identifier(), it->second->where.str()),
                         changeset.where, "give one of them another id");
     }
     return std::move(session.changelog);

@@ -16,7 +16,8 @@ namespace strata::format {
 
 /// State shared by a root changelog and everything it includes.
 struct ParseSession {
-    explicit ParseSession(const ParseOptions& parse_options) : options(parse_options), properties(parse_options) {}
+    explicit ParseSession(const ParseOptions& parse_options)
+        : options(parse_options), properties(parse_options) {}
 
     const ParseOptions& options;
     Properties properties;
@@ -27,9 +28,12 @@ struct ParseSession {
 
 /// Sets one attribute of a change after checking it against the change's spec: unknown
 /// names get a "did you mean", booleans become "true"/"false", integers are checked.
-void set_change_attribute(Change& change, std::string_view key, std::string value, const SourceLocation& where);
-void set_column_attribute(Column& column, std::string_view key, std::string value, const SourceLocation& where);
-void set_constraint_attribute(Column& column, std::string_view key, std::string value, const SourceLocation& where);
+void set_change_attribute(Change& change, std::string_view key, std::string value,
+                          const SourceLocation& where);
+void set_column_attribute(Column& column, std::string_view key, std::string value,
+                          const SourceLocation& where);
+void set_constraint_attribute(Column& column, std::string_view key, std::string value,
+                              const SourceLocation& where);
 
 /// Checks required attributes and columns once a change is complete.
 void check_change(const Change& change);
@@ -49,11 +53,12 @@ struct IncludedFile {
     std::string recorded;
     std::filesystem::path on_disk;
 };
-IncludedFile resolve_include(const std::string& file, bool relative_to_changelog, const std::string& including_recorded,
+IncludedFile resolve_include(const std::string& file, bool relative_to_changelog,
+                             const std::string& including_recorded,
                              const std::filesystem::path& including_on_disk);
 
 /// Reads one file in whatever format its extension names into the session.
-void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk, const std::string& recorded,
-                         const SourceLocation& included_from);
+void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk,
+                         const std::string& recorded, const SourceLocation& included_from);
 
 } // namespace strata::format

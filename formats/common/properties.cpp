@@ -38,9 +38,12 @@ std::string Properties::expand(std::string_view text, const SourceLocation& wher
         } else if (auto c = changelog_.find(name); c != changelog_.end()) {
             out += c->second;
         } else if (missing_ == MissingProperty::Error) {
-            throw Error(ErrorKind::Validation, fmt::format("property '{}' is not defined", name), where,
-                        "define it with -D" + name + "=..., a <property> element or "
-                        "parameter." + name + " in the defaults file");
+            throw Error(ErrorKind::Validation, fmt::format("property '{}' is not defined", name),
+                        where,
+                        "define it with -D" + name +
+                            "=..., a <property> element or "
+                            "parameter." +
+                            name + " in the defaults file");
         } else if (missing_ == MissingProperty::Preserve) {
             out.append(text.substr(open, close + 1 - open));
         }

@@ -46,17 +46,20 @@ public:
         index_lines();
 
         pugi::xml_document document;
-        pugi::xml_parse_result result =
-            document.load_buffer(buffer_.data(), buffer_.size(), pugi::parse_default | pugi::parse_comments);
+        pugi::xml_parse_result result = document.load_buffer(
+            buffer_.data(), buffer_.size(), pugi::parse_default | pugi::parse_comments);
         if (!result)
             throw Error(ErrorKind::Parse, fmt::format("malformed XML: {}", result.description()),
                         location_of(static_cast<std::ptrdiff_t>(result.offset)),
                         "fix the XML syntax; nothing was applied");
         pugi::xml_node root = document.document_element();
         if (local_name(root) != "databaseChangeLog")
-            throw Error(ErrorKind::Parse,
-                        fmt::format("the root element is <{}>, not <databaseChangeLog>", root.name()), where(root),
-                        "a Liquibase XML changelog starts with <databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">");
+            throw Error(
+                ErrorKind::Parse,
+                fmt::format("the root element is <{}>, not <databaseChangeLog>", root.name()),
+                where(root),
+                "a Liquibase XML changelog starts with <databaseChangeLog "
+                "xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">");
         for (const pugi::xml_attribute& attribute : root.attributes()) {
             std::string_view name = attribute.name();
             if (name == "logicalFilePath")
@@ -79,7 +82,8 @@ public:
             else if (name == "includeAll")
                 unsupported_yet(child, "includeAll");
             else
-                throw Error(ErrorKind::Parse, fmt::format("unexpected <{}> in <databaseChangeLog>", child.name()),
+                throw Error(ErrorKind::Parse,
+                            fmt::format("unexpected <{}> in <databaseChangeLog>", child.name()),
                             where(child), "allowed here: changeSet, include, property");
         }
     }
@@ -110,8 +114,10 @@ private:
     }
 
     [[noreturn]] void unsupported_yet(const pugi::xml_node& node, std::string_view what) const {
-        throw Error(ErrorKind::Parse, fmt::format("{} (<{}>) are not supported by this strata version", what, node.name()),
-                    where(node), "remove the element, or apply this changelog with a newer strata");
+        throw Error(
+            ErrorKind::Parse,
+            fmt::format("{} (<{}>) are not supported by this strata version", what, node.name()),
+            where(node), "remove the element, or apply this changelog with a newer strata");
     }
 
     std::string expand(std::string_view text, const pugi::xml_node& node) const {
@@ -140,11 +146,14 @@ private:
     void read_include(const pugi::xml_node& node) {
         std::string file = expand(node.attribute("file").value(), node);
         if (file.empty())
-            throw Error(ErrorKind::Validation, "<include> needs a file", where(node), "add file=\"path/to/changelog.xml\"");
+            throw Error(ErrorKind::Validation, "<include> needs a file", where(node),
+                        "add file=\"path/to/changelog.xml\"");
         bool relative = node.attribute("relativeToChangelogFile") &&
-                        parse_boolean(node.attribute("relativeToChangelogFile").value(), "relativeToChangelogFile", where(node));
-        bool required = !node.attribute("errorIfMissing") ||
-                        parse_boolean(node.attribute("errorIfMissing").value(), "errorIfMissing", where(node));
+                        parse_boolean(node.attribute("relativeToChangelogFile").value(),
+                                      "relativeToChangelogFile", where(node));
+        bool required =
+            !node.attribute("errorIfMissing") ||
+            parse_boolean(node.attribute("errorIfMissing").value(), "errorIfMissing", where(node));
         IncludedFile included = resolve_include(file, relative, recorded_, on_disk_);
         std::error_code ec;
         if (!required && !std::filesystem::exists(included.on_disk, ec))
@@ -152,16 +161,19 @@ private:
         std::size_t first = session_.changelog.changesets.size();
         read_changelog_file(session_, included.on_disk, included.recorded, where(node));
         // Contexts and labels of the include apply to every changeset it brings in.
-        std::string context = node.attribute("context") ? node.attribute("context").value() : node.attribute("contextFilter").value();
+        std::string context = node.attribute("context") ? node.attribute("context").value()
+                                                        : node.attribute("contextFilter").value();
         std::string labels = node.attribute("labels").value();
         for (std::size_t i = first; i < session_.changelog.changesets.size(); ++i) {
             ChangeSet& changeset = session_.changelog.changesets[i];
             if (!context.empty())
-                changeset.context_filter = changeset.context_filter.empty()
-                                               ? context
-                                               : fmt::format("({}) and ({})", context, changeset.context_filter);
+                changeset.context_filter =
+                    changeset.context_filter.empty()
+                        ? context
+                        : fmt::format("({}) and ({})", context, changeset.context_filter);
             if (!labels.empty())
-                changeset.labels = changeset.labels.empty() ? labels : labels + "," + changeset.labels;
+                changeset.labels =
+                    changeset.labels.empty() ? labels : labels + "," + changeset.labels;
         }
     }
 
@@ -171,16 +183,19 @@ private:
         changeset.path = logical_path_.empty() ? recorded_ : logical_path_;
         for (const pugi::xml_attribute& attribute : node.attributes()) {
             if (!is_namespace_attribute(attribute.name()))
-                set_changeset_attribute(changeset, attribute.name(), expand(attribute.value(), node), changeset.where);
+                set_changeset_attribute(changeset, attribute.name(),
+                                        expand(attribute.value(), node), changeset.where);
         }
         if (changeset.id.empty() || changeset.author.empty())
             throw Error(ErrorKind::Validation,
-                        fmt::format("changeSet is missing the required attribute '{}'", changeset.id.empty() ? "id" : "author"),
+                        fmt::format("changeSet is missing the required attribute '{}'",
+                                    changeset.id.empty() ? "id" : "author"),
                         changeset.where, "every changeSet needs id=\"...\" and author=\"...\"");
         if (!inherited_context_.empty())
-            changeset.context_filter = changeset.context_filter.empty()
-                                           ? inherited_context_
-                                           : fmt::format("({}) and ({})", inherited_context_, changeset.context_filter);
+            changeset.context_filter =
+                changeset.context_filter.empty()
+                    ? inherited_context_
+                    : fmt::format("({}) and ({})", inherited_context_, changeset.context_filter);
 
         for (const pugi::xml_node& child : node.children()) {
             if (child.type() != pugi::node_element)
@@ -201,8 +216,10 @@ private:
         }
         if (changeset.changes.empty() && !changeset.rollback)
             throw Error(ErrorKind::Validation,
-                        fmt::format("changeSet '{}' by '{}' has no changes", changeset.id, changeset.author),
-                        changeset.where, "add a change such as <createTable>, or <empty/> for a placeholder");
+                        fmt::format("changeSet '{}' by '{}' has no changes", changeset.id,
+                                    changeset.author),
+                        changeset.where,
+                        "add a change such as <createTable>, or <empty/> for a placeholder");
         return changeset;
     }
 
@@ -217,29 +234,36 @@ private:
         SourceLocation origin{on_disk_.string(), change.where.line, change.where.column};
         for (const pugi::xml_attribute& attribute : node.attributes()) {
             if (!is_namespace_attribute(attribute.name()))
-                set_change_attribute(change, attribute.name(), expand(attribute.value(), node), change.where);
+                set_change_attribute(change, attribute.name(), expand(attribute.value(), node),
+                                     change.where);
         }
         std::string text = text_of(node);
         if (!text.empty()) {
             if (spec->text_attribute.empty())
-                throw Error(ErrorKind::Parse, fmt::format("<{}> takes no text", spec->name), change.where);
-            change.attributes.insert_or_assign(std::string(spec->text_attribute), expand(text, node));
+                throw Error(ErrorKind::Parse, fmt::format("<{}> takes no text", spec->name),
+                            change.where);
+            change.attributes.insert_or_assign(std::string(spec->text_attribute),
+                                               expand(text, node));
         }
         for (const pugi::xml_node& child : node.children()) {
             if (child.type() != pugi::node_element)
                 continue;
             std::string_view name = local_name(child);
-            bool text_child = std::find(spec->text_children.begin(), spec->text_children.end(), name) !=
-                              spec->text_children.end();
+            bool text_child = std::find(spec->text_children.begin(), spec->text_children.end(),
+                                        name) != spec->text_children.end();
             if (text_child)
-                change.attributes.insert_or_assign(std::string(name), expand(text_of(child), child));
+                change.attributes.insert_or_assign(std::string(name),
+                                                   expand(text_of(child), child));
             else if (name == "column" && spec->columns != ColumnUse::None)
                 change.columns.push_back(read_column(child));
             else if (name == "whereParams" || name == "param")
                 unsupported_yet(child, fmt::format("<{}> elements", name));
             else
-                throw Error(ErrorKind::Parse, fmt::format("unexpected <{}> in <{}>", child.name(), spec->name), where(child),
-                            spec->columns != ColumnUse::None ? "allowed here: <column>" : "this change takes no child elements");
+                throw Error(
+                    ErrorKind::Parse,
+                    fmt::format("unexpected <{}> in <{}>", child.name(), spec->name), where(child),
+                    spec->columns != ColumnUse::None ? "allowed here: <column>"
+                                                     : "this change takes no child elements");
         }
         change.where = origin;
         check_change(change);
@@ -250,7 +274,8 @@ private:
         Column column;
         column.where = where(node);
         for (const pugi::xml_attribute& attribute : node.attributes())
-            set_column_attribute(column, attribute.name(), expand(attribute.value(), node), column.where);
+            set_column_attribute(column, attribute.name(), expand(attribute.value(), node),
+                                 column.where);
         std::string text = text_of(node);
         if (!text.empty())
             column.attributes.insert_or_assign("value", expand(text, node));
@@ -258,11 +283,13 @@ private:
             if (child.type() != pugi::node_element)
                 continue;
             if (local_name(child) != "constraints")
-                throw Error(ErrorKind::Parse, fmt::format("unexpected <{}> in <column>", child.name()), where(child),
+                throw Error(ErrorKind::Parse,
+                            fmt::format("unexpected <{}> in <column>", child.name()), where(child),
                             "a column may contain <constraints>");
             column.constraints.emplace();
             for (const pugi::xml_attribute& attribute : child.attributes())
-                set_constraint_attribute(column, attribute.name(), expand(attribute.value(), child), where(child));
+                set_constraint_attribute(column, attribute.name(), expand(attribute.value(), child),
+                                         where(child));
         }
         return column;
     }
@@ -273,15 +300,20 @@ private:
         if (node.attribute("changeSetId")) {
             std::string id = node.attribute("changeSetId").value();
             std::string author = node.attribute("changeSetAuthor").value();
-            std::string path = node.attribute("changeSetPath") ? node.attribute("changeSetPath").value() : recorded_;
+            std::string path = node.attribute("changeSetPath")
+                                   ? node.attribute("changeSetPath").value()
+                                   : recorded_;
             const auto& all = session_.changelog.changesets;
             auto it = std::find_if(all.begin(), all.end(), [&](const ChangeSet& cs) {
                 return cs.id == id && cs.author == author && cs.path == path;
             });
             if (it == all.end())
-                throw Error(ErrorKind::Validation,
-                            fmt::format("rollback refers to changeSet {}::{}::{}, which is not defined before it", path, id, author),
-                            rollback.where);
+                throw Error(
+                    ErrorKind::Validation,
+                    fmt::format(
+                        "rollback refers to changeSet {}::{}::{}, which is not defined before it",
+                        path, id, author),
+                    rollback.where);
             rollback.changes = it->changes;
             return rollback;
         }
@@ -306,18 +338,22 @@ private:
                 continue;
             SqlVisitor visitor;
             visitor.type = local_name(child);
-            if (visitor.type != "append" && visitor.type != "prepend" && visitor.type != "replace" &&
-                visitor.type != "regExpReplace")
-                throw Error(ErrorKind::Parse, fmt::format("unknown modifySql element <{}>", child.name()), where(child),
-                            "use append, prepend, replace or regExpReplace");
+            if (visitor.type != "append" && visitor.type != "prepend" &&
+                visitor.type != "replace" && visitor.type != "regExpReplace")
+                throw Error(ErrorKind::Parse,
+                            fmt::format("unknown modifySql element <{}>", child.name()),
+                            where(child), "use append, prepend, replace or regExpReplace");
             visitor.dbms = node.attribute("dbms").value();
-            visitor.context_filter = node.attribute("context") ? node.attribute("context").value()
-                                                               : node.attribute("contextFilter").value();
+            visitor.context_filter = node.attribute("context")
+                                         ? node.attribute("context").value()
+                                         : node.attribute("contextFilter").value();
             visitor.labels = node.attribute("labels").value();
             visitor.apply_to_rollback = node.attribute("applyToRollback") &&
-                                        parse_boolean(node.attribute("applyToRollback").value(), "applyToRollback", where(node));
+                                        parse_boolean(node.attribute("applyToRollback").value(),
+                                                      "applyToRollback", where(node));
             for (const pugi::xml_attribute& attribute : child.attributes())
-                visitor.attributes.insert_or_assign(attribute.name(), expand(attribute.value(), child));
+                visitor.attributes.insert_or_assign(attribute.name(),
+                                                    expand(attribute.value(), child));
             changeset.modify_sql.push_back(std::move(visitor));
         }
     }
@@ -333,7 +369,8 @@ private:
 
 } // namespace
 
-void read_xml_changelog(ParseSession& session, const std::filesystem::path& on_disk, const std::string& recorded) {
+void read_xml_changelog(ParseSession& session, const std::filesystem::path& on_disk,
+                        const std::string& recorded) {
     XmlReader(session, on_disk, recorded).read();
 }
 

@@ -11,9 +11,34 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace strata {
+
+/// A server URL split into its parts, for dialects of client/server databases:
+/// `scheme://user:password@host:port/database?name=value&...`, the same behind `jdbc:`, and
+/// JDBC's short form `jdbc:scheme:database`. Parts are percent-decoded. The password may hold
+/// an unencoded '@' (the last '@' before the query ends the user part); '/', '?' and '#' in
+/// it must be percent-encoded.
+struct STRATA_API ServerUrl {
+    std::string scheme; ///< lower case, without "jdbc:"
+    bool jdbc = false;
+    std::string user;
+    std::string password;
+    std::string host; ///< without the brackets of an IPv6 address; empty when absent
+    std::optional<int> port;
+    std::string database;
+    std::vector<std::pair<std::string, std::string>> parameters; ///< in URL order
+    /// The URL as written, with the password and every password-like parameter masked.
+    std::string display;
+
+    /// The last value of a parameter, compared case-insensitively; nullptr when absent.
+    [[nodiscard]] const std::string* parameter(std::string_view name) const;
+};
+
+/// Parses a server URL; throws Error{Usage} whose message never holds the password.
+STRATA_API ServerUrl parse_server_url(std::string_view url);
 
 /// What the user asked to connect to. The password is kept out of every message.
 struct ConnectionTarget {
@@ -106,8 +131,7 @@ public:
     [[nodiscard]] std::string history_table_ddl(std::string_view table) const override;
     [[nodiscard]] std::string lock_table_ddl(std::string_view table) const override;
     void acquire_run_lock(Connection& connection, const RunLockRequest& request) override;
-    void release_run_lock(Connection& connection,
-                          const RunLockRequest& request) noexcept override;
+    void release_run_lock(Connection& connection, const RunLockRequest& request) noexcept override;
 
 protected:
     /// The SQL type for a Liquibase type name ("int", "varchar(50)", "boolean", ...).

@@ -21,9 +21,9 @@ struct STRATA_API SourceLocation {
 
 /// What went wrong, in the terms a user acts on. Each kind maps to one exit code (cli/README).
 enum class ErrorKind {
-    Usage,            ///< bad command line or configuration
-    Parse,            ///< a changelog that cannot be read
-    Validation,       ///< a changelog that reads but is wrong (missing attribute, duplicate id, ...)
+    Usage,      ///< bad command line or configuration
+    Parse,      ///< a changelog that cannot be read
+    Validation, ///< a changelog that reads but is wrong (missing attribute, duplicate id, ...)
     ChecksumMismatch, ///< an applied changeset was modified
     Plugin,           ///< a dialect plugin that cannot be loaded
     Database,         ///< the database refused a statement or a connection

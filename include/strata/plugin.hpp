@@ -35,12 +35,18 @@ using FactoryFunction = std::unique_ptr<Dialect>();
 #define STRATA_DIALECT_PLUGIN(NS, NAME, VERSION, SCHEMES, BACKEND, FACTORY)                        \
     namespace NS::plugin_entry {                                                                   \
     const ::strata::plugin::PluginInfo* plugin_info() {                                            \
-        static const ::strata::plugin::PluginInfo info{                                            \
-            ::strata::plugin::kAbiVersion, sizeof(::strata::plugin::PluginInfo), NAME, VERSION,    \
-            STRATA_BUILD_ID, SCHEMES, BACKEND};                                                    \
+        static const ::strata::plugin::PluginInfo info{::strata::plugin::kAbiVersion,              \
+                                                       sizeof(::strata::plugin::PluginInfo),       \
+                                                       NAME,                                       \
+                                                       VERSION,                                    \
+                                                       STRATA_BUILD_ID,                            \
+                                                       SCHEMES,                                    \
+                                                       BACKEND};                                   \
         return &info;                                                                              \
     }                                                                                              \
-    std::unique_ptr<::strata::Dialect> create_dialect() { return FACTORY(); }                      \
+    std::unique_ptr<::strata::Dialect> create_dialect() {                                          \
+        return FACTORY();                                                                          \
+    }                                                                                              \
     }                                                                                              \
     BOOST_DLL_ALIAS_SECTIONED(NS::plugin_entry::plugin_info, strata_plugin_info, stratapl)         \
     BOOST_DLL_ALIAS_SECTIONED(NS::plugin_entry::create_dialect, strata_create_dialect, stratapl)

@@ -71,8 +71,9 @@ public:
         if (path.starts_with("//"))
             path.erase(0, 2);
         if (path.empty())
-            throw Error(ErrorKind::Usage, fmt::format("the URL '{}' names no database file", target.url),
-                        {}, "write sqlite:PATH or jdbc:sqlite:PATH, e.g. sqlite:app.db");
+            throw Error(ErrorKind::Usage,
+                        fmt::format("the URL '{}' names no database file", target.url), {},
+                        "write sqlite:PATH or jdbc:sqlite:PATH, e.g. sqlite:app.db");
         ConnectionSpec spec;
         spec.soci_backend = "sqlite3";
         // SOCI splits its connect string on spaces; a bare path (no '=') is taken whole.
@@ -98,9 +99,10 @@ public:
         case ChangeKind::DropUniqueConstraint:
         case ChangeKind::AddCheckConstraint:
         case ChangeKind::DropCheckConstraint:
-            return fmt::format("{} is not supported on sqlite yet: SQLite has no such ALTER TABLE and "
-                               "the table rebuild is not implemented",
-                               change.type_name());
+            return fmt::format(
+                "{} is not supported on sqlite yet: SQLite has no such ALTER TABLE and "
+                "the table rebuild is not implemented",
+                change.type_name());
         default:
             return AnsiDialect::unsupported(change);
         }
@@ -121,13 +123,15 @@ public:
     }
 
     [[nodiscard]] bool table_exists(Connection& connection, std::string_view table) const override {
-        ResultSet result = connection.query(
-            fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND lower(name) = lower({})",
-                        quote_literal(table)));
+        ResultSet result = connection.query(fmt::format(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND lower(name) = lower({})",
+            quote_literal(table)));
         return !result.rows.empty() && result.rows[0][0].value_or("0") != "0";
     }
 
-    [[nodiscard]] std::string boolean_literal(bool value) const override { return value ? "1" : "0"; }
+    [[nodiscard]] std::string boolean_literal(bool value) const override {
+        return value ? "1" : "0";
+    }
 
     void acquire_run_lock(Connection& connection, const RunLockRequest& request) override {
         if (!request.target.database_file.empty())
@@ -142,12 +146,13 @@ protected:
         std::string type = trim(liquibase_type);
         std::size_t paren = type.find('(');
         std::string base = upper(trim(type.substr(0, paren)));
-        std::string parameters = paren == std::string::npos ? "" : type_parameters(type.substr(paren));
-        if (base == "INT" || base == "INTEGER" || base == "INT4" || base == "SMALLINT" || base == "TINYINT" ||
-            base == "MEDIUMINT")
+        std::string parameters =
+            paren == std::string::npos ? "" : type_parameters(type.substr(paren));
+        if (base == "INT" || base == "INTEGER" || base == "INT4" || base == "SMALLINT" ||
+            base == "TINYINT" || base == "MEDIUMINT")
             return "INTEGER";
-        if (base == "DATETIME" || base == "TIMESTAMP" || base == "TIME" || base == "UUID" || base == "CLOB" ||
-            base == "TEXT" || base == "NCLOB")
+        if (base == "DATETIME" || base == "TIMESTAMP" || base == "TIME" || base == "UUID" ||
+            base == "CLOB" || base == "TEXT" || base == "NCLOB")
             return "TEXT";
         return base + parameters;
     }
@@ -157,8 +162,8 @@ protected:
     [[nodiscard]] std::string default_clause(const Column& column) const override {
         if (const std::string* computed = column.get("defaultValueComputed")) {
             std::string expression = upper(trim(*computed));
-            if (expression == "CURRENT_TIMESTAMP" || expression == "CURRENT_DATE" || expression == "CURRENT_TIME" ||
-                expression == "NULL")
+            if (expression == "CURRENT_TIMESTAMP" || expression == "CURRENT_DATE" ||
+                expression == "CURRENT_TIME" || expression == "NULL")
                 return expression;
             return "(" + *computed + ")"; // SQLite takes other expressions only in parentheses
         }
@@ -168,7 +173,8 @@ protected:
     // Liquibase's SQLite form: an autoIncrement key is declared inline
     // ("id INTEGER CONSTRAINT PK_T PRIMARY KEY AUTOINCREMENT NOT NULL"), as SQLite requires;
     // other keys and unique columns become table constraints.
-    [[nodiscard]] std::vector<std::string> render_create_table(const Change& change) const override {
+    [[nodiscard]] std::vector<std::string>
+    render_create_table(const Change& change) const override {
         const Column* auto_key = nullptr;
         int key_columns = 0;
         for (const Column& column : change.columns) {
@@ -187,20 +193,23 @@ protected:
         for (const Column& column : change.columns) {
             if (&column == auto_key) {
                 const std::string* name = column.constraint("primaryKeyName");
-                parts.push_back(fmt::format("{} INTEGER CONSTRAINT {} PRIMARY KEY AUTOINCREMENT NOT NULL",
-                                            quote_identifier(column.name()),
-                                            quote_identifier(name ? *name : "PK_" + upper(table))));
+                parts.push_back(
+                    fmt::format("{} INTEGER CONSTRAINT {} PRIMARY KEY AUTOINCREMENT NOT NULL",
+                                quote_identifier(column.name()),
+                                quote_identifier(name ? *name : "PK_" + upper(table))));
                 continue;
             }
             Column plain = column;
-            if (plain.constraints && column.constraint_flag("unique") && !column.constraint("uniqueConstraintName")) {
+            if (plain.constraints && column.constraint_flag("unique") &&
+                !column.constraint("uniqueConstraintName")) {
                 plain.constraints->erase("unique");
                 uniques.push_back(fmt::format("UNIQUE ({})", quote_identifier(column.name())));
             }
             parts.push_back(column_definition(plain, false));
         }
         parts.insert(parts.end(), uniques.begin(), uniques.end());
-        return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"), fmt::join(parts, ", "))};
+        return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"),
+                            fmt::join(parts, ", "))};
     }
 
 private:
@@ -212,11 +221,12 @@ private:
         auto deadline = std::chrono::steady_clock::now() + request.wait;
         while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
             if (std::chrono::steady_clock::now() >= deadline)
-                throw Error(ErrorKind::Lock,
-                            fmt::format("could not acquire the change log lock: another strata process is "
-                                        "running against {}",
-                                        request.target.database_file),
-                            {}, "wait for it to finish, or raise --changelog-lock-wait-time-in-minutes");
+                throw Error(
+                    ErrorKind::Lock,
+                    fmt::format("could not acquire the change log lock: another strata process is "
+                                "running against {}",
+                                request.target.database_file),
+                    {}, "wait for it to finish, or raise --changelog-lock-wait-time-in-minutes");
             std::this_thread::sleep_for(request.poll);
         }
     }
@@ -228,6 +238,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Dialect> make_dialect() { return std::make_unique<SqliteDialect>(); }
+std::unique_ptr<Dialect> make_dialect() {
+    return std::make_unique<SqliteDialect>();
+}
 
 } // namespace strata::dialect::sqlite

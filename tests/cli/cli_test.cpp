@@ -15,7 +15,9 @@
 namespace strata::test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 class Cli : public ::testing::Test {
 protected:
@@ -56,11 +58,13 @@ TEST_F(Cli, TheReadmeSessionWorksEndToEnd) {
     EXPECT_TRUE(contains(rollback.err, "Rolling Back Changeset: app.xml::6::ben"));
     EXPECT_TRUE(contains(rollback.err, "Rolling Back Changeset: app.xml::5::ben"));
     EXPECT_EQ(history_rows(), 4);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM pragma_table_info('customer') WHERE name = 'phone'"), "0")
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM pragma_table_info('customer') WHERE name = 'phone'"),
+              "0")
         << "the auto-generated rollback of addColumn dropped the column";
 
     status = strata({"status", "--verbose"});
-    EXPECT_TRUE(contains(status.out, "2 changesets have not been applied to sqlite:app.db")) << status.out;
+    EXPECT_TRUE(contains(status.out, "2 changesets have not been applied to sqlite:app.db"))
+        << status.out;
     EXPECT_TRUE(contains(status.out, "     app.xml::5::ben"));
 
     update = strata({"update"});
@@ -85,18 +89,22 @@ TEST_F(Cli, WithoutAUrlTheDefaultIsStrataDbAndItSaysSo) {
 
 TEST_F(Cli, HistoryRowsAreLiquibases) {
     ASSERT_EQ(strata({"update"}).exit_code, 0);
-    ResultSet rows = query_sqlite(dir_ / "app.db",
-                                  "SELECT ID, AUTHOR, FILENAME, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, COMMENTS, "
-                                  "TAG, CONTEXTS, LABELS, length(DEPLOYMENT_ID), DATEEXECUTED FROM DATABASECHANGELOG "
-                                  "ORDER BY ORDEREXECUTED");
+    ResultSet rows = query_sqlite(
+        dir_ / "app.db",
+        "SELECT ID, AUTHOR, FILENAME, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, COMMENTS, "
+        "TAG, CONTEXTS, LABELS, length(DEPLOYMENT_ID), DATEEXECUTED FROM DATABASECHANGELOG "
+        "ORDER BY ORDEREXECUTED");
     ASSERT_EQ(rows.rows.size(), 6u);
-    auto cell = [&](std::size_t row, std::size_t column) { return rows.rows[row][column].value_or("<NULL>"); };
+    auto cell = [&](std::size_t row, std::size_t column) {
+        return rows.rows[row][column].value_or("<NULL>");
+    };
     EXPECT_EQ(cell(0, 0), "1");
     EXPECT_EQ(cell(0, 2), "app.xml");
     EXPECT_EQ(cell(0, 4), "EXECUTED");
     EXPECT_EQ(cell(0, 5), "9:5bc31039eb36b385349be911d4009906");
     EXPECT_EQ(cell(0, 7), "customers of the shop");
-    EXPECT_EQ(cell(1, 6), "createTable tableName=product; createIndex indexName=idx_product_title, tableName=product");
+    EXPECT_EQ(cell(1, 6), "createTable tableName=product; createIndex indexName=idx_product_title, "
+                          "tableName=product");
     EXPECT_EQ(cell(1, 7), "") << "no comment is '' as in Liquibase, not NULL";
     EXPECT_EQ(cell(1, 9), "<NULL>") << "no context is NULL";
     EXPECT_EQ(cell(2, 9), "dev");
@@ -111,43 +119,56 @@ TEST_F(Cli, UpdateSqlPrintsAndChangesNothing) {
     CommandResult result = strata({"update-sql"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     EXPECT_TRUE(contains(result.out, "CREATE TABLE DATABASECHANGELOG ("));
-    EXPECT_TRUE(contains(result.out, "CREATE TABLE customer (id INTEGER CONSTRAINT PK_CUSTOMER PRIMARY KEY "
-                                     "AUTOINCREMENT NOT NULL"))
+    EXPECT_TRUE(contains(result.out,
+                         "CREATE TABLE customer (id INTEGER CONSTRAINT PK_CUSTOMER PRIMARY KEY "
+                         "AUTOINCREMENT NOT NULL"))
         << result.out;
-    EXPECT_TRUE(contains(result.out, "INSERT INTO DATABASECHANGELOG (ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, "
-                                     "MD5SUM, DESCRIPTION, COMMENTS, EXECTYPE, CONTEXTS, LABELS, LIQUIBASE, "
-                                     "DEPLOYMENT_ID, TAG) VALUES ('4', 'ben', 'app.xml'"))
+    EXPECT_TRUE(contains(
+        result.out,
+        "INSERT INTO DATABASECHANGELOG (ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, "
+        "MD5SUM, DESCRIPTION, COMMENTS, EXECTYPE, CONTEXTS, LABELS, LIQUIBASE, "
+        "DEPLOYMENT_ID, TAG) VALUES ('4', 'ben', 'app.xml'"))
         << result.out;
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master"), "0") << "update-sql must not write to the database";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master"), "0")
+        << "update-sql must not write to the database";
 }
 
 TEST_F(Cli, AFailingChangesetLeavesNothingBehindAndSaysWhere) {
-    write_file(dir_ / "fail.xml", xml_changelog(R"(<changeSet id="ok" author="ana"><createTable tableName="kept">
+    write_file(dir_ / "fail.xml",
+               xml_changelog(R"(<changeSet id="ok" author="ana"><createTable tableName="kept">
         <column name="id" type="int"/></createTable></changeSet>
     <changeSet id="broken" author="ana">
         <createTable tableName="half"><column name="id" type="int"/></createTable>
         <sql>INSERT INTO no_such_table VALUES (1)</sql>
     </changeSet>)"));
-    CommandResult result = run_strata({"--changelog-file=fail.xml", "--url=sqlite:app.db", "update"}, dir_.path());
+    CommandResult result =
+        run_strata({"--changelog-file=fail.xml", "--url=sqlite:app.db", "update"}, dir_.path());
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_TRUE(contains(result.err, "no such table: no_such_table")) << result.err;
     EXPECT_TRUE(contains(result.err, "INSERT INTO no_such_table VALUES (1)")) << result.err;
     EXPECT_TRUE(contains(result.err, "fail.xml::broken::ana")) << result.err;
     EXPECT_TRUE(contains(result.err, "fail.xml:7:")) << "the changeset's line: " << result.err;
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'"), "0") << "the changeset was rolled back";
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'kept'"), "1") << "earlier changesets stay";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'"), "0")
+        << "the changeset was rolled back";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'kept'"), "1")
+        << "earlier changesets stay";
     EXPECT_EQ(history_rows(), 1);
-    EXPECT_EQ(scalar("SELECT LOCKED FROM DATABASECHANGELOGLOCK"), "0") << "the lock is released after a failure";
+    EXPECT_EQ(scalar("SELECT LOCKED FROM DATABASECHANGELOGLOCK"), "0")
+        << "the lock is released after a failure";
 }
 
 TEST_F(Cli, BadChangelogChangesNoDatabase) {
-    write_file(dir_ / "bad.xml", xml_changelog("<changeSet id=\"1\" author=\"a\">\n  <createTabel tableName=\"t\"/>\n"
-                                               "</changeSet>"));
-    CommandResult result = run_strata({"--changelog-file=bad.xml", "--url=sqlite:never.db", "update"}, dir_.path());
+    write_file(dir_ / "bad.xml",
+               xml_changelog("<changeSet id=\"1\" author=\"a\">\n  <createTabel tableName=\"t\"/>\n"
+                             "</changeSet>"));
+    CommandResult result =
+        run_strata({"--changelog-file=bad.xml", "--url=sqlite:never.db", "update"}, dir_.path());
     EXPECT_EQ(result.exit_code, 3);
-    EXPECT_TRUE(contains(result.err, "bad.xml:6:3: unknown change type 'createTabel'")) << result.err;
+    EXPECT_TRUE(contains(result.err, "bad.xml:6:3: unknown change type 'createTabel'"))
+        << result.err;
     EXPECT_TRUE(contains(result.err, "did you mean 'createTable'?")) << result.err;
-    EXPECT_FALSE(std::filesystem::exists(dir_ / "never.db")) << "a changelog that does not parse touches no database";
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "never.db"))
+        << "a changelog that does not parse touches no database";
 }
 
 TEST_F(Cli, ModifiedChangesetFailsValidation) {
@@ -157,8 +178,9 @@ TEST_F(Cli, ModifiedChangesetFailsValidation) {
     write_file(dir_ / "app.xml", text);
     CommandResult validate = strata({"validate"});
     EXPECT_EQ(validate.exit_code, 4);
-    EXPECT_TRUE(contains(validate.err, "app.xml::2::ana was: 9:c9e90b44f445b70f412bd5a0966be397 but is now: "
-                                       "9:61ab365822705a70de09355a1131fe1a"))
+    EXPECT_TRUE(contains(validate.err,
+                         "app.xml::2::ana was: 9:c9e90b44f445b70f412bd5a0966be397 but is now: "
+                         "9:61ab365822705a70de09355a1131fe1a"))
         << validate.err;
     CommandResult update = strata({"update"});
     EXPECT_EQ(update.exit_code, 4) << "update refuses to run over a modified changeset";
@@ -194,7 +216,8 @@ TEST_F(Cli, UpdateCountToTagAndRollbackToTag) {
     EXPECT_TRUE(contains(exists.out, "The tag 'v1.0' already exists")) << exists.out;
     CommandResult rollback = strata({"rollback", "--tag=v1.0"});
     ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
-    EXPECT_EQ(history_rows(), 3) << "as Liquibase: rolling back to a tagDatabase tag removes that changeset too";
+    EXPECT_EQ(history_rows(), 3)
+        << "as Liquibase: rolling back to a tagDatabase tag removes that changeset too";
 
     CommandResult unknown = strata({"rollback", "--tag=nope"});
     EXPECT_EQ(unknown.exit_code, 1);
@@ -206,7 +229,8 @@ TEST_F(Cli, TagMarksOnlyTheNewestRow) {
     ASSERT_EQ(strata({"tag", "--tag=release-1"}).exit_code, 0);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM DATABASECHANGELOG WHERE TAG = 'release-1'"), "1");
     EXPECT_EQ(scalar("SELECT ID FROM DATABASECHANGELOG WHERE TAG = 'release-1'"), "6");
-    EXPECT_EQ(scalar("SELECT TAG FROM DATABASECHANGELOG WHERE ID = '4'"), "v1.0") << "Liquibase's SQLite bug avoided";
+    EXPECT_EQ(scalar("SELECT TAG FROM DATABASECHANGELOG WHERE ID = '4'"), "v1.0")
+        << "Liquibase's SQLite bug avoided";
     ASSERT_EQ(strata({"rollback", "--tag=release-1"}).exit_code, 0);
     EXPECT_EQ(history_rows(), 6) << "a tag set by the tag command survives its rollback";
 }
@@ -219,7 +243,8 @@ TEST_F(Cli, RollbackToDateAndItsSql) {
     EXPECT_EQ(history_rows(), 6) << "the -sql form changes nothing";
     ASSERT_EQ(strata({"rollback-to-date", "--date=2000-01-01"}).exit_code, 0);
     EXPECT_EQ(history_rows(), 0);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('customer', 'product')"), "0");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('customer', 'product')"),
+              "0");
 }
 
 TEST_F(Cli, RollbackThatCannotBeGeneratedChangesNothing) {
@@ -233,7 +258,8 @@ TEST_F(Cli, RollbackThatCannotBeGeneratedChangesNothing) {
     ASSERT_EQ(run({"update"}).exit_code, 0);
     CommandResult rollback = run({"rollback-count", "--count=2"});
     EXPECT_EQ(rollback.exit_code, 1);
-    EXPECT_TRUE(contains(rollback.err, "norollback.xml::2::a cannot be rolled back: sql has no automatic inverse"))
+    EXPECT_TRUE(contains(
+        rollback.err, "norollback.xml::2::a cannot be rolled back: sql has no automatic inverse"))
         << rollback.err;
     EXPECT_TRUE(contains(rollback.err, "<rollback>"));
     EXPECT_EQ(history_rows(), 2);
@@ -244,7 +270,8 @@ TEST_F(Cli, SyncMarkNextClearChecksumsAndCalculate) {
     CommandResult mark = strata({"mark-next-changeset-ran"});
     ASSERT_EQ(mark.exit_code, 0) << mark.err;
     EXPECT_EQ(history_rows(), 1);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'customer'"), "0") << "marked, not run";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'customer'"), "0")
+        << "marked, not run";
 
     ASSERT_EQ(strata({"changelog-sync"}).exit_code, 0);
     EXPECT_EQ(history_rows(), 6);
@@ -254,10 +281,12 @@ TEST_F(Cli, SyncMarkNextClearChecksumsAndCalculate) {
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM DATABASECHANGELOG WHERE MD5SUM IS NULL"), "6");
     EXPECT_EQ(strata({"validate"}).exit_code, 0) << "cleared checksums are not a mismatch";
     ASSERT_EQ(strata({"update"}).exit_code, 0);
-    EXPECT_EQ(scalar("SELECT MD5SUM FROM DATABASECHANGELOG WHERE ID = '1'"), "9:5bc31039eb36b385349be911d4009906")
+    EXPECT_EQ(scalar("SELECT MD5SUM FROM DATABASECHANGELOG WHERE ID = '1'"),
+              "9:5bc31039eb36b385349be911d4009906")
         << "update fills cleared checksums in again";
 
-    CommandResult checksum = strata({"calculate-checksum", "--changeset-identifier=app.xml::1::ana"});
+    CommandResult checksum =
+        strata({"calculate-checksum", "--changeset-identifier=app.xml::1::ana"});
     EXPECT_EQ(checksum.out, "9:5bc31039eb36b385349be911d4009906\n");
 }
 
@@ -265,7 +294,8 @@ TEST_F(Cli, OldV8ChecksumsValidateAndAreUpgraded) {
     ASSERT_EQ(strata({"update"}).exit_code, 0);
     // The v8 value Liquibase 3.5–4.21 stored for the same changeset would differ; compute it
     // from a known vector instead: a NULL-then-upgrade and a wrong 8: value.
-    query_sqlite(dir_ / "app.db", "UPDATE DATABASECHANGELOG SET MD5SUM = '8:00000000000000000000000000000000' WHERE ID = '1'");
+    query_sqlite(dir_ / "app.db", "UPDATE DATABASECHANGELOG SET MD5SUM = "
+                                  "'8:00000000000000000000000000000000' WHERE ID = '1'");
     CommandResult validate = strata({"validate"});
     EXPECT_EQ(validate.exit_code, 4) << "a wrong v8 checksum is a mismatch";
     EXPECT_TRUE(contains(validate.err, "app.xml::1::ana was: 8:00000000000000000000000000000000"));
@@ -273,17 +303,23 @@ TEST_F(Cli, OldV8ChecksumsValidateAndAreUpgraded) {
 
 TEST_F(Cli, UnexpectedChangesetsAndFutureRollbackSql) {
     ASSERT_EQ(strata({"update-count", "--count=4"}).exit_code, 0);
-    query_sqlite(dir_ / "app.db", "INSERT INTO DATABASECHANGELOG (ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, "
-                                  "EXECTYPE) VALUES ('99', 'zed', 'old.xml', CURRENT_TIMESTAMP, 99, 'EXECUTED')");
+    query_sqlite(
+        dir_ / "app.db",
+        "INSERT INTO DATABASECHANGELOG (ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, "
+        "EXECTYPE) VALUES ('99', 'zed', 'old.xml', CURRENT_TIMESTAMP, 99, 'EXECUTED')");
     CommandResult unexpected = strata({"unexpected-changesets", "--verbose"});
-    EXPECT_TRUE(contains(unexpected.out, "1 unexpected changes were found in sqlite:app.db")) << unexpected.out;
+    EXPECT_TRUE(contains(unexpected.out, "1 unexpected changes were found in sqlite:app.db"))
+        << unexpected.out;
     EXPECT_TRUE(contains(unexpected.out, "old.xml::99::zed"));
 
     CommandResult future = strata({"future-rollback-sql"});
     ASSERT_EQ(future.exit_code, 0) << future.err;
-    EXPECT_TRUE(contains(future.out, "-- Rolling Back ChangeSet: app.xml::5::ben\nALTER TABLE customer DROP COLUMN phone;"))
+    EXPECT_TRUE(contains(
+        future.out,
+        "-- Rolling Back ChangeSet: app.xml::5::ben\nALTER TABLE customer DROP COLUMN phone;"))
         << future.out;
-    EXPECT_LT(future.out.find("app.xml::6::ben"), future.out.find("app.xml::5::ben")) << "newest first";
+    EXPECT_LT(future.out.find("app.xml::6::ben"), future.out.find("app.xml::5::ben"))
+        << "newest first";
 }
 
 TEST_F(Cli, RunOnChangeAndRunAlwaysRecordReran) {
@@ -326,9 +362,11 @@ TEST_F(Cli, DefaultsFileEnvironmentAndFlagsInThatOrder) {
                "liquibase.command.contexts=prod\nparameter.unused=1\n");
     CommandResult from_file = run_strata({"update"}, dir_.path());
     ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
-    EXPECT_EQ(scalar_sqlite(dir_ / "from_file.db", "SELECT COUNT(*) FROM DATABASECHANGELOG"), "5") << "context prod";
+    EXPECT_EQ(scalar_sqlite(dir_ / "from_file.db", "SELECT COUNT(*) FROM DATABASECHANGELOG"), "5")
+        << "context prod";
 
-    CommandResult from_env = run_strata({"update"}, dir_.path(), {{"STRATA_URL", "sqlite:from_env.db"}});
+    CommandResult from_env =
+        run_strata({"update"}, dir_.path(), {{"STRATA_URL", "sqlite:from_env.db"}});
     ASSERT_EQ(from_env.exit_code, 0) << from_env.err;
     EXPECT_TRUE(std::filesystem::exists(dir_ / "from_env.db"));
 
@@ -340,10 +378,12 @@ TEST_F(Cli, DefaultsFileEnvironmentAndFlagsInThatOrder) {
 }
 
 TEST_F(Cli, ChangelogParametersFromTheCommandLine) {
-    write_file(dir_ / "param.xml", xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="${prefix}_t">
+    write_file(dir_ / "param.xml",
+               xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="${prefix}_t">
         <column name="id" type="int"/></createTable></changeSet>)"));
-    CommandResult result = run_strata({"--changelog-file=param.xml", "--url=sqlite:app.db", "-Dprefix=shop", "update"},
-                                      dir_.path());
+    CommandResult result =
+        run_strata({"--changelog-file=param.xml", "--url=sqlite:app.db", "-Dprefix=shop", "update"},
+                   dir_.path());
     ASSERT_EQ(result.exit_code, 0) << result.err;
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'shop_t'"), "1");
 }
@@ -355,19 +395,22 @@ TEST_F(Cli, OutputFileTakesTheResults) {
 
 TEST_F(Cli, PasswordsNeverAppear) {
     const std::string secret = "hunter2-Secret";
-    CommandResult flag = run_strata({"--changelog-file=app.xml", "status", "--password=" + secret, "--url=nosuchdb://alice@h/db"},
+    CommandResult flag = run_strata({"--changelog-file=app.xml", "status", "--password=" + secret,
+                                     "--url=nosuchdb://alice@h/db"},
                                     dir_.path());
     EXPECT_NE(flag.exit_code, 0);
     EXPECT_FALSE(contains(flag.out + flag.err, secret)) << flag.err;
 
-    CommandResult in_url =
-        run_strata({"--changelog-file=app.xml", "status", "--url=nosuchdb://alice:" + secret + "@h:5432/db"}, dir_.path());
+    CommandResult in_url = run_strata(
+        {"--changelog-file=app.xml", "status", "--url=nosuchdb://alice:" + secret + "@h:5432/db"},
+        dir_.path());
     EXPECT_EQ(in_url.exit_code, 6);
     EXPECT_FALSE(contains(in_url.out + in_url.err, secret)) << in_url.err;
     EXPECT_TRUE(contains(in_url.err, "alice:*****@h:5432")) << in_url.err;
 
-    CommandResult env = run_strata({"--changelog-file=app.xml", "--url=sqlite:app.db", "update"}, dir_.path(),
-                                   {{"STRATA_PASSWORD", secret}, {"STRATA_LOG_LEVEL", "info"}});
+    CommandResult env =
+        run_strata({"--changelog-file=app.xml", "--url=sqlite:app.db", "update"}, dir_.path(),
+                   {{"STRATA_PASSWORD", secret}, {"STRATA_LOG_LEVEL", "info"}});
     EXPECT_EQ(env.exit_code, 0);
     EXPECT_FALSE(contains(env.out + env.err, secret));
 }
@@ -381,9 +424,11 @@ TEST_F(Cli, UsageErrorsAndExitCodes) {
     CommandResult missing = run_strata({"--changelog-file=missing.xml", "update"}, dir_.path());
     EXPECT_EQ(missing.exit_code, 3);
     EXPECT_TRUE(contains(missing.err, "missing.xml")) << missing.err;
-    EXPECT_EQ(run_strata({"updateCount", "--count=1", "--changelog-file=app.xml", "--url=sqlite:app.db"}, dir_.path())
-                  .exit_code,
-              0)
+    EXPECT_EQ(
+        run_strata({"updateCount", "--count=1", "--changelog-file=app.xml", "--url=sqlite:app.db"},
+                   dir_.path())
+            .exit_code,
+        0)
         << "Liquibase 3 camelCase names are accepted";
 }
 
@@ -415,8 +460,8 @@ TEST_F(Cli, ConcurrentUpdatesApplyEachChangesetExactlyOnce) {
     std::vector<CommandResult> results(kProcesses);
     for (int i = 0; i < kProcesses; ++i) {
         runners.emplace_back([&, i] {
-            results[static_cast<std::size_t>(i)] =
-                run_strata({"--changelog-file=many.xml", "--url=sqlite:app.db", "update"}, dir_.path());
+            results[static_cast<std::size_t>(i)] = run_strata(
+                {"--changelog-file=many.xml", "--url=sqlite:app.db", "update"}, dir_.path());
         });
     }
     for (std::thread& runner : runners)
@@ -431,7 +476,8 @@ TEST_F(Cli, ConcurrentUpdatesApplyEachChangesetExactlyOnce) {
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM applied"), std::to_string(kChangesets));
     EXPECT_EQ(scalar("SELECT COUNT(DISTINCT id) FROM applied"), std::to_string(kChangesets));
     EXPECT_EQ(history_rows(), kChangesets + 1);
-    EXPECT_EQ(scalar("SELECT COUNT(DISTINCT ORDEREXECUTED) FROM DATABASECHANGELOG"), std::to_string(kChangesets + 1));
+    EXPECT_EQ(scalar("SELECT COUNT(DISTINCT ORDEREXECUTED) FROM DATABASECHANGELOG"),
+              std::to_string(kChangesets + 1));
 }
 
 TEST_F(Cli, AKilledLockHolderBlocksNobody) {
@@ -443,8 +489,8 @@ TEST_F(Cli, AKilledLockHolderBlocksNobody) {
     ASSERT_GE(child, 0);
     if (child == 0) {
         ::chdir(dir_.path().c_str());
-        execl(STRATA_CLI_PATH, STRATA_CLI_PATH, "--changelog-file=slow.xml", "--url=sqlite:app.db", "--log-level=off",
-              "update", static_cast<char*>(nullptr));
+        execl(STRATA_CLI_PATH, STRATA_CLI_PATH, "--changelog-file=slow.xml", "--url=sqlite:app.db",
+              "--log-level=off", "update", static_cast<char*>(nullptr));
         _exit(127);
     }
     // Wait until the child holds the lock row, then kill it without a chance to clean up.
@@ -452,9 +498,11 @@ TEST_F(Cli, AKilledLockHolderBlocksNobody) {
     for (int i = 0; i < 200 && !locked; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         try {
-            locked = std::filesystem::exists(dir_ / "app.db") &&
-                     scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'DATABASECHANGELOGLOCK'") == "1" &&
-                     scalar("SELECT LOCKED FROM DATABASECHANGELOGLOCK WHERE ID = 1") == "1";
+            locked =
+                std::filesystem::exists(dir_ / "app.db") &&
+                scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'DATABASECHANGELOGLOCK'") ==
+                    "1" &&
+                scalar("SELECT LOCKED FROM DATABASECHANGELOGLOCK WHERE ID = 1") == "1";
         } catch (const Error&) {
             // the child may be creating the tables right now
         }
@@ -478,8 +526,9 @@ TEST_F(Cli, AKilledLockHolderBlocksNobody) {
 
 TEST_F(Cli, AForeignHolderIsRespectedUntilReleased) {
     ASSERT_EQ(strata({"update-count", "--count=1"}).exit_code, 0);
-    query_sqlite(dir_ / "app.db", "UPDATE DATABASECHANGELOGLOCK SET LOCKED = 1, LOCKEDBY = 'otherhost (10.0.0.9)', "
-                                  "LOCKGRANTED = '2026-01-01 00:00:00' WHERE ID = 1");
+    query_sqlite(dir_ / "app.db",
+                 "UPDATE DATABASECHANGELOGLOCK SET LOCKED = 1, LOCKEDBY = 'otherhost (10.0.0.9)', "
+                 "LOCKGRANTED = '2026-01-01 00:00:00' WHERE ID = 1");
     CommandResult list = strata({"list-locks"});
     EXPECT_TRUE(contains(list.out, " - otherhost (10.0.0.9) at 2026-01-01 00:00:00")) << list.out;
     CommandResult blocked = strata({"update", "--changelog-lock-wait-time-in-minutes=0.01"});

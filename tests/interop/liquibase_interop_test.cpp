@@ -10,14 +10,17 @@
 namespace strata::test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 class LiquibaseInterop : public ::testing::Test {
 protected:
     void SetUp() override {
         const char* launcher = std::getenv("STRATA_LIQUIBASE");
         if (launcher == nullptr || !std::filesystem::exists(launcher))
-            FAIL() << "STRATA_LIQUIBASE is not set to the Liquibase launcher; run scripts/test.sh, which fetches "
+            FAIL() << "STRATA_LIQUIBASE is not set to the Liquibase launcher; run scripts/test.sh, "
+                      "which fetches "
                       "Liquibase 4.28 with tests/interop/setup_liquibase.sh";
         launcher_ = launcher;
         std::filesystem::copy_file(example_changelog(), dir_ / "app.xml");
@@ -28,19 +31,23 @@ protected:
                                       "--url=jdbc:sqlite:" + database};
         args.insert(args.end(), command.begin(), command.end());
         // LIQUIBASE_HOME must be the launcher's own folder (see setup_liquibase.sh).
-        return run_program(launcher_, args, dir_.path(), {{"LIQUIBASE_HOME", std::filesystem::path(launcher_).parent_path()}});
+        return run_program(launcher_, args, dir_.path(),
+                           {{"LIQUIBASE_HOME", std::filesystem::path(launcher_).parent_path()}});
     }
 
     CommandResult strata(const std::string& database, std::vector<std::string> command) {
-        command.insert(command.begin(), {"--changelog-file=app.xml", "--url=jdbc:sqlite:" + database});
+        command.insert(command.begin(),
+                       {"--changelog-file=app.xml", "--url=jdbc:sqlite:" + database});
         return run_strata(command, dir_.path());
     }
 
     // The history columns both tools must agree on (DATEEXECUTED, DEPLOYMENT_ID and LIQUIBASE
     // differ by nature).
     ResultSet history(const std::string& database) {
-        return query_sqlite(dir_ / database, "SELECT ID, AUTHOR, FILENAME, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, "
-                                             "COMMENTS, TAG, CONTEXTS, LABELS FROM DATABASECHANGELOG ORDER BY ORDEREXECUTED");
+        return query_sqlite(
+            dir_ / database,
+            "SELECT ID, AUTHOR, FILENAME, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, "
+            "COMMENTS, TAG, CONTEXTS, LABELS FROM DATABASECHANGELOG ORDER BY ORDEREXECUTED");
     }
 
     std::string launcher_;
@@ -62,7 +69,8 @@ TEST_F(LiquibaseInterop, ADatabaseMigratedByLiquibaseIsUpToDateForStrata) {
     // strata can roll back what Liquibase applied, and Liquibase sees the result.
     ASSERT_EQ(strata("lb.db", {"rollback-count", "--count=2"}).exit_code, 0);
     CommandResult lb_status = liquibase("lb.db", {"status"});
-    EXPECT_TRUE(contains(lb_status.out, "2 changesets have not been applied")) << lb_status.out << lb_status.err;
+    EXPECT_TRUE(contains(lb_status.out, "2 changesets have not been applied"))
+        << lb_status.out << lb_status.err;
 }
 
 TEST_F(LiquibaseInterop, ADatabaseMigratedByStrataIsUpToDateForLiquibase) {
@@ -81,7 +89,8 @@ TEST_F(LiquibaseInterop, ADatabaseMigratedByStrataIsUpToDateForLiquibase) {
     CommandResult rollback = liquibase("st.db", {"rollback-count", "--count=2"});
     EXPECT_EQ(rollback.exit_code, 0) << rollback.err;
     CommandResult strata_status = strata("st.db", {"status"});
-    EXPECT_TRUE(contains(strata_status.out, "2 changesets have not been applied")) << strata_status.out;
+    EXPECT_TRUE(contains(strata_status.out, "2 changesets have not been applied"))
+        << strata_status.out;
 }
 
 TEST_F(LiquibaseInterop, BothToolsWriteTheSameHistoryRows) {

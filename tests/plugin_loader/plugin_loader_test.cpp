@@ -11,7 +11,8 @@ namespace strata::test {
 namespace {
 
 std::filesystem::path fixture(const std::string& name) {
-    return std::filesystem::path(STRATA_FIXTURE_PLUGIN_ROOT) / name / ("strata_dialect_" + name + ".so");
+    return std::filesystem::path(STRATA_FIXTURE_PLUGIN_ROOT) / name /
+           ("strata_dialect_" + name + ".so");
 }
 
 Error load_error(const std::filesystem::path& file) {
@@ -43,7 +44,8 @@ TEST(PluginLoader, RefusesAnotherAbiNamingBothSides) {
     EXPECT_EQ(e.kind(), ErrorKind::Plugin);
     EXPECT_NE(message.find(fixture("wrong_abi").string()), std::string::npos) << message;
     EXPECT_NE(message.find("built for ABI 999"), std::string::npos) << message;
-    EXPECT_NE(message.find(std::string("expects ABI ") + std::to_string(plugin::kAbiVersion)), std::string::npos);
+    EXPECT_NE(message.find(std::string("expects ABI ") + std::to_string(plugin::kAbiVersion)),
+              std::string::npos);
     EXPECT_NE(e.hint().find("rebuild the plugin"), std::string::npos);
 }
 
@@ -56,7 +58,8 @@ TEST(PluginLoader, RefusesAnotherBuildId) {
 
 TEST(PluginLoader, MissingFactoryAlias) {
     Error e = load_error(fixture("missing_factory"));
-    EXPECT_NE(std::string(e.what()).find("does not export 'strata_create_dialect'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("does not export 'strata_create_dialect'"),
+              std::string::npos);
     EXPECT_NE(std::string(e.what()).find(fixture("missing_factory").string()), std::string::npos);
 }
 
@@ -78,8 +81,10 @@ TEST(PluginLoader, AFileThatIsNotALibrary) {
     TempDir dir;
     write_file(dir / "strata_dialect_bogus.so", "this is not an ELF file\n");
     Error e = load_error(dir / "strata_dialect_bogus.so");
-    EXPECT_NE(std::string(e.what()).find("cannot be loaded as a shared library"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find((dir / "strata_dialect_bogus.so").string()), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("cannot be loaded as a shared library"),
+              std::string::npos);
+    EXPECT_NE(std::string(e.what()).find((dir / "strata_dialect_bogus.so").string()),
+              std::string::npos);
 }
 
 TEST(PluginLoader, DiscoverySkipsBrokenPluginsAndKeepsGoodOnes) {
@@ -103,7 +108,8 @@ TEST(PluginLoader, UnknownUrlSchemeListsWhatIsKnown) {
         (void)registry.create_for_url("oracle:thin:@db");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("no dialect plugin serves the URL"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("no dialect plugin serves the URL"),
+                  std::string::npos);
         EXPECT_NE(e.hint().find("sqlite:"), std::string::npos) << e.hint();
     }
 }

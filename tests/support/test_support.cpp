@@ -48,7 +48,8 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
-                          const std::filesystem::path& cwd, const std::map<std::string, std::string>& env) {
+                          const std::filesystem::path& cwd,
+                          const std::map<std::string, std::string>& env) {
     TempDir capture;
     std::string command = "cd " + shell_quote(cwd.string()) + " && ";
     for (const auto& [name, value] : env)
@@ -56,8 +57,8 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
     command += shell_quote(program);
     for (const std::string& arg : args)
         command += " " + shell_quote(arg);
-    command += " >" + shell_quote((capture / "out").string()) + " 2>" + shell_quote((capture / "err").string()) +
-               " </dev/null";
+    command += " >" + shell_quote((capture / "out").string()) + " 2>" +
+               shell_quote((capture / "err").string()) + " </dev/null";
     int status = std::system(command.c_str());
     CommandResult result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

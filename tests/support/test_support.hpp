@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <map>
-#include <string>
 #include <strata/connection.hpp>
+#include <string>
 #include <vector>
 
 namespace strata::test {
@@ -20,7 +20,9 @@ public:
     TempDir& operator=(const TempDir&) = delete;
 
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
+        return path_ / name;
+    }
 
 private:
     std::filesystem::path path_;
@@ -37,7 +39,8 @@ struct CommandResult {
 
 /// Runs a program with arguments in `cwd` (environment additions in `env`), capturing output.
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
-                          const std::filesystem::path& cwd, const std::map<std::string, std::string>& env = {});
+                          const std::filesystem::path& cwd,
+                          const std::map<std::string, std::string>& env = {});
 
 /// Runs the built `strata` binary.
 CommandResult run_strata(const std::vector<std::string>& args, const std::filesystem::path& cwd,

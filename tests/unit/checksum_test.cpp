@@ -13,7 +13,8 @@
 namespace strata::test {
 namespace {
 
-const std::filesystem::path kVectors = std::filesystem::path(STRATA_TEST_DATA_DIR) / "liquibase-vectors";
+const std::filesystem::path kVectors =
+    std::filesystem::path(STRATA_TEST_DATA_DIR) / "liquibase-vectors";
 
 const ChangeSet& changeset(const Changelog& changelog, const std::string& id) {
     for (const ChangeSet& cs : changelog.changesets) {
@@ -44,11 +45,13 @@ TEST(Checksum, ParsesStoredValuesWithAndWithoutVersion) {
 TEST(Checksum, TV2CreateTableSerialisesAsLiquibaseDoes) {
     Changelog log = format::parse_changelog(kVectors / "xml1.xml");
     const ChangeSet& cs = changeset(log, "1");
-    EXPECT_EQ(checksum::serialize(cs.changes[0], checksum::Version::V9),
-              "createTable:[\n    columns=[\n        [\n            [\n                primaryKey=\"true\"\n"
-              "            ]\n            name=\"id\"\n            type=\"int\"\n        ],\n        [\n"
-              "            name=\"name\"\n            type=\"varchar(50)\"\n        ]\n    ]\n"
-              "    tableName=\"person\"\n]");
+    EXPECT_EQ(
+        checksum::serialize(cs.changes[0], checksum::Version::V9),
+        "createTable:[\n    columns=[\n        [\n            [\n                "
+        "primaryKey=\"true\"\n"
+        "            ]\n            name=\"id\"\n            type=\"int\"\n        ],\n        [\n"
+        "            name=\"name\"\n            type=\"varchar(50)\"\n        ]\n    ]\n"
+        "    tableName=\"person\"\n]");
     EXPECT_EQ(v9(cs), "9:fb79f66ed39f1bb436dd83b455a995dc");
     EXPECT_EQ(v8(cs), "8:e9c388384e000b941d4c3c3f5b3701f9");
 }
@@ -102,7 +105,8 @@ TEST(Checksum, TV7EveryChangeTypeMatchesLiquibase) {
         name = name.substr(0, name.find("::"));
         if (name == "loadData" || name == "loadUpdateData")
             continue; // the CSV behind this vector was not kept; TV6 covers loadData
-        body += "<changeSet id=\"" + name + "\" author=\"m\">" + vector["xml"].get<std::string>() + "</changeSet>\n";
+        body += "<changeSet id=\"" + name + "\" author=\"m\">" + vector["xml"].get<std::string>() +
+                "</changeSet>\n";
     }
     write_file(dir / "all.xml", xml_changelog(body));
     Changelog log = format::parse_changelog(dir / "all.xml");
@@ -138,19 +142,26 @@ TEST(Checksum, ExampleChangelogMatchesLiquibaseRows) {
 
 TEST(Checksum, AttributesOutsideTheChangesDoNotCount) {
     TempDir dir;
-    std::string change = R"(<createTable tableName="t"><column name="id" type="int"/></createTable>)";
-    write_file(dir / "a.xml", xml_changelog(R"(<changeSet id="1" author="a">)" + change + "</changeSet>"));
-    write_file(dir / "b.xml", xml_changelog(R"(<changeSet id="1" author="a" context="x" labels="y" runOnChange="true">
-        <comment>different</comment>)" + change + "<rollback/></changeSet>"));
+    std::string change =
+        R"(<createTable tableName="t"><column name="id" type="int"/></createTable>)";
+    write_file(dir / "a.xml",
+               xml_changelog(R"(<changeSet id="1" author="a">)" + change + "</changeSet>"));
+    write_file(
+        dir / "b.xml",
+        xml_changelog(R"(<changeSet id="1" author="a" context="x" labels="y" runOnChange="true">
+        <comment>different</comment>)" +
+                      change + "<rollback/></changeSet>"));
     EXPECT_EQ(v9(format::parse_changelog(dir / "a.xml").changesets[0]),
               v9(format::parse_changelog(dir / "b.xml").changesets[0]));
 }
 
 TEST(Checksum, AnyEditOfAChangeChangesIt) {
     TempDir dir;
-    write_file(dir / "a.xml", xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
+    write_file(dir / "a.xml",
+               xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
         <column name="id" type="int"/></createTable></changeSet>)"));
-    write_file(dir / "b.xml", xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
+    write_file(dir / "b.xml",
+               xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
         <column name="id" type="bigint"/></createTable></changeSet>)"));
     EXPECT_NE(v9(format::parse_changelog(dir / "a.xml").changesets[0]),
               v9(format::parse_changelog(dir / "b.xml").changesets[0]));

@@ -5,7 +5,9 @@
 namespace strata {
 namespace {
 
-TEST(Expression, EmptyIsTrue) { EXPECT_TRUE(evaluate_expression("  ", {})); }
+TEST(Expression, EmptyIsTrue) {
+    EXPECT_TRUE(evaluate_expression("  ", {}));
+}
 
 TEST(Expression, NamesOperatorsAndParentheses) {
     std::set<std::string> dev{"dev"};
@@ -50,10 +52,12 @@ ChangeSet changeset_with(std::string context, std::string labels) {
 
 TEST(Filter, ContextsFollowLiquibase) {
     RunFilter filter;
-    EXPECT_FALSE(filtered_out(changeset_with("dev", ""), filter, "sqlite")) << "no --contexts: everything runs";
+    EXPECT_FALSE(filtered_out(changeset_with("dev", ""), filter, "sqlite"))
+        << "no --contexts: everything runs";
     filter.contexts = "prod";
     EXPECT_EQ(filtered_out(changeset_with("dev", ""), filter, "sqlite"), "Context mismatch");
-    EXPECT_FALSE(filtered_out(changeset_with("", ""), filter, "sqlite")) << "a changeset without context always runs";
+    EXPECT_FALSE(filtered_out(changeset_with("", ""), filter, "sqlite"))
+        << "a changeset without context always runs";
     EXPECT_FALSE(filtered_out(changeset_with("dev or prod", ""), filter, "sqlite"));
 }
 

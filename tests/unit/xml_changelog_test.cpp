@@ -43,13 +43,16 @@ TEST(XmlChangelog, BuildsTheModel) {
     EXPECT_EQ(log.changesets[2].rollback->changes[0].kind, ChangeKind::Sql);
     ASSERT_TRUE(log.changesets[5].rollback.has_value());
     EXPECT_TRUE(log.changesets[5].rollback->changes.empty()) << "<rollback/> is an empty rollback";
-    EXPECT_EQ(log.changesets[1].changes[0].description() + "; " + log.changesets[1].changes[1].description(),
-              "createTable tableName=product; createIndex indexName=idx_product_title, tableName=product");
+    EXPECT_EQ(log.changesets[1].changes[0].description() + "; " +
+                  log.changesets[1].changes[1].description(),
+              "createTable tableName=product; createIndex indexName=idx_product_title, "
+              "tableName=product");
 }
 
 TEST(XmlChangelog, MalformedXmlNamesLineAndColumn) {
-    Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\">\n  <createTable tableName=\"t\">\n"
-                                        "</changeSet>"));
+    Error e = parse_error(
+        xml_changelog("<changeSet id=\"1\" author=\"a\">\n  <createTable tableName=\"t\">\n"
+                      "</changeSet>"));
     EXPECT_EQ(e.kind(), ErrorKind::Parse);
     EXPECT_NE(std::string(e.what()).find("malformed XML"), std::string::npos);
     EXPECT_EQ(e.where().line, 7) << "the mismatched closing tag";
@@ -69,26 +72,31 @@ TEST(XmlChangelog, UnknownChangeTypeSuggestsTheClosest) {
 TEST(XmlChangelog, UnknownAttributeSuggestsTheClosest) {
     Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\">\n"
                                         "  <dropTable tablName=\"t\"/>\n</changeSet>"));
-    EXPECT_NE(std::string(e.what()).find("unknown attribute 'tablName' on dropTable"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("unknown attribute 'tablName' on dropTable"),
+              std::string::npos);
     EXPECT_EQ(e.hint(), "did you mean 'tableName'?");
     EXPECT_EQ(e.where().line, 6);
 }
 
 TEST(XmlChangelog, UnknownColumnAndConstraintAttributes) {
-    Error column = parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
+    Error column =
+        parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
         <column name="id" typ="int"/></createTable></changeSet>)"));
     EXPECT_EQ(column.hint(), "did you mean 'type'?");
-    Error constraint = parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
+    Error constraint =
+        parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="t">
         <column name="id" type="int"><constraints primaryKy="true"/></column></createTable></changeSet>)"));
     EXPECT_EQ(constraint.hint(), "did you mean 'primaryKey'?");
 }
 
 TEST(XmlChangelog, MissingRequiredAttribute) {
-    Error e = parse_error(xml_changelog("<changeSet id=\"1\" author=\"a\">\n"
-                                        "  <createIndex indexName=\"i\"><column name=\"x\"/></createIndex>\n</changeSet>"));
+    Error e = parse_error(xml_changelog(
+        "<changeSet id=\"1\" author=\"a\">\n"
+        "  <createIndex indexName=\"i\"><column name=\"x\"/></createIndex>\n</changeSet>"));
     EXPECT_EQ(e.kind(), ErrorKind::Validation);
-    EXPECT_NE(std::string(e.what()).find("createIndex is missing the required attribute 'tableName'"),
-              std::string::npos);
+    EXPECT_NE(
+        std::string(e.what()).find("createIndex is missing the required attribute 'tableName'"),
+        std::string::npos);
     EXPECT_EQ(e.where().line, 6);
 }
 
@@ -108,12 +116,15 @@ TEST(XmlChangelog, DuplicateIdentifierNamesBothPlaces) {
 }
 
 TEST(XmlChangelog, ChangesetWithoutChanges) {
-    Error e = parse_error(xml_changelog("<changeSet id=\"add-email\" author=\"ana\">\n</changeSet>"));
-    EXPECT_NE(std::string(e.what()).find("changeSet 'add-email' by 'ana' has no changes"), std::string::npos);
+    Error e =
+        parse_error(xml_changelog("<changeSet id=\"add-email\" author=\"ana\">\n</changeSet>"));
+    EXPECT_NE(std::string(e.what()).find("changeSet 'add-email' by 'ana' has no changes"),
+              std::string::npos);
 }
 
 TEST(XmlChangelog, BooleanMustBeTrueOrFalse) {
-    Error e = parse_error(xml_changelog(R"(<changeSet id="1" author="a"><createIndex tableName="t" indexName="i" unique="yes">
+    Error e = parse_error(xml_changelog(
+        R"(<changeSet id="1" author="a"><createIndex tableName="t" indexName="i" unique="yes">
         <column name="x"/></createIndex></changeSet>)"));
     EXPECT_NE(std::string(e.what()).find("must be true or false"), std::string::npos);
 }
@@ -136,13 +147,17 @@ TEST(XmlChangelog, PropertiesExpandWithLiquibasePrecedence) {
         <changeSet id="1" author="a"><dropTable tableName="${tbl}"/></changeSet>
         <changeSet id="2" author="a"><dropTable tableName="${undefined}"/></changeSet>)"));
     Changelog log = format::parse_changelog(dir / "p.xml");
-    EXPECT_EQ(log.changesets[0].changes[0].value("tableName"), "first") << "the first definition wins";
-    EXPECT_EQ(log.changesets[1].changes[0].value("tableName"), "${undefined}") << "unknown names are preserved";
+    EXPECT_EQ(log.changesets[0].changes[0].value("tableName"), "first")
+        << "the first definition wins";
+    EXPECT_EQ(log.changesets[1].changes[0].value("tableName"), "${undefined}")
+        << "unknown names are preserved";
 
     format::ParseOptions options;
     options.parameters["tbl"] = "from_cli";
-    EXPECT_EQ(format::parse_changelog(dir / "p.xml", options).changesets[0].changes[0].value("tableName"),
-              "from_cli") << "-D wins over <property>";
+    EXPECT_EQ(
+        format::parse_changelog(dir / "p.xml", options).changesets[0].changes[0].value("tableName"),
+        "from_cli")
+        << "-D wins over <property>";
 
     options.missing_property = format::MissingProperty::Error;
     EXPECT_THROW(format::parse_changelog(dir / "p.xml", options), Error);
@@ -150,8 +165,10 @@ TEST(XmlChangelog, PropertiesExpandWithLiquibasePrecedence) {
 
 TEST(XmlChangelog, IncludesRecordPathsAsLiquibaseDoes) {
     TempDir dir;
-    write_file(dir / "db" / "root.xml",
-               xml_changelog(R"(<include file="parts/one.xml" relativeToChangelogFile="true" context="prod"/>)"));
+    write_file(
+        dir / "db" / "root.xml",
+        xml_changelog(
+            R"(<include file="parts/one.xml" relativeToChangelogFile="true" context="prod"/>)"));
     write_file(dir / "db" / "parts" / "one.xml",
                xml_changelog(R"(<changeSet id="1" author="a" context="eu"><empty/></changeSet>)"));
     std::filesystem::path previous = std::filesystem::current_path();
@@ -165,8 +182,10 @@ TEST(XmlChangelog, IncludesRecordPathsAsLiquibaseDoes) {
 
 TEST(XmlChangelog, CircularIncludeIsAnError) {
     TempDir dir;
-    write_file(dir / "a.xml", xml_changelog(R"(<include file="b.xml" relativeToChangelogFile="true"/>)"));
-    write_file(dir / "b.xml", xml_changelog(R"(<include file="a.xml" relativeToChangelogFile="true"/>)"));
+    write_file(dir / "a.xml",
+               xml_changelog(R"(<include file="b.xml" relativeToChangelogFile="true"/>)"));
+    write_file(dir / "b.xml",
+               xml_changelog(R"(<include file="a.xml" relativeToChangelogFile="true"/>)"));
     try {
         format::parse_changelog(dir / "a.xml");
         FAIL();
@@ -178,10 +197,13 @@ TEST(XmlChangelog, CircularIncludeIsAnError) {
 
 TEST(XmlChangelog, MissingIncludeIsAnErrorUnlessAllowed) {
     TempDir dir;
-    write_file(dir / "a.xml", xml_changelog(R"(<include file="nope.xml" relativeToChangelogFile="true"/>)"));
+    write_file(dir / "a.xml",
+               xml_changelog(R"(<include file="nope.xml" relativeToChangelogFile="true"/>)"));
     EXPECT_THROW(format::parse_changelog(dir / "a.xml"), Error);
-    write_file(dir / "b.xml",
-               xml_changelog(R"(<include file="nope.xml" relativeToChangelogFile="true" errorIfMissing="false"/>)"));
+    write_file(
+        dir / "b.xml",
+        xml_changelog(
+            R"(<include file="nope.xml" relativeToChangelogFile="true" errorIfMissing="false"/>)"));
     EXPECT_TRUE(format::parse_changelog(dir / "b.xml").changesets.empty());
 }
 

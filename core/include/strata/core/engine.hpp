@@ -114,7 +114,8 @@ private:
     HistoryRow new_row(const ChangeSet& changeset, std::string exec_type);
     std::vector<std::string> statements_for(const std::vector<Change>& changes,
                                             const ChangeSet& changeset, bool for_rollback);
-    std::string apply_visitors(std::string sql, const ChangeSet& changeset, bool for_rollback) const;
+    std::string apply_visitors(std::string sql, const ChangeSet& changeset,
+                               bool for_rollback) const;
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
     void write_sql_header(std::string_view title, std::string_view changelog_path);
 

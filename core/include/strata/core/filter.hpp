@@ -15,7 +15,8 @@ namespace strata {
 /// Evaluates a Liquibase expression (`a and !b`, `(a or b), c`, `not a`) where a name is
 /// true when `names` holds it (case-insensitive). An empty expression is true.
 /// Throws Validation for a malformed expression.
-STRATA_API bool evaluate_expression(std::string_view expression, const std::set<std::string>& names);
+STRATA_API bool evaluate_expression(std::string_view expression,
+                                    const std::set<std::string>& names);
 
 /// Splits "a, b ,c" into lower-case names.
 STRATA_API std::set<std::string> split_names(std::string_view list);
@@ -31,7 +32,7 @@ struct RunFilter {
 
 /// Why a changeset does not run here, in Liquibase's words ("Context mismatch", ...), or
 /// nullopt when it runs.
-STRATA_API std::optional<std::string> filtered_out(const ChangeSet& changeset, const RunFilter& filter,
-                                                   std::string_view database);
+STRATA_API std::optional<std::string>
+filtered_out(const ChangeSet& changeset, const RunFilter& filter, std::string_view database);
 
 } // namespace strata

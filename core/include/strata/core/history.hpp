@@ -39,7 +39,8 @@ STRATA_API std::string normalize_changelog_path(std::string_view path);
 
 /// The key a changeset and a history row share when they are the same changeset:
 /// id, author and normalised path, compared case-insensitively.
-STRATA_API std::string identity_key(std::string_view id, std::string_view author, std::string_view path);
+STRATA_API std::string identity_key(std::string_view id, std::string_view author,
+                                    std::string_view path);
 
 /// The SQL of the history table, written with the dialect's quoting.
 class STRATA_API HistoryTable {
@@ -56,7 +57,8 @@ public:
     /// A runOnChange/runAlways re-run rewrites the existing row (EXECTYPE RERAN).
     [[nodiscard]] std::string rerun_sql(const HistoryRow& row) const;
     [[nodiscard]] std::string delete_sql(const HistoryRow& row) const;
-    [[nodiscard]] std::string update_checksum_sql(const HistoryRow& row, std::string_view md5sum) const;
+    [[nodiscard]] std::string update_checksum_sql(const HistoryRow& row,
+                                                  std::string_view md5sum) const;
     [[nodiscard]] std::string tag_sql(const HistoryRow& row, std::string_view tag) const;
     [[nodiscard]] std::string clear_checksums_sql() const;
 
