@@ -132,6 +132,9 @@ private:
             std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
         engine_settings.target = database.spec;
         engine_settings.progress = [this](const std::string& line) { info(line); };
+        if (settings_.log_level == "fine" || settings_.log_level == "debug" ||
+            settings_.log_level == "all")
+            engine_settings.sql_log = [this](const std::string& sql) { info("SQL: " + sql); };
         return Engine(*database.dialect, *database.connection, std::move(engine_settings),
                       sql_mode ? &out_ : nullptr);
     }

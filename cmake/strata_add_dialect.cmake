@@ -19,6 +19,8 @@ function(strata_add_dialect)
 
     add_library(strata_dialect_${ARG_NAME}_static STATIC $<TARGET_OBJECTS:${objects}>)
     target_link_libraries(strata_dialect_${ARG_NAME}_static PUBLIC strata_core fmt::fmt)
+    # Tests register the static dialect through its make_dialect() header.
+    target_include_directories(strata_dialect_${ARG_NAME}_static PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 
     set(STRATA_ENABLED_DIALECTS ${STRATA_ENABLED_DIALECTS} ${ARG_NAME} PARENT_SCOPE)
 endfunction()

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ANSI base dialect: standard SQL for every change type that has one, Liquibase's
 // history tables and the DATABASECHANGELOGLOCK protocol. Dialects override what differs.
+#include "strata/core/csv.hpp"
 #include "strata/dialect.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <fmt/format.h>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 namespace strata {
@@ -340,6 +343,140 @@ std::vector<std::string> AnsiDialect::render_sql(const Change& change) const {
     return split_statements(sql, delimiter.empty() ? ";" : delimiter);
 }
 
+std::string AnsiDialect::read_referenced_file(const Change& change, std::string_view key) const {
+    std::string path = change.file_path(key);
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(ErrorKind::Validation,
+                    fmt::format("{} cannot read the file '{}'", change.type_name(), path),
+                    change.where,
+                    "paths are relative to the working directory, or to the changelog with "
+                    "relativeToChangelogFile=\"true\"");
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+std::string AnsiDialect::large_text_type() const {
+    return "CLOB";
+}
+
+std::string AnsiDialect::upsert(const std::string& table, const std::vector<std::string>& columns,
+                                const std::vector<std::string>& values,
+                                const std::vector<std::string>& key_columns) const {
+    // INSERT ... ON CONFLICT, shared by SQLite and PostgreSQL; MySQL overrides it.
+    std::vector<std::string> updates;
+    for (const std::string& column : columns) {
+        if (std::find(key_columns.begin(), key_columns.end(), column) == key_columns.end())
+            updates.push_back(column + " = excluded." + column);
+    }
+    return fmt::format(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO {}", table, fmt::join(columns, ", "),
+        fmt::join(values, ", "), fmt::join(key_columns, ", "),
+        updates.empty() ? "NOTHING" : fmt::format("UPDATE SET {}", fmt::join(updates, ", ")));
+}
+
+namespace {
+
+// How loadData's <column type="..."> turns a CSV text into a value attribute.
+std::string value_attribute(std::string_view type) {
+    std::string t = upper(type);
+    if (t == "NUMERIC" || t == "NUMBER" || t == "INTEGER" || t == "INT" || t == "DECIMAL")
+        return "valueNumeric";
+    if (t == "BOOLEAN")
+        return "valueBoolean";
+    if (t == "DATE" || t == "DATETIME" || t == "TIMESTAMP")
+        return "valueDate";
+    if (t == "COMPUTED")
+        return "valueComputed";
+    return "value";
+}
+
+std::string boolean_text(std::string_view text) {
+    std::string v = upper(trim(text));
+    return v == "TRUE" || v == "T" || v == "1" || v == "Y" || v == "YES" ? "true" : "false";
+}
+
+} // namespace
+
+std::vector<Column> AnsiDialect::load_data_rows(const Change& change,
+                                                std::vector<std::vector<Column>>& rows) const {
+    csv::Options options;
+    if (const std::string* separator = change.get("separator"); separator && !separator->empty())
+        options.separator = (*separator == "\\t") ? '\t' : (*separator)[0];
+    if (const std::string* quote = change.get("quotchar"); quote && !quote->empty())
+        options.quote = (*quote)[0];
+    if (const std::string* comment = change.get("commentLineStartsWith"))
+        options.comment = *comment;
+    std::vector<csv::Record> records =
+        csv::parse(read_referenced_file(change, "file"), options, change.file_path("file"));
+    if (records.empty())
+        throw Error(ErrorKind::Validation,
+                    fmt::format("{} found no header row in '{}'", change.type_name(),
+                                change.file_path("file")),
+                    change.where);
+    // One configuration per CSV column: from <column header=... | name=...>, else the header
+    // itself.
+    std::vector<Column> configs;
+    for (const csv::Field& header : records[0]) {
+        Column config;
+        config.attributes.emplace("name", header.text);
+        for (const Column& column : change.columns) {
+            const std::string* by_header = column.get("header");
+            if ((by_header && *by_header == header.text) ||
+                (!by_header && column.name() == header.text)) {
+                config = column;
+                break;
+            }
+        }
+        configs.push_back(config);
+    }
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        std::vector<Column> row;
+        for (std::size_t c = 0; c < configs.size(); ++c) {
+            const Column& config = configs[c];
+            std::string type = config.get("type") ? *config.get("type") : "STRING";
+            if (upper(type) == "SKIP")
+                continue;
+            Column value;
+            value.attributes.emplace("name", config.name());
+            const csv::Field* field = c < records[r].size() ? &records[r][c] : nullptr;
+            std::string placeholder =
+                config.get("nullPlaceholder") ? *config.get("nullPlaceholder") : "NULL";
+            bool is_null = field == nullptr ||
+                           (!field->quoted &&
+                            (field->text.empty() || upper(field->text) == upper(placeholder)));
+            if (!is_null) {
+                std::string attribute = value_attribute(type);
+                value.attributes.emplace(attribute, attribute == "valueBoolean"
+                                                        ? boolean_text(field->text)
+                                                        : field->text);
+            }
+            row.push_back(std::move(value));
+        }
+        rows.push_back(std::move(row));
+    }
+    return configs;
+}
+
+std::optional<std::string> AnsiDialect::capture(Connection&, const Change&) const {
+    return std::nullopt;
+}
+
+std::vector<std::string> AnsiDialect::restore(const Change& change, const std::string&,
+                                              const RenderContext&) const {
+    throw Error(ErrorKind::Rollback,
+                fmt::format("{} cannot be rolled back on {}", change.type_name(), name()),
+                change.where, "add a <rollback> block to the changeset");
+}
+
+std::string AnsiDialect::capture_table_ddl(std::string_view table) const {
+    return fmt::format(
+        "CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, FILENAME "
+        "VARCHAR(255) NOT NULL, CHANGE_INDEX INTEGER NOT NULL, DEFINITION {} NOT NULL)",
+        quote_identifier(table), large_text_type());
+}
+
 std::optional<std::string> AnsiDialect::unsupported(const Change& change) const {
     switch (change.kind) {
     case ChangeKind::AddColumn:
@@ -365,6 +502,9 @@ std::optional<std::string> AnsiDialect::unsupported(const Change& change) const 
     case ChangeKind::RenameColumn:
     case ChangeKind::RenameTable:
     case ChangeKind::Sql:
+    case ChangeKind::SqlFile:
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData:
     case ChangeKind::TagDatabase:
     case ChangeKind::Update:
         return std::nullopt;
@@ -381,15 +521,12 @@ std::optional<std::string> AnsiDialect::unsupported(const Change& change) const 
     case ChangeKind::DropProcedure:
     case ChangeKind::DropSequence:
     case ChangeKind::ExecuteCommand:
-    case ChangeKind::LoadData:
-    case ChangeKind::LoadUpdateData:
     case ChangeKind::MergeColumns:
     case ChangeKind::ModifyDataType:
     case ChangeKind::RenameSequence:
     case ChangeKind::RenameView:
     case ChangeKind::SetColumnRemarks:
     case ChangeKind::SetTableRemarks:
-    case ChangeKind::SqlFile:
     case ChangeKind::Stop:
         break;
     }
@@ -417,6 +554,35 @@ std::vector<std::string> AnsiDialect::render(const Change& change, const RenderC
         return render_add_column(change);
     case ChangeKind::Sql:
         return render_sql(change);
+    case ChangeKind::SqlFile: {
+        Change sql = change;
+        sql.kind = ChangeKind::Sql;
+        sql.attributes.insert_or_assign("sql", read_referenced_file(change, "path"));
+        return render_sql(sql);
+    }
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData: {
+        std::vector<std::vector<Column>> rows;
+        load_data_rows(change, rows);
+        std::vector<std::string> keys;
+        if (change.kind == ChangeKind::LoadUpdateData) {
+            for (const std::string& key : split_list(required(change, "primaryKey")))
+                keys.push_back(quote_identifier(key));
+        }
+        std::vector<std::string> statements;
+        for (const std::vector<Column>& row : rows) {
+            std::vector<std::string> names, values;
+            for (const Column& column : row) {
+                names.push_back(quote_identifier(column.name()));
+                values.push_back(value_literal(column));
+            }
+            statements.push_back(keys.empty()
+                                     ? fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
+                                                   fmt::join(names, ", "), fmt::join(values, ", "))
+                                     : upsert(table, names, values, keys));
+        }
+        return statements;
+    }
     case ChangeKind::CreateIndex: {
         std::vector<std::string> columns;
         for (const Column& column : change.columns)

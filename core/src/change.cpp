@@ -4,6 +4,7 @@
 #include "strata/changelog.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace strata {
@@ -69,6 +70,13 @@ std::string Change::value(std::string_view key) const {
 bool Change::flag(std::string_view key, bool fallback) const {
     const std::string* found = get(key);
     return found ? *found == "true" : fallback;
+}
+
+std::string Change::file_path(std::string_view key) const {
+    std::filesystem::path file = value(key);
+    if (flag("relativeToChangelogFile") && !where.file.empty())
+        file = std::filesystem::path(where.file).parent_path() / file;
+    return file.string();
 }
 
 std::string_view Change::type_name() const {

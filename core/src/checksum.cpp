@@ -84,16 +84,9 @@ std::string read_file(const std::filesystem::path& path, const SourceLocation& w
     return content.str();
 }
 
-std::filesystem::path referenced_file(const Change& change, std::string_view key) {
-    std::filesystem::path file = change.value(key);
-    if (change.flag("relativeToChangelogFile") && !change.where.file.empty())
-        return std::filesystem::path(change.where.file).parent_path() / file;
-    return file;
-}
-
 // loadData hashes the CSV with CRs, blank lines and comment lines removed.
 std::string csv_inner(const Change& change) {
-    std::string csv = read_file(referenced_file(change, "file"), change.where);
+    std::string csv = read_file(change.file_path("file"), change.where);
     std::string comment = change.value("commentLineStartsWith");
     if (comment.empty())
         comment = "#";
@@ -219,7 +212,7 @@ std::string of_change(const Change& change, Version version) {
                                                       : sql_inner_v8(sql, change, false));
     }
     case ChangeKind::SqlFile: {
-        std::string sql = read_file(referenced_file(change, "path"), change.where);
+        std::string sql = read_file(change.file_path("path"), change.where);
         return tagged(version, version == Version::V9 ? sql_inner_v9(sql)
                                                       : sql_inner_v8(sql, change, false));
     }

@@ -142,6 +142,12 @@ void Engine::run(const std::string& sql) {
         *sql_output_ << sql << ";\n\n";
         return;
     }
+    execute(sql);
+}
+
+void Engine::execute(const std::string& sql) {
+    if (settings_.sql_log)
+        settings_.sql_log(sql);
     connection_.execute(sql);
 }
 
@@ -234,6 +240,19 @@ void Engine::require_valid_checksums(const Changelog& changelog,
         "value, or mark the changeset runOnChange=\"true\"");
 }
 
+namespace {
+
+// The identity of a changeset that has no history row yet (future-rollback-sql).
+HistoryRow pending_row(const ChangeSet& changeset) {
+    HistoryRow row;
+    row.id = changeset.id;
+    row.author = changeset.author;
+    row.filename = changeset.path;
+    return row;
+}
+
+} // namespace
+
 HistoryRow Engine::new_row(const ChangeSet& changeset, std::string exec_type) {
     HistoryRow row;
     row.id = changeset.id;
@@ -255,25 +274,32 @@ HistoryRow Engine::new_row(const ChangeSet& changeset, std::string exec_type) {
     return row;
 }
 
-std::vector<std::string> Engine::statements_for(const std::vector<Change>& changes,
-                                                const ChangeSet& changeset, bool for_rollback) {
+RenderContext Engine::render_context(const ChangeSet& changeset) {
     RenderContext context;
     context.changelog_dir = std::filesystem::path(changeset.where.file).parent_path().string();
-    std::vector<std::string> statements;
+    context.connection = &connection_;
+    return context;
+}
+
+void Engine::check_supported(const std::vector<Change>& changes) const {
     for (const Change& change : changes) {
-        if (change.kind == ChangeKind::Output && settings_.progress && !for_rollback)
-            settings_.progress(change.value("message"));
-        if (change.kind == ChangeKind::Stop && !for_rollback)
-            throw Error(
-                ErrorKind::Validation,
-                fmt::format("stopped by changeSet {}: {}", changeset.identifier(),
-                            change.value("message").empty() ? "stop" : change.value("message")),
-                change.where);
         if (auto why = dialect_.unsupported(change))
             throw Error(ErrorKind::Validation, *why, change.where);
-        for (std::string& statement : dialect_.render(change, context))
-            statements.push_back(apply_visitors(std::move(statement), changeset, for_rollback));
     }
+}
+
+std::vector<std::string> Engine::render_change(const Change& change, const ChangeSet& changeset,
+                                               bool for_rollback, const RenderContext& context) {
+    if (change.kind == ChangeKind::Output && settings_.progress && !for_rollback)
+        settings_.progress(change.value("message"));
+    if (change.kind == ChangeKind::Stop && !for_rollback)
+        throw Error(ErrorKind::Validation,
+                    fmt::format("stopped by changeSet {}: {}", changeset.identifier(),
+                                change.value("message").empty() ? "stop" : change.value("message")),
+                    change.where);
+    std::vector<std::string> statements;
+    for (std::string& statement : dialect_.render(change, context))
+        statements.push_back(apply_visitors(std::move(statement), changeset, for_rollback));
     return statements;
 }
 
@@ -310,32 +336,43 @@ std::string Engine::apply_visitors(std::string sql, const ChangeSet& changeset,
 void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
     if (settings_.progress && sql_output_ == nullptr)
         settings_.progress(fmt::format("Running Changeset: {}", changeset.identifier()));
-    // Everything is rendered before anything runs: a changeset that cannot be rendered
-    // changes nothing.
-    std::vector<std::string> statements = statements_for(changeset.changes, changeset, false);
+    // A change the dialect cannot run is refused before anything runs.
+    check_supported(changeset.changes);
     HistoryRow row = new_row(changeset, previous ? "RERAN" : "EXECUTED");
     std::string record = previous ? history_.rerun_sql(row) : history_.insert_sql(row);
+    RenderContext context = render_context(changeset);
 
     if (sql_output_ != nullptr) {
         *sql_output_ << "-- Changeset " << changeset.identifier() << "\n";
         if (!trim(changeset.comment).empty())
             *sql_output_ << "-- " << trim(changeset.comment) << "\n";
-        for (const std::string& statement : statements)
-            run(statement);
+        for (const Change& change : changeset.changes) {
+            for (const std::string& statement : render_change(change, changeset, false, context))
+                run(statement);
+        }
         run(record);
         return;
     }
 
+    // Each change is rendered just before it runs: a SQLite table rebuild reads the table as
+    // the changes before it in the same changeset left it.
     bool atomic = dialect_.capabilities().transactional_ddl && changeset.run_in_transaction;
-    std::size_t executed = 0;
+    std::vector<std::string> executed;
     try {
         if (atomic)
             connection_.begin();
-        for (const std::string& statement : statements) {
-            connection_.execute(statement);
-            ++executed;
+        if (previous != nullptr)
+            forget_captures(changeset.id, changeset.author, changeset.path);
+        for (std::size_t i = 0; i < changeset.changes.size(); ++i) {
+            const Change& change = changeset.changes[i];
+            if (std::optional<std::string> captured = dialect_.capture(connection_, change))
+                keep_capture(changeset, i, *captured);
+            for (const std::string& statement : render_change(change, changeset, false, context)) {
+                execute(statement);
+                executed.push_back(statement);
+            }
         }
-        connection_.execute(record);
+        execute(record);
         if (atomic)
             connection_.commit();
     } catch (Error& error) {
@@ -359,16 +396,59 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         if (atomic) {
             error.add_context(
                 "the changeset was rolled back: the database and its history are as before it");
-        } else if (executed > 0) {
+        } else if (!executed.empty()) {
             std::string ran;
-            for (std::size_t i = 0; i < executed; ++i)
-                ran += fmt::format("\n    {}", statements[i]);
+            for (const std::string& statement : executed)
+                ran += fmt::format("\n    {}", statement);
             error.add_context(fmt::format("{} statement(s) of the changeset ran and were NOT "
-                                          "rolled back (no transactional DDL):{}",
-                                          executed, ran));
+                                          "rolled back (no transactional DDL), and no history row "
+                                          "was written: undo them by hand, or mark the changeset "
+                                          "ran with `strata mark-next-changeset-ran` once the "
+                                          "rest is done:{}",
+                                          executed.size(), ran));
         }
         throw;
     }
+}
+
+void Engine::keep_capture(const ChangeSet& changeset, std::size_t change_index,
+                          const std::string& definition) {
+    std::string table = dialect_.quote_identifier(settings_.capture_table);
+    if (!capture_table_exists_ && !dialect_.table_exists(connection_, settings_.capture_table))
+        connection_.execute(dialect_.capture_table_ddl(settings_.capture_table));
+    capture_table_exists_ = true;
+    connection_.execute(fmt::format(
+        "INSERT INTO {} (ID, AUTHOR, FILENAME, CHANGE_INDEX, DEFINITION) VALUES ({}, {}, {}, {}, "
+        "{})",
+        table, dialect_.quote_literal(changeset.id), dialect_.quote_literal(changeset.author),
+        dialect_.quote_literal(changeset.path), change_index, dialect_.quote_literal(definition)));
+}
+
+void Engine::forget_captures(const std::string& id, const std::string& author,
+                             const std::string& path) {
+    if (!capture_table_exists_ && !dialect_.table_exists(connection_, settings_.capture_table))
+        return;
+    capture_table_exists_ = true;
+    connection_.execute(
+        fmt::format("DELETE FROM {} WHERE ID = {} AND AUTHOR = {} AND FILENAME = {}",
+                    dialect_.quote_identifier(settings_.capture_table), dialect_.quote_literal(id),
+                    dialect_.quote_literal(author), dialect_.quote_literal(path)));
+}
+
+std::map<std::string, std::map<std::size_t, std::string>> Engine::read_captures() {
+    std::map<std::string, std::map<std::size_t, std::string>> captures;
+    if (!dialect_.table_exists(connection_, settings_.capture_table))
+        return captures;
+    capture_table_exists_ = true;
+    ResultSet result = connection_.query(
+        fmt::format("SELECT ID, AUTHOR, FILENAME, CHANGE_INDEX, DEFINITION FROM {}",
+                    dialect_.quote_identifier(settings_.capture_table)));
+    for (const Row& row : result.rows) {
+        std::string key =
+            identity_key(row[0].value_or(""), row[1].value_or(""), row[2].value_or(""));
+        captures[key][std::stoul(row[3].value_or("0"))] = row[4].value_or("");
+    }
+    return captures;
 }
 
 UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit) {
@@ -489,11 +569,13 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
     }
     std::reverse(targets.begin(), targets.end());
 
-    // Resolve and render everything first: an impossible rollback changes nothing.
+    // Plan everything first: a changeset that cannot be rolled back stops the command before
+    // anything changes.
     std::map<std::string, const ChangeSet*> by_identity;
     for (const ChangeSet& changeset : changelog.changesets)
         by_identity[identity_key(changeset.id, changeset.author, changeset.path)] = &changeset;
-    std::vector<std::pair<const ChangeSet*, std::vector<std::string>>> plan;
+    std::map<std::string, std::map<std::size_t, std::string>> captures = read_captures();
+    std::vector<RollbackStep> plan;
     for (const HistoryRow& row : targets) {
         auto it = by_identity.find(identity_key(row.id, row.author, row.filename));
         if (it == by_identity.end())
@@ -501,18 +583,17 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
                         fmt::format("changeSet {} is in the database but not in the changelog",
                                     row.identifier()),
                         {}, "roll back with the changelog that applied it");
-        plan.emplace_back(it->second,
-                          statements_for(rollback_changes(*it->second), *it->second, true));
+        plan.push_back(plan_rollback(*it->second, row, captures));
     }
 
     if (sql_output_ != nullptr) {
         write_sql_header(fmt::format("Rollback {} Change(s) Script", targets.size()),
                          changelog.path);
-        for (std::size_t i = 0; i < plan.size(); ++i) {
-            *sql_output_ << "-- Rolling Back ChangeSet: " << plan[i].first->identifier() << "\n";
-            for (const std::string& statement : plan[i].second)
+        for (const RollbackStep& step : plan) {
+            *sql_output_ << "-- Rolling Back ChangeSet: " << step.changeset->identifier() << "\n";
+            for (const std::string& statement : rollback_statements(step))
                 run(statement);
-            run(history_.delete_sql(targets[i]));
+            run(history_.delete_sql(step.row));
         }
         return targets;
     }
@@ -522,23 +603,28 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
     try {
         if (atomic)
             connection_.begin();
-        for (std::size_t i = 0; i < plan.size(); ++i) {
+        for (const RollbackStep& step : plan) {
             if (settings_.progress)
                 settings_.progress(
-                    fmt::format("Rolling Back Changeset: {}", plan[i].first->identifier()));
+                    fmt::format("Rolling Back Changeset: {}", step.changeset->identifier()));
             if (!atomic)
                 connection_.begin();
             try {
-                for (const std::string& statement : plan[i].second)
-                    connection_.execute(statement);
-                connection_.execute(history_.delete_sql(targets[i]));
+                for (const std::string& statement : rollback_statements(step))
+                    execute(statement);
+                forget_captures(step.row.id, step.row.author, step.row.filename);
+                execute(history_.delete_sql(step.row));
             } catch (Error& error) {
                 error.add_context(
-                    fmt::format("rolling back changeSet {}", plan[i].first->identifier()));
+                    fmt::format("rolling back changeSet {}", step.changeset->identifier()));
                 throw;
             }
             if (!atomic)
                 connection_.commit();
+            for (const std::string& note : step.notes) {
+                if (settings_.progress)
+                    settings_.progress(note);
+            }
         }
         if (atomic)
             connection_.commit();
@@ -557,6 +643,63 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
     return targets;
 }
 
+Engine::RollbackStep
+Engine::plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
+                      const std::map<std::string, std::map<std::size_t, std::string>>& captures) {
+    RollbackStep step{&changeset, row, {}, {}};
+    if (changeset.rollback) {
+        for (const Change& change : changeset.rollback->changes)
+            step.actions.push_back({change, std::nullopt});
+        check_supported(changeset.rollback->changes);
+        return step;
+    }
+    auto kept = captures.find(identity_key(row.id, row.author, row.filename));
+    for (std::size_t i = changeset.changes.size(); i-- > 0;) {
+        const Change& change = changeset.changes[i];
+        if (std::optional<std::vector<Change>> inverse = inverse_of(change)) {
+            check_supported(*inverse);
+            for (Change& undo : *inverse)
+                step.actions.push_back({std::move(undo), std::nullopt});
+            continue;
+        }
+        const std::string* captured = nullptr;
+        if (kept != captures.end()) {
+            auto found = kept->second.find(i);
+            if (found != kept->second.end())
+                captured = &found->second;
+        }
+        if (captured == nullptr)
+            throw Error(
+                ErrorKind::Rollback,
+                fmt::format("changeSet {} cannot be rolled back: {} has no automatic inverse{}",
+                            changeset.identifier(), change.type_name(),
+                            kept == captures.end() ? "" : " and nothing was captured for it"),
+                change.where,
+                "add a <rollback> block to the changeset (an empty <rollback/> if nothing "
+                "needs undoing)");
+        step.actions.push_back({change, *captured});
+        if (change.kind == ChangeKind::DropTable || change.kind == ChangeKind::DropColumn ||
+            change.kind == ChangeKind::MergeColumns)
+            step.notes.push_back(
+                fmt::format("note: rolling back {} of {} restored the structure; the "
+                            "data it dropped is not restored",
+                            change.type_name(), changeset.identifier()));
+    }
+    return step;
+}
+
+std::vector<std::string> Engine::rollback_statements(const RollbackStep& step) {
+    RenderContext context = render_context(*step.changeset);
+    std::vector<std::string> statements;
+    for (const RollbackAction& action : step.actions) {
+        std::vector<std::string> rendered =
+            action.captured ? dialect_.restore(action.change, *action.captured, context)
+                            : render_change(action.change, *step.changeset, true, context);
+        statements.insert(statements.end(), rendered.begin(), rendered.end());
+    }
+    return statements;
+}
+
 int Engine::future_rollback(const Changelog& changelog, std::optional<int> count) {
     std::vector<const ChangeSet*> todo = pending(changelog);
     if (count && static_cast<std::size_t>(*count) < todo.size())
@@ -565,7 +708,8 @@ int Engine::future_rollback(const Changelog& changelog, std::optional<int> count
     std::ostream& out = *sql_output_;
     for (auto it = todo.rbegin(); it != todo.rend(); ++it) {
         out << "-- Rolling Back ChangeSet: " << (*it)->identifier() << "\n";
-        for (const std::string& statement : statements_for(rollback_changes(**it), **it, true))
+        for (const std::string& statement :
+             rollback_statements(plan_rollback(**it, pending_row(**it), {})))
             out << statement << ";\n\n";
     }
     return static_cast<int>(todo.size());

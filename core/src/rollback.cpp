@@ -136,24 +136,4 @@ std::optional<std::vector<Change>> inverse_of(const Change& change) {
     return std::nullopt;
 }
 
-std::vector<Change> rollback_changes(const ChangeSet& changeset) {
-    if (changeset.rollback)
-        return changeset.rollback->changes;
-    std::vector<Change> undo;
-    for (auto it = changeset.changes.rbegin(); it != changeset.changes.rend(); ++it) {
-        std::optional<std::vector<Change>> inverse = inverse_of(*it);
-        if (!inverse) {
-            throw Error(
-                ErrorKind::Rollback,
-                fmt::format("changeSet {} cannot be rolled back: {} has no automatic inverse",
-                            changeset.identifier(), it->type_name()),
-                it->where,
-                "add a <rollback> block to the changeset (an empty <rollback/> if nothing needs "
-                "undoing)");
-        }
-        undo.insert(undo.end(), inverse->begin(), inverse->end());
-    }
-    return undo;
-}
-
 } // namespace strata

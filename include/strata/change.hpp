@@ -98,6 +98,10 @@ struct STRATA_API Change {
     [[nodiscard]] std::string value(std::string_view key) const;
     /// A boolean attribute, or `fallback` when absent.
     [[nodiscard]] bool flag(std::string_view key, bool fallback = false) const;
+    /// The file an attribute names (sqlFile's path, loadData's file), resolved as Liquibase
+    /// resolves it: beside the changelog with relativeToChangelogFile="true", else from the
+    /// working directory.
+    [[nodiscard]] std::string file_path(std::string_view key) const;
     /// Liquibase's DESCRIPTION fragment, e.g. "createIndex indexName=ix, tableName=t".
     [[nodiscard]] std::string description() const;
     [[nodiscard]] std::string_view type_name() const;

@@ -60,9 +60,12 @@ struct Capabilities {
     bool transactional_ddl = false;
 };
 
-/// Paths a render may need (sqlFile, loadData) and the dialect-independent options.
+/// What a render may need besides the change itself.
 struct RenderContext {
     std::string changelog_dir;
+    /// The live database, for dialects that must read the current schema to render (SQLite's
+    /// table rebuild). Null when rendering without a database; such renders then fail clearly.
+    Connection* connection = nullptr;
 };
 
 /// How the run lock is taken: DATABASECHANGELOGLOCK for Liquibase, plus whatever the
@@ -92,6 +95,19 @@ public:
     /// The statements that perform one change.
     [[nodiscard]] virtual std::vector<std::string> render(const Change& change,
                                                           const RenderContext& context) const = 0;
+
+    /// Before a change that destroys structure runs: the definition it destroys (or, for
+    /// inserts, how to find the rows again), in a form only this dialect reads back. Core
+    /// keeps it beside the history so the change can be rolled back. nullopt: nothing to keep.
+    [[nodiscard]] virtual std::optional<std::string> capture(Connection& connection,
+                                                             const Change& change) const = 0;
+    /// The statements that undo `change` from what capture() kept.
+    [[nodiscard]] virtual std::vector<std::string> restore(const Change& change,
+                                                           const std::string& captured,
+                                                           const RenderContext& context) const = 0;
+    /// DDL of strata's own side table for captured definitions (DATABASECHANGELOG stays
+    /// Liquibase's).
+    [[nodiscard]] virtual std::string capture_table_ddl(std::string_view table) const = 0;
 
     [[nodiscard]] virtual std::string quote_identifier(std::string_view name) const = 0;
     [[nodiscard]] virtual std::string quote_literal(std::string_view value) const = 0;
@@ -123,6 +139,12 @@ public:
     [[nodiscard]] std::optional<std::string> unsupported(const Change& change) const override;
     [[nodiscard]] std::vector<std::string> render(const Change& change,
                                                   const RenderContext& context) const override;
+    [[nodiscard]] std::optional<std::string> capture(Connection& connection,
+                                                     const Change& change) const override;
+    [[nodiscard]] std::vector<std::string> restore(const Change& change,
+                                                   const std::string& captured,
+                                                   const RenderContext& context) const override;
+    [[nodiscard]] std::string capture_table_ddl(std::string_view table) const override;
     [[nodiscard]] std::string quote_identifier(std::string_view name) const override;
     [[nodiscard]] std::string quote_literal(std::string_view value) const override;
     [[nodiscard]] std::string current_timestamp() const override;
@@ -138,6 +160,20 @@ protected:
     [[nodiscard]] virtual std::string column_type(std::string_view liquibase_type) const;
     /// The type of DATEEXECUTED / LOCKGRANTED in the history tables.
     [[nodiscard]] virtual std::string datetime_type() const;
+    /// A text column without a length limit (captured definitions).
+    [[nodiscard]] virtual std::string large_text_type() const;
+    /// loadUpdateData's insert-or-update of one row keyed by `key_columns`.
+    [[nodiscard]] virtual std::string upsert(const std::string& table,
+                                             const std::vector<std::string>& columns,
+                                             const std::vector<std::string>& values,
+                                             const std::vector<std::string>& key_columns) const;
+    /// loadData's rows: one Column (name + value attribute) per CSV field, typed by the
+    /// change's <column> configurations. Returns the configurations, one per CSV column.
+    std::vector<Column> load_data_rows(const Change& change,
+                                       std::vector<std::vector<Column>>& rows) const;
+    /// sqlFile and loadData read files named relative to the changelog or the working directory.
+    [[nodiscard]] std::string read_referenced_file(const Change& change,
+                                                   std::string_view key) const;
     /// The DEFAULT expression for a column, or "" when it has none.
     [[nodiscard]] virtual std::string default_clause(const Column& column) const;
     /// The SQL value of an insert/update column (value, valueNumeric, valueBoolean, ...).

@@ -4,11 +4,14 @@
 // when a process dies — plus Liquibase's DATABASECHANGELOGLOCK row for interop.
 #include "sqlite_dialect.hpp"
 
+#include "table_rebuild.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <regex>
 #include <sys/file.h>
 #include <thread>
 #include <unistd.h>
@@ -86,40 +89,165 @@ public:
     void prepare_session(Connection& connection) const override {
         // Concurrent runs wait for each other's write transactions instead of failing.
         connection.execute("PRAGMA busy_timeout = 60000");
-        connection.execute("PRAGMA foreign_keys = ON");
+        // Foreign keys stay unenforced, as with Liquibase's driver: enforcing them would make the
+        // DROP TABLE of a table rebuild cascade into the rows that reference it.
+        connection.execute("PRAGMA foreign_keys = OFF");
     }
 
     [[nodiscard]] std::optional<std::string> unsupported(const Change& change) const override {
         switch (change.kind) {
-        case ChangeKind::AddForeignKeyConstraint:
-        case ChangeKind::DropForeignKeyConstraint:
-        case ChangeKind::AddPrimaryKey:
-        case ChangeKind::DropPrimaryKey:
-        case ChangeKind::AddUniqueConstraint:
-        case ChangeKind::DropUniqueConstraint:
-        case ChangeKind::AddCheckConstraint:
-        case ChangeKind::DropCheckConstraint:
+        case ChangeKind::AlterSequence:
+        case ChangeKind::CreateSequence:
+        case ChangeKind::DropSequence:
+        case ChangeKind::RenameSequence:
             return fmt::format(
-                "{} is not supported on sqlite yet: SQLite has no such ALTER TABLE and "
-                "the table rebuild is not implemented",
+                "{} is not supported on sqlite: SQLite has no sequences (an INTEGER PRIMARY "
+                "KEY AUTOINCREMENT column numbers rows instead)",
                 change.type_name());
-        default:
+        case ChangeKind::CreateProcedure:
+        case ChangeKind::DropProcedure:
+            return fmt::format("{} is not supported on sqlite: SQLite has no stored procedures",
+                               change.type_name());
+        case ChangeKind::SetColumnRemarks:
+        case ChangeKind::SetTableRemarks:
+            return fmt::format(
+                "{} is not supported on sqlite: SQLite keeps no remarks (comments) on tables "
+                "or columns",
+                change.type_name());
+        case ChangeKind::ExecuteCommand:
             return AnsiDialect::unsupported(change);
+        default:
+            return std::nullopt;
         }
     }
 
     [[nodiscard]] std::vector<std::string> render(const Change& change,
                                                   const RenderContext& context) const override {
-        if (change.kind == ChangeKind::CreateView && change.flag("replaceIfExists")) {
-            Change plain = change;
-            plain.attributes.erase("replaceIfExists");
-            std::vector<std::string> statements{
-                fmt::format("DROP VIEW IF EXISTS {}", qualified(change, "viewName"))};
-            for (std::string& statement : AnsiDialect::render(plain, context))
-                statements.push_back(std::move(statement));
-            return statements;
+        if (auto why = unsupported(change))
+            throw Error(ErrorKind::Validation, *why, change.where);
+        switch (change.kind) {
+        case ChangeKind::CreateView:
+            if (change.flag("replaceIfExists")) {
+                Change plain = change;
+                plain.attributes.erase("replaceIfExists");
+                std::vector<std::string> statements{
+                    fmt::format("DROP VIEW IF EXISTS {}", qualified(change, "viewName"))};
+                for (std::string& statement : AnsiDialect::render(plain, context))
+                    statements.push_back(std::move(statement));
+                return statements;
+            }
+            break;
+        case ChangeKind::RenameView:
+            return rename_view(change, live(change, context));
+        case ChangeKind::AddColumn:
+            if (std::none_of(change.columns.begin(), change.columns.end(),
+                             [](const Column& c) { return needs_rebuild_to_add(c); }))
+                break;
+            [[fallthrough]];
+        case ChangeKind::AddAutoIncrement:
+        case ChangeKind::AddCheckConstraint:
+        case ChangeKind::AddDefaultValue:
+        case ChangeKind::AddForeignKeyConstraint:
+        case ChangeKind::AddNotNullConstraint:
+        case ChangeKind::AddPrimaryKey:
+        case ChangeKind::AddUniqueConstraint:
+        case ChangeKind::DropAllForeignKeyConstraints:
+        case ChangeKind::DropCheckConstraint:
+        case ChangeKind::DropColumn:
+        case ChangeKind::DropDefaultValue:
+        case ChangeKind::DropForeignKeyConstraint:
+        case ChangeKind::DropNotNullConstraint:
+        case ChangeKind::DropPrimaryKey:
+        case ChangeKind::DropUniqueConstraint:
+        case ChangeKind::ModifyDataType:
+            return alter_by_rebuild(change, live(change, context));
+        case ChangeKind::AddLookupTable:
+            return add_lookup_table(change, live(change, context));
+        case ChangeKind::MergeColumns:
+            return merge_columns(change, live(change, context));
+        default:
+            break;
         }
         return AnsiDialect::render(change, context);
+    }
+
+    [[nodiscard]] std::optional<std::string> capture(Connection& connection,
+                                                     const Change& change) const override {
+        switch (change.kind) {
+        case ChangeKind::AddAutoIncrement:
+        case ChangeKind::DropTable:
+        case ChangeKind::DropColumn:
+        case ChangeKind::DropAllForeignKeyConstraints:
+        case ChangeKind::DropCheckConstraint:
+        case ChangeKind::DropDefaultValue:
+        case ChangeKind::DropForeignKeyConstraint:
+        case ChangeKind::DropNotNullConstraint:
+        case ChangeKind::DropPrimaryKey:
+        case ChangeKind::DropUniqueConstraint:
+        case ChangeKind::ModifyDataType:
+        case ChangeKind::MergeColumns: {
+            std::string table =
+                change.value(change.get("tableName") ? "tableName" : "baseTableName");
+            StoredTable stored = read_table(connection, table);
+            std::vector<std::string> record{"table", stored.name, stored.sql};
+            for (const StoredTable::Index& index : stored.indexes)
+                record.push_back(index.sql);
+            record.insert(record.end(), stored.triggers.begin(), stored.triggers.end());
+            return encode(record);
+        }
+        case ChangeKind::DropIndex:
+        case ChangeKind::DropView: {
+            bool index = change.kind == ChangeKind::DropIndex;
+            std::string name = change.value(index ? "indexName" : "viewName");
+            ResultSet result = connection.query(
+                fmt::format("SELECT sql FROM sqlite_master WHERE type = {} AND lower(name) = "
+                            "lower({}) AND sql IS NOT NULL",
+                            quote_literal(index ? "index" : "view"), quote_literal(name)));
+            if (result.rows.empty())
+                return std::nullopt; // the drop itself will report what is missing
+            return encode({index ? "index" : "view", name, result.rows[0][0].value_or("")});
+        }
+        case ChangeKind::Insert:
+        case ChangeKind::LoadData:
+        case ChangeKind::LoadUpdateData: {
+            std::vector<std::string> record{"keys", change.value("tableName")};
+            ResultSet keys = connection.query(
+                fmt::format("SELECT name FROM pragma_table_info({}) WHERE pk > 0 ORDER BY pk",
+                            quote_literal(change.value("tableName"))));
+            for (const Row& row : keys.rows)
+                record.push_back(row[0].value_or(""));
+            return record.size() > 2 ? std::optional<std::string>(encode(record)) : std::nullopt;
+        }
+        default:
+            return std::nullopt;
+        }
+    }
+
+    [[nodiscard]] std::vector<std::string> restore(const Change& change,
+                                                   const std::string& captured,
+                                                   const RenderContext& context) const override {
+        std::vector<std::string> record = decode(captured);
+        if (record.size() < 2)
+            throw Error(ErrorKind::Internal, "internal error: unreadable captured definition");
+        const std::string& kind = record[0];
+        if (kind == "index" || kind == "view")
+            return {record.at(2)};
+        if (kind == "keys")
+            return delete_inserted_rows(change,
+                                        std::vector<std::string>(record.begin() + 2, record.end()));
+        // A table: recreate it if it was dropped, otherwise rebuild it back to its old definition.
+        std::vector<std::string> dependents(record.begin() + 3, record.end());
+        if (change.kind == ChangeKind::DropTable) {
+            std::vector<std::string> statements{record.at(2)};
+            statements.insert(statements.end(), dependents.begin(), dependents.end());
+            return statements;
+        }
+        Connection& connection = live(change, context);
+        StoredTable current = read_table(connection, record[1]);
+        RebuildOptions options;
+        options.dependents = &dependents;
+        return rebuild_statements(current, TableDefinition::parse(record.at(2)), options,
+                                  quote_identifier(record[1]));
     }
 
     [[nodiscard]] bool table_exists(Connection& connection, std::string_view table) const override {
@@ -213,6 +341,412 @@ protected:
     }
 
 private:
+    static Connection& live(const Change& change, const RenderContext& context) {
+        if (context.connection == nullptr)
+            throw Error(
+                ErrorKind::Validation,
+                fmt::format("{} on sqlite rebuilds the table and needs the live database to render",
+                            change.type_name()),
+                change.where);
+        return *context.connection;
+    }
+
+    // SQLite's ADD COLUMN refuses keys, unique columns, NOT NULL without a default and
+    // non-constant defaults; those columns are added by rebuilding the table.
+    static bool needs_rebuild_to_add(const Column& column) {
+        bool not_null = column.constraint("nullable") && *column.constraint("nullable") == "false";
+        bool has_default = column.get("defaultValue") || column.get("defaultValueNumeric") ||
+                           column.get("defaultValueBoolean") || column.get("defaultValueDate") ||
+                           column.get("defaultValueComputed");
+        return column.constraint_flag("primaryKey") || column.constraint_flag("unique") ||
+               (not_null && !has_default) || column.get("defaultValueComputed") ||
+               column.get("afterColumn") || column.get("beforeColumn") || column.get("position");
+    }
+
+    static std::string encode(const std::vector<std::string>& fields) {
+        std::string text;
+        for (const std::string& field : fields)
+            text += std::to_string(field.size()) + ":" + field;
+        return text;
+    }
+
+    static std::vector<std::string> decode(std::string_view text) {
+        std::vector<std::string> fields;
+        while (!text.empty()) {
+            std::size_t colon = text.find(':');
+            if (colon == std::string_view::npos)
+                break;
+            std::size_t length = std::stoul(std::string(text.substr(0, colon)));
+            fields.emplace_back(text.substr(colon + 1, length));
+            text.remove_prefix(std::min(text.size(), colon + 1 + length));
+        }
+        return fields;
+    }
+
+    [[nodiscard]] std::string constraint_clause(const Change& change) const {
+        const std::string* name = change.get("constraintName");
+        return name && !name->empty() ? "CONSTRAINT " + quote_identifier(*name) + " "
+                                      : std::string();
+    }
+
+    [[nodiscard]] std::string column_list(std::string_view list) const {
+        std::vector<std::string> quoted;
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            std::size_t comma = list.find(',', start);
+            std::string name = trim(list.substr(start, comma - start));
+            if (!name.empty())
+                quoted.push_back(quote_identifier(name));
+            if (comma == std::string_view::npos)
+                break;
+            start = comma + 1;
+        }
+        return fmt::format("{}", fmt::join(quoted, ", "));
+    }
+
+    static ColumnDefinition& existing_column(TableDefinition& table, const Change& change,
+                                             std::string_view name) {
+        ColumnDefinition* column = table.column(name);
+        if (column == nullptr)
+            throw Error(ErrorKind::Validation,
+                        fmt::format("{}: table '{}' has no column '{}'", change.type_name(),
+                                    change.value("tableName"), name),
+                        change.where);
+        return *column;
+    }
+
+    // Edits the table's definition as the change asks and renders the rebuild.
+    std::vector<std::string> alter_by_rebuild(const Change& change, Connection& connection) const {
+        bool base = change.kind == ChangeKind::AddForeignKeyConstraint ||
+                    change.kind == ChangeKind::DropForeignKeyConstraint ||
+                    change.kind == ChangeKind::DropAllForeignKeyConstraints;
+        std::string table_name = change.value(base ? "baseTableName" : "tableName");
+        StoredTable current = read_table(connection, table_name);
+        TableDefinition table = TableDefinition::parse(current.sql);
+        RebuildOptions options;
+        auto missing_constraint = [&](std::string_view what) {
+            return Error(ErrorKind::Validation,
+                         fmt::format("{}: table '{}' has no {} named '{}'", change.type_name(),
+                                     table_name, what, change.value("constraintName")),
+                         change.where);
+        };
+        switch (change.kind) {
+        case ChangeKind::AddColumn:
+            for (const Column& column : change.columns) {
+                ColumnDefinition added =
+                    TableDefinition::parse("CREATE TABLE x (" + column_definition(column, true) +
+                                           ")")
+                        .columns.at(0);
+                auto at = table.columns.end();
+                if (const std::string* after = column.get("afterColumn"))
+                    at = std::next(table.columns.begin(),
+                                   std::distance(table.columns.data(),
+                                                 &existing_column(table, change, *after)) +
+                                       1);
+                else if (const std::string* before = column.get("beforeColumn"))
+                    at = std::next(table.columns.begin(),
+                                   std::distance(table.columns.data(),
+                                                 &existing_column(table, change, *before)));
+                else if (const std::string* position = column.get("position"))
+                    at = std::next(table.columns.begin(),
+                                   std::clamp<long>(std::stol(*position) - 1, 0,
+                                                    static_cast<long>(table.columns.size())));
+                table.columns.insert(at, added);
+            }
+            break;
+        case ChangeKind::AddAutoIncrement: {
+            ColumnDefinition& column = existing_column(table, change, change.value("columnName"));
+            column.type = "INTEGER";
+            column.remove("PRIMARY");
+            table.constraints.erase(
+                std::remove_if(table.constraints.begin(), table.constraints.end(),
+                               [](const TableConstraint& c) { return c.kind == "PRIMARY"; }),
+                table.constraints.end());
+            column.constraints.insert(column.constraints.begin(),
+                                      {"", "PRIMARY", "PRIMARY KEY AUTOINCREMENT"});
+            break;
+        }
+        case ChangeKind::AddDefaultValue: {
+            ColumnDefinition& column = existing_column(table, change, change.value("columnName"));
+            Column value;
+            value.attributes = change.attributes;
+            column.remove("DEFAULT");
+            column.constraints.push_back({"", "DEFAULT", "DEFAULT " + default_clause(value)});
+            break;
+        }
+        case ChangeKind::DropDefaultValue:
+            existing_column(table, change, change.value("columnName")).remove("DEFAULT");
+            break;
+        case ChangeKind::AddNotNullConstraint: {
+            ColumnDefinition& column = existing_column(table, change, change.value("columnName"));
+            if (const std::string* fill = change.get("defaultNullValue"))
+                options.before.push_back(fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL",
+                                                     quote_identifier(table_name), column.name_text,
+                                                     quote_literal(*fill), column.name_text));
+            column.remove("NULL");
+            if (!column.has("NOT"))
+                column.constraints.push_back({change.value("constraintName"), "NOT",
+                                              constraint_clause(change) + "NOT NULL"});
+            break;
+        }
+        case ChangeKind::DropNotNullConstraint:
+            existing_column(table, change, change.value("columnName")).remove("NOT");
+            break;
+        case ChangeKind::AddPrimaryKey: {
+            bool has_key =
+                std::any_of(table.constraints.begin(), table.constraints.end(),
+                            [](const TableConstraint& c) { return c.kind == "PRIMARY"; }) ||
+                std::any_of(table.columns.begin(), table.columns.end(),
+                            [](const ColumnDefinition& c) { return c.has("PRIMARY"); });
+            if (has_key)
+                throw Error(ErrorKind::Validation,
+                            fmt::format("table '{}' already has a primary key", table_name),
+                            change.where, "drop it first with dropPrimaryKey");
+            std::string name = change.value("constraintName");
+            if (name.empty())
+                name = "PK_" + upper(table_name);
+            table.constraints.push_back(
+                {name,
+                 "PRIMARY",
+                 {},
+                 fmt::format("CONSTRAINT {} PRIMARY KEY ({})", quote_identifier(name),
+                             column_list(change.value("columnNames")))});
+            break;
+        }
+        case ChangeKind::DropPrimaryKey: {
+            std::size_t before = table.constraints.size();
+            table.constraints.erase(
+                std::remove_if(table.constraints.begin(), table.constraints.end(),
+                               [](const TableConstraint& c) { return c.kind == "PRIMARY"; }),
+                table.constraints.end());
+            bool dropped = before != table.constraints.size();
+            for (ColumnDefinition& column : table.columns) {
+                if (column.has("PRIMARY")) {
+                    column.remove("PRIMARY");
+                    dropped = true;
+                }
+            }
+            if (!dropped)
+                throw Error(ErrorKind::Validation,
+                            fmt::format("table '{}' has no primary key", table_name), change.where);
+            break;
+        }
+        case ChangeKind::AddUniqueConstraint:
+            table.constraints.push_back({change.value("constraintName"),
+                                         "UNIQUE",
+                                         {},
+                                         constraint_clause(change) + "UNIQUE (" +
+                                             column_list(change.value("columnNames")) + ")"});
+            break;
+        case ChangeKind::DropUniqueConstraint:
+            if (!table.remove_constraint(change.value("constraintName")))
+                throw missing_constraint("unique constraint");
+            break;
+        case ChangeKind::AddCheckConstraint:
+            table.constraints.push_back(
+                {change.value("constraintName"),
+                 "CHECK",
+                 {},
+                 constraint_clause(change) + "CHECK (" + change.value("constraintBody") + ")"});
+            break;
+        case ChangeKind::DropCheckConstraint:
+            if (!table.remove_constraint(change.value("constraintName")))
+                throw missing_constraint("check constraint");
+            break;
+        case ChangeKind::AddForeignKeyConstraint: {
+            std::string text = constraint_clause(change) +
+                               fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})",
+                                           column_list(change.value("baseColumnNames")),
+                                           quote_identifier(change.value("referencedTableName")),
+                                           column_list(change.value("referencedColumnNames")));
+            if (const std::string* action = change.get("onDelete"))
+                text += " ON DELETE " + *action;
+            else if (change.flag("deleteCascade"))
+                text += " ON DELETE CASCADE";
+            if (const std::string* action = change.get("onUpdate"))
+                text += " ON UPDATE " + *action;
+            if (change.flag("deferrable"))
+                text += change.flag("initiallyDeferred") ? " DEFERRABLE INITIALLY DEFERRED"
+                                                         : " DEFERRABLE";
+            table.constraints.push_back({change.value("constraintName"), "FOREIGN", {}, text});
+            break;
+        }
+        case ChangeKind::DropForeignKeyConstraint:
+            if (!table.remove_constraint(change.value("constraintName")))
+                throw missing_constraint("foreign key");
+            break;
+        case ChangeKind::DropAllForeignKeyConstraints:
+            table.constraints.erase(
+                std::remove_if(table.constraints.begin(), table.constraints.end(),
+                               [](const TableConstraint& c) { return c.kind == "FOREIGN"; }),
+                table.constraints.end());
+            for (ColumnDefinition& column : table.columns)
+                column.remove("REFERENCES");
+            break;
+        case ChangeKind::ModifyDataType:
+            existing_column(table, change, change.value("columnName")).type =
+                column_type(change.value("newDataType"));
+            break;
+        case ChangeKind::DropColumn: {
+            std::vector<std::string> names;
+            if (const std::string* name = change.get("columnName"))
+                names.push_back(*name);
+            for (const Column& column : change.columns)
+                names.push_back(column.name());
+            // A column the table does not have yet (future-rollback-sql of a pending addColumn)
+            // gets SQLite's own DROP COLUMN, which is what running it later would need.
+            if (std::any_of(names.begin(), names.end(),
+                            [&](const std::string& n) { return table.column(n) == nullptr; }))
+                return AnsiDialect::render(change, RenderContext{});
+            for (const std::string& name : names) {
+                ColumnDefinition& column = existing_column(table, change, name);
+                std::string dropped = column.name;
+                table.columns.erase(table.columns.begin() +
+                                    std::distance(table.columns.data(), &column));
+                // Table constraints over a dropped column go with it, as on other databases.
+                table.constraints.erase(
+                    std::remove_if(table.constraints.begin(), table.constraints.end(),
+                                   [&](const TableConstraint& c) {
+                                       return std::any_of(c.columns.begin(), c.columns.end(),
+                                                          [&](const std::string& n) {
+                                                              return same_name(n, dropped);
+                                                          });
+                                   }),
+                    table.constraints.end());
+            }
+            if (table.columns.empty())
+                throw Error(
+                    ErrorKind::Validation,
+                    fmt::format("dropColumn would leave table '{}' with no column", table_name),
+                    change.where, "use dropTable");
+            break;
+        }
+        default:
+            throw Error(ErrorKind::Internal,
+                        fmt::format("internal error: {} is not a rebuild", change.type_name()));
+        }
+        return rebuild_statements(current, table, options, quote_identifier(table_name));
+    }
+
+    std::vector<std::string> add_lookup_table(const Change& change, Connection& connection) const {
+        std::string existing = change.value("existingTableName");
+        std::string existing_column = change.value("existingColumnName");
+        std::string type = change.value("newColumnDataType");
+        if (type.empty()) {
+            TableDefinition table = TableDefinition::parse(read_table(connection, existing).sql);
+            type = existing_column_type(table, change, existing_column);
+        }
+        std::string lookup = quote_identifier(change.value("newTableName"));
+        std::string column = quote_identifier(change.value("newColumnName"));
+        std::vector<std::string> statements{
+            fmt::format("CREATE TABLE {} ({} {} NOT NULL, CONSTRAINT {} PRIMARY KEY ({}))", lookup,
+                        column, column_type(type),
+                        quote_identifier("PK_" + upper(change.value("newTableName"))), column),
+            fmt::format("INSERT INTO {} ({}) SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL",
+                        lookup, column, quote_identifier(existing_column),
+                        quote_identifier(existing), quote_identifier(existing_column))};
+        Change foreign_key;
+        foreign_key.kind = ChangeKind::AddForeignKeyConstraint;
+        foreign_key.where = change.where;
+        foreign_key.attributes = {{"baseTableName", existing},
+                                  {"baseColumnNames", existing_column},
+                                  {"referencedTableName", change.value("newTableName")},
+                                  {"referencedColumnNames", change.value("newColumnName")},
+                                  {"constraintName", change.value("constraintName").empty()
+                                                         ? "FK_" + upper(existing) + "_" +
+                                                               upper(change.value("newTableName"))
+                                                         : change.value("constraintName")}};
+        for (std::string& statement : alter_by_rebuild(foreign_key, connection))
+            statements.push_back(std::move(statement));
+        return statements;
+    }
+
+    std::string existing_column_type(TableDefinition& table, const Change& change,
+                                     std::string_view name) const {
+        std::string type = existing_column(table, change, name).type;
+        return type.empty() ? "TEXT" : type;
+    }
+
+    // mergeColumns: a new column filled from two others, which are then dropped.
+    std::vector<std::string> merge_columns(const Change& change, Connection& connection) const {
+        std::string table_name = change.value("tableName");
+        StoredTable current = read_table(connection, table_name);
+        TableDefinition table = TableDefinition::parse(current.sql);
+        std::string first = existing_column(table, change, change.value("column1Name")).name_text;
+        std::string second = existing_column(table, change, change.value("column2Name")).name_text;
+        std::string final_column = quote_identifier(change.value("finalColumnName"));
+        std::string quoted_table = quote_identifier(table_name);
+        std::vector<std::string> statements{
+            fmt::format("ALTER TABLE {} ADD {} {}", quoted_table, final_column,
+                        column_type(change.value("finalColumnType"))),
+            fmt::format("UPDATE {} SET {} = {} || {} || {}", quoted_table, final_column, first,
+                        quote_literal(change.value("joinString")), second)};
+        // The rebuild starts from the table as it will be after the two statements above.
+        TableDefinition with_final = table;
+        with_final.columns.push_back(
+            TableDefinition::parse("CREATE TABLE x (" + final_column + " " +
+                                   column_type(change.value("finalColumnType")) + ")")
+                .columns.at(0));
+        current.sql = with_final.sql();
+        TableDefinition target = with_final;
+        for (const std::string& dropped :
+             {change.value("column1Name"), change.value("column2Name")})
+            target.columns.erase(
+                target.columns.begin() +
+                std::distance(target.columns.data(), &existing_column(target, change, dropped)));
+        for (std::string& statement : rebuild_statements(current, target, {}, quoted_table))
+            statements.push_back(std::move(statement));
+        return statements;
+    }
+
+    // SQLite has no ALTER VIEW ... RENAME: the view is created again under its new name.
+    std::vector<std::string> rename_view(const Change& change, Connection& connection) const {
+        std::string old_name = change.value("oldViewName");
+        ResultSet result = connection.query(fmt::format(
+            "SELECT sql FROM sqlite_master WHERE type = 'view' AND lower(name) = lower({})",
+            quote_literal(old_name)));
+        if (result.rows.empty())
+            throw Error(ErrorKind::Validation, fmt::format("view '{}' does not exist", old_name),
+                        change.where);
+        std::string sql = result.rows[0][0].value_or("");
+        static const std::regex head(
+            R"(^(\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?)("[^"]*"|`[^`]*`|\[[^\]]*\]|[^\s(]+))",
+            std::regex::icase);
+        std::string renamed =
+            std::regex_replace(sql, head, "$1" + quote_identifier(change.value("newViewName")),
+                               std::regex_constants::format_first_only);
+        return {fmt::format("DROP VIEW {}", quote_identifier(old_name)), renamed};
+    }
+
+    // The rollback of insert/loadData: delete exactly the rows it inserted, by primary key.
+    std::vector<std::string> delete_inserted_rows(const Change& change,
+                                                  const std::vector<std::string>& keys) const {
+        std::vector<std::vector<Column>> rows;
+        if (change.kind == ChangeKind::Insert)
+            rows.push_back(change.columns);
+        else
+            load_data_rows(change, rows);
+        std::vector<std::string> statements;
+        for (const std::vector<Column>& row : rows) {
+            std::vector<std::string> conditions;
+            for (const std::string& key : keys) {
+                auto it = std::find_if(row.begin(), row.end(),
+                                       [&](const Column& c) { return same_name(c.name(), key); });
+                if (it == row.end())
+                    throw Error(ErrorKind::Rollback,
+                                fmt::format("{} cannot be rolled back: a row gives no value for "
+                                            "the primary key column '{}'",
+                                            change.type_name(), key),
+                                change.where, "add a <rollback> block that deletes the rows");
+                conditions.push_back(quote_identifier(key) + " = " + value_literal(*it));
+            }
+            statements.push_back(fmt::format("DELETE FROM {} WHERE {}",
+                                             quote_identifier(change.value("tableName")),
+                                             fmt::join(conditions, " AND ")));
+        }
+        return statements;
+    }
+
     void lock_file(const RunLockRequest& request) {
         if (lock_fd_ < 0)
             lock_fd_ = ::open(request.target.database_file.c_str(), O_RDWR | O_CLOEXEC);

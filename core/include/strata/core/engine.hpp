@@ -22,12 +22,17 @@ namespace strata {
 struct EngineSettings {
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
+    /// strata's own side table: definitions captured before destructive changes, so they can
+    /// be rolled back. DATABASECHANGELOG itself stays exactly Liquibase's.
+    std::string capture_table = "STRATA_ROLLBACK_CAPTURE";
     RunFilter filter;
     std::chrono::milliseconds lock_wait{std::chrono::minutes(5)};
     /// The database as shown to the user (password masked) and as the lock needs it.
     ConnectionSpec target;
     /// Receives progress lines ("Running Changeset: ...") as they happen.
     std::function<void(const std::string&)> progress;
+    /// Receives every statement executed against the database (--log-level=fine).
+    std::function<void(const std::string&)> sql_log;
 };
 
 /// Limits of update-count / update-to-tag.
@@ -102,7 +107,9 @@ private:
     class RunLock;
     struct Applied;
 
+    /// Writes the statement (SQL output mode) or executes it.
     void run(const std::string& sql);
+    void execute(const std::string& sql);
     void ensure_history_table();
     std::vector<HistoryRow> read_history();
     std::map<std::string, const HistoryRow*> index(const std::vector<HistoryRow>& rows) const;
@@ -112,8 +119,30 @@ private:
                                              const std::vector<HistoryRow>& rows);
     void require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows);
     HistoryRow new_row(const ChangeSet& changeset, std::string exec_type);
-    std::vector<std::string> statements_for(const std::vector<Change>& changes,
-                                            const ChangeSet& changeset, bool for_rollback);
+    /// One step of undoing: a change to render, or a change and what was captured before it ran.
+    struct RollbackAction {
+        Change change;
+        std::optional<std::string> captured;
+    };
+    struct RollbackStep {
+        const ChangeSet* changeset;
+        HistoryRow row;
+        std::vector<RollbackAction> actions;
+        std::vector<std::string> notes;
+    };
+
+    RenderContext render_context(const ChangeSet& changeset);
+    void check_supported(const std::vector<Change>& changes) const;
+    std::vector<std::string> render_change(const Change& change, const ChangeSet& changeset,
+                                           bool for_rollback, const RenderContext& context);
+    void keep_capture(const ChangeSet& changeset, std::size_t change_index,
+                      const std::string& definition);
+    void forget_captures(const std::string& id, const std::string& author, const std::string& path);
+    std::map<std::string, std::map<std::size_t, std::string>> read_captures();
+    RollbackStep
+    plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
+                  const std::map<std::string, std::map<std::size_t, std::string>>& captures);
+    std::vector<std::string> rollback_statements(const RollbackStep& step);
     std::string apply_visitors(std::string sql, const ChangeSet& changeset,
                                bool for_rollback) const;
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
@@ -127,6 +156,7 @@ private:
     std::string deployment_id_;
     int next_order_ = 1;
     bool history_exists_ = false;
+    bool capture_table_exists_ = false;
     std::map<const ChangeSet*, std::string> checksums_;
 };
 
