@@ -132,6 +132,7 @@ private:
             std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
         engine_settings.target = database.spec;
         engine_settings.progress = [this](const std::string& line) { info(line); };
+        engine_settings.allow_execute_command = settings_.allow_execute_command;
         if (settings_.log_level == "fine" || settings_.log_level == "debug" ||
             settings_.log_level == "all")
             engine_settings.sql_log = [this](const std::string& sql) { info("SQL: " + sql); };
@@ -423,6 +424,8 @@ int main(int argc, char** argv) {
     app.add_option("--database-changelog-lock-table-name", settings.lock_table, "Lock table name");
     app.add_option("--changelog-lock-wait-time-in-minutes", settings.lock_wait_minutes,
                    "How long to wait for the lock");
+    app.add_flag("--allow-execute-command", settings.allow_execute_command,
+                 "Let executeCommand changes run programs on this machine");
     app.add_option("--missing-property-mode", settings.missing_property_mode,
                    "preserve, empty or error");
 

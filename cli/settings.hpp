@@ -25,6 +25,7 @@ struct Settings {
     std::string lock_table = "DATABASECHANGELOGLOCK";
     double lock_wait_minutes = 5;
     std::string missing_property_mode = "preserve";
+    bool allow_execute_command = false;
     std::vector<std::string> plugin_dirs;
     std::vector<std::string> defines; ///< -Dname=value as given
     std::map<std::string, std::string> parameters;

@@ -497,6 +497,7 @@ std::optional<std::string> AnsiDialect::unsupported(const Change& change) const 
     case ChangeKind::DropUniqueConstraint:
     case ChangeKind::DropView:
     case ChangeKind::Empty:
+    case ChangeKind::ExecuteCommand:
     case ChangeKind::Insert:
     case ChangeKind::Output:
     case ChangeKind::RenameColumn:
@@ -520,7 +521,6 @@ std::optional<std::string> AnsiDialect::unsupported(const Change& change) const 
     case ChangeKind::DropNotNullConstraint:
     case ChangeKind::DropProcedure:
     case ChangeKind::DropSequence:
-    case ChangeKind::ExecuteCommand:
     case ChangeKind::MergeColumns:
     case ChangeKind::ModifyDataType:
     case ChangeKind::RenameSequence:
@@ -689,7 +689,9 @@ std::vector<std::string> AnsiDialect::render(const Change& change, const RenderC
     case ChangeKind::TagDatabase:
     case ChangeKind::Empty:
     case ChangeKind::Output:
-        return {}; // no SQL: the tag lives in the history row, output is printed by core
+    case ChangeKind::ExecuteCommand:
+        // No SQL: the tag lives in the history row; core prints output and runs commands.
+        return {};
     default:
         break;
     }

@@ -268,7 +268,7 @@ const std::array kSpecs = {
     make_spec(ChangeKind::DropUniqueConstraint, "dropUniqueConstraint", kDropUniqueConstraint),
     make_spec(ChangeKind::DropView, "dropView", kDropView),
     make_spec(ChangeKind::Empty, "empty", none()),
-    make_spec(ChangeKind::ExecuteCommand, "executeCommand", kExecuteCommand),
+    make_spec(ChangeKind::ExecuteCommand, "executeCommand", kExecuteCommand, kOptionalColumns),
     make_spec(ChangeKind::Insert, "insert", kInsert, kRequiredColumns),
     make_spec(ChangeKind::LoadData, "loadData", kLoadData, kOptionalColumns),
     make_spec(ChangeKind::LoadUpdateData, "loadUpdateData", kLoadData, kOptionalColumns),

@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <regex>
 #include <set>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace strata {
@@ -347,6 +349,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         if (!trim(changeset.comment).empty())
             *sql_output_ << "-- " << trim(changeset.comment) << "\n";
         for (const Change& change : changeset.changes) {
+            if (change.kind == ChangeKind::ExecuteCommand)
+                *sql_output_ << "-- executeCommand (not run by SQL output): " << change.value("executable") << "\n";
             for (const std::string& statement : render_change(change, changeset, false, context))
                 run(statement);
         }
@@ -367,6 +371,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             const Change& change = changeset.changes[i];
             if (std::optional<std::string> captured = dialect_.capture(connection_, change))
                 keep_capture(changeset, i, *captured);
+            if (change.kind == ChangeKind::ExecuteCommand)
+                execute_command(change, changeset);
             for (const std::string& statement : render_change(change, changeset, false, context)) {
                 execute(statement);
                 executed.push_back(statement);
@@ -409,6 +415,39 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         }
         throw;
     }
+}
+
+// executeCommand: the program runs directly (no shell, so arguments are never re-parsed),
+// only where its `os` matches, and a non-zero exit fails the changeset.
+void Engine::execute_command(const Change& change, const ChangeSet& changeset) {
+    if (!settings_.allow_execute_command)
+        throw Error(ErrorKind::Validation,
+                    fmt::format("changeSet {} runs the program '{}'", changeset.identifier(),
+                                change.value("executable")),
+                    change.where, "strata runs executeCommand only with --allow-execute-command");
+    if (const std::string* os = change.get("os"); os && !os->empty()) {
+        std::set<std::string> systems = split_names(*os);
+        if (!systems.count("linux") && !systems.count("unix"))
+            return;
+    }
+    std::vector<std::string> arguments{change.value("executable")};
+    for (const Column& argument : change.columns)
+        arguments.push_back(argument.get("value") ? *argument.get("value") : std::string());
+    std::vector<char*> argv;
+    for (std::string& argument : arguments)
+        argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    pid_t child = 0;
+    if (posix_spawnp(&child, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
+        throw Error(ErrorKind::Database, fmt::format("cannot start '{}'", arguments[0]), change.where,
+                    "check that the program exists and is on PATH");
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw Error(ErrorKind::Database,
+                    fmt::format("'{}' failed with exit status {}", arguments[0],
+                                WIFEXITED(status) ? WEXITSTATUS(status) : -1),
+                    change.where);
 }
 
 void Engine::keep_capture(const ChangeSet& changeset, std::size_t change_index,

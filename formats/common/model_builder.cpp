@@ -127,7 +127,8 @@ void check_change(const Change& change) {
         throw Error(ErrorKind::Validation, fmt::format("{} needs at least one <column>", spec.name),
                     change.where);
     for (const Column& column : change.columns) {
-        if (column.name().empty())
+        // executeCommand's arguments are columns with a value only.
+        if (column.name().empty() && change.kind != ChangeKind::ExecuteCommand)
             throw Error(ErrorKind::Validation, fmt::format("a column of {} has no name", spec.name),
                         column.where, "add name=\"...\"");
     }

@@ -256,6 +256,8 @@ private:
                                                    expand(text_of(child), child));
             else if (name == "column" && spec->columns != ColumnUse::None)
                 change.columns.push_back(read_column(child));
+            else if (name == "arg" && spec->kind == ChangeKind::ExecuteCommand)
+                change.columns.push_back(read_argument(child));
             else if (name == "whereParams" || name == "param")
                 unsupported_yet(child, fmt::format("<{}> elements", name));
             else
@@ -292,6 +294,17 @@ private:
                                          where(child));
         }
         return column;
+    }
+
+    // executeCommand's <arg value="..."/>, kept in order as value-only columns.
+    Column read_argument(const pugi::xml_node& node) {
+        Column argument;
+        argument.where = where(node);
+        if (!node.attribute("value"))
+            throw Error(ErrorKind::Validation, "<arg> needs a value", argument.where,
+                        "write <arg value=\"...\"/>");
+        argument.attributes.emplace("value", expand(node.attribute("value").value(), node));
+        return argument;
     }
 
     Rollback read_rollback(const pugi::xml_node& node) {

@@ -114,8 +114,6 @@ public:
                 "{} is not supported on sqlite: SQLite keeps no remarks (comments) on tables "
                 "or columns",
                 change.type_name());
-        case ChangeKind::ExecuteCommand:
-            return AnsiDialect::unsupported(change);
         default:
             return std::nullopt;
         }

@@ -544,3 +544,35 @@ TEST_F(Cli, AForeignHolderIsRespectedUntilReleased) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST_F(Cli, ExecuteCommandRunsOnlyWhenAllowed) {
+    write_file(dir_ / "command.xml", xml_changelog(R"x(<changeSet id="touch" author="ops">
+        <executeCommand executable="touch"><arg value="made by strata"/></executeCommand></changeSet>)x"));
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--changelog-file=command.xml", "--url=sqlite:app.db"});
+        return run_strata(args, dir_.path());
+    };
+    CommandResult refused = run({"update"});
+    EXPECT_EQ(refused.exit_code, 3);
+    EXPECT_TRUE(contains(refused.err, "--allow-execute-command")) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "made by strata"));
+
+    CommandResult allowed = run({"update", "--allow-execute-command"});
+    ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "made by strata")) << "one argument, spaces and all";
+    EXPECT_EQ(history_rows(), 1);
+}
+
+TEST_F(Cli, UpdateTestingRollbackLeavesEverythingApplied) {
+    CommandResult result = strata({"update-testing-rollback"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_TRUE(contains(result.err, "Rolling Back Changeset: app.xml::1::ana")) << result.err;
+    EXPECT_EQ(history_rows(), 6);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM product"), "1");
+}
+
+} // namespace
+} // namespace strata::test

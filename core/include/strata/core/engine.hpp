@@ -31,6 +31,8 @@ struct EngineSettings {
     ConnectionSpec target;
     /// Receives progress lines ("Running Changeset: ...") as they happen.
     std::function<void(const std::string&)> progress;
+    /// executeCommand runs programs on this machine: only when the user allows it.
+    bool allow_execute_command = false;
     /// Receives every statement executed against the database (--log-level=fine).
     std::function<void(const std::string&)> sql_log;
 };
@@ -146,6 +148,7 @@ private:
     std::string apply_visitors(std::string sql, const ChangeSet& changeset,
                                bool for_rollback) const;
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
+    void execute_command(const Change& change, const ChangeSet& changeset);
     void write_sql_header(std::string_view title, std::string_view changelog_path);
 
     Dialect& dialect_;
