@@ -33,3 +33,5 @@ STRATA_LIQUIBASE=$(tests/interop/setup_liquibase.sh "${STRATA_LIQUIBASE_DIR:-$HO
 export STRATA_LIQUIBASE
 
 ctest --test-dir "$build" --output-on-failure --no-tests=error -j2 "$@"
+# The SDK as a third party uses it: install, build the example plugin out of tree, load it.
+scripts/check-sdk.sh "$build"
