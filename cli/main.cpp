@@ -133,6 +133,7 @@ private:
         engine_settings.target = database.spec;
         engine_settings.progress = [this](const std::string& line) { info(line); };
         engine_settings.allow_execute_command = settings_.allow_execute_command;
+        engine_settings.username = settings_.username;
         if (settings_.log_level == "fine" || settings_.log_level == "debug" ||
             settings_.log_level == "all")
             engine_settings.sql_log = [this](const std::string& sql) { info("SQL: " + sql); };

@@ -16,8 +16,10 @@ void print_update_summary(std::ostream& out, const UpdateSummary& summary) {
     if (summary.filtered.empty())
         return;
     fmt::print(out, "\nFILTERED CHANGE SETS SUMMARY\n");
-    for (const auto& [reason, count] : summary.filtered)
-        fmt::print(out, "{:<30}{}\n", reason + ":", count);
+    for (const auto& [reason, count] : summary.filtered) {
+        std::string label = reason + ":";
+        fmt::print(out, "{:<{}}{}\n", label, std::max<std::size_t>(30, label.size() + 1), count);
+    }
     fmt::print(out, "\n");
 }
 

@@ -242,6 +242,109 @@ void Engine::require_valid_checksums(const Changelog& changelog,
         "value, or mark the changeset runOnChange=\"true\"");
 }
 
+Engine::PreconditionVerdict Engine::evaluate(const Preconditions& preconditions,
+                                             const Changelog& changelog) {
+    PreconditionVerdict verdict;
+    try {
+        for (const Precondition& condition : preconditions.conditions) {
+            std::string why;
+            if (!holds(condition, changelog, why)) {
+                verdict.passed = false;
+                verdict.message =
+                    preconditions.on_fail_message.empty() ? why : preconditions.on_fail_message;
+                return verdict;
+            }
+        }
+    } catch (const Error& error) {
+        verdict.passed = false;
+        verdict.errored = true;
+        verdict.message =
+            preconditions.on_error_message.empty() ? error.what() : preconditions.on_error_message;
+    }
+    return verdict;
+}
+
+// One precondition; `why` says what did not hold. Errors (bad SQL, a missing table for
+// rowCount) propagate and become onError.
+bool Engine::holds(const Precondition& condition, const Changelog& changelog, std::string& why) {
+    const std::string& type = condition.type;
+    if (type == "and" || type == "or") {
+        bool any = false;
+        for (const Precondition& child : condition.children) {
+            bool child_holds = holds(child, changelog, why);
+            if (type == "and" && !child_holds)
+                return false;
+            any = any || child_holds;
+        }
+        return type == "and" || any;
+    }
+    if (type == "not") {
+        for (const Precondition& child : condition.children) {
+            std::string ignored;
+            if (holds(child, changelog, ignored)) {
+                why = fmt::format("not: {} holds", child.type);
+                return false;
+            }
+        }
+        return true;
+    }
+    bool result = false;
+    if (type == "dbms") {
+        result = dbms_matches(condition.value("type"), dialect_.name());
+        why = fmt::format("the database is {}, not {}", dialect_.name(), condition.value("type"));
+    } else if (type == "runningAs") {
+        result = split_names(condition.value("username")) == split_names(settings_.username) &&
+                 !settings_.username.empty();
+        why = fmt::format("connected as '{}', not '{}'", settings_.username,
+                          condition.value("username"));
+    } else if (type == "changeSetExecuted") {
+        std::string key = identity_key(condition.value("id"), condition.value("author"),
+                                       condition.value("changeLogFile"));
+        // Read now, not at the start of the run: a changeset run earlier in this update counts.
+        std::vector<HistoryRow> current = history_.read(connection_);
+        result = std::any_of(current.begin(), current.end(), [&](const HistoryRow& row) {
+            return identity_key(row.id, row.author, row.filename) == key;
+        });
+        why = fmt::format("changeSet {}::{}::{} has not been executed",
+                          condition.value("changeLogFile"), condition.value("id"),
+                          condition.value("author"));
+    } else if (type == "changeLogPropertyDefined") {
+        auto it = changelog.properties.find(condition.value("property"));
+        result = it != changelog.properties.end() &&
+                 (!condition.attributes.count("value") || it->second == condition.value("value"));
+        why = fmt::format("property '{}' is not defined{}", condition.value("property"),
+                          condition.attributes.count("value") ? " with that value" : "");
+    } else if (type == "expectedQuotingStrategy") {
+        result = condition.value("strategy") == "LEGACY";
+        why = "strata quotes names as LEGACY does";
+    } else if (type == "sqlCheck") {
+        ResultSet answer = connection_.query(condition.value("sql"));
+        std::string value =
+            answer.rows.empty() || answer.rows[0].empty() ? "" : answer.rows[0][0].value_or("NULL");
+        result = trim(value) == trim(condition.value("expectedResult"));
+        why = fmt::format("sqlCheck returned '{}', expected '{}'", value,
+                          condition.value("expectedResult"));
+    } else if (type == "tableIsEmpty" || type == "rowCount") {
+        std::string table = dialect_.quote_identifier(condition.value("tableName"));
+        if (!condition.value("schemaName").empty())
+            table = dialect_.quote_identifier(condition.value("schemaName")) + "." + table;
+        std::string where = condition.value("where");
+        ResultSet answer = connection_.query(fmt::format("SELECT COUNT(*) FROM {}{}", table,
+                                                         where.empty() ? "" : " WHERE " + where));
+        std::string count = answer.rows.at(0).at(0).value_or("0");
+        std::string expected = type == "tableIsEmpty" ? "0" : condition.value("expectedRows");
+        result = count == expected;
+        why = fmt::format("table {} has {} rows, expected {}", condition.value("tableName"), count,
+                          expected);
+    } else {
+        result = dialect_.object_exists(connection_, condition);
+        why = fmt::format("{} does not hold", type);
+        for (const auto& [key, value] : condition.attributes)
+            why += fmt::format(" {}={}", key, value);
+    }
+    return result;
+}
+
 namespace {
 
 // The identity of a changeset that has no history row yet (future-rollback-sql).
@@ -350,7 +453,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             *sql_output_ << "-- " << trim(changeset.comment) << "\n";
         for (const Change& change : changeset.changes) {
             if (change.kind == ChangeKind::ExecuteCommand)
-                *sql_output_ << "-- executeCommand (not run by SQL output): " << change.value("executable") << "\n";
+                *sql_output_ << "-- executeCommand (not run by SQL output): "
+                             << change.value("executable") << "\n";
             for (const std::string& statement : render_change(change, changeset, false, context))
                 run(statement);
         }
@@ -439,8 +543,8 @@ void Engine::execute_command(const Change& change, const ChangeSet& changeset) {
     argv.push_back(nullptr);
     pid_t child = 0;
     if (posix_spawnp(&child, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
-        throw Error(ErrorKind::Database, fmt::format("cannot start '{}'", arguments[0]), change.where,
-                    "check that the program exists and is on PATH");
+        throw Error(ErrorKind::Database, fmt::format("cannot start '{}'", arguments[0]),
+                    change.where, "check that the program exists and is on PATH");
     int status = 0;
     waitpid(child, &status, 0);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -499,6 +603,22 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     require_valid_checksums(changelog, rows);
     auto by_identity = index(rows);
 
+    if (changelog.preconditions && sql_output_ == nullptr) {
+        PreconditionVerdict verdict = evaluate(*changelog.preconditions, changelog);
+        if (!verdict.passed) {
+            std::string what =
+                fmt::format("changelog preconditions {}: {}",
+                            verdict.errored ? "could not be checked" : "failed", verdict.message);
+            PreconditionAction action = verdict.errored ? changelog.preconditions->on_error
+                                                        : changelog.preconditions->on_fail;
+            if (action != PreconditionAction::Warn)
+                throw Error(ErrorKind::Validation, what, changelog.preconditions->where,
+                            "nothing was applied; onFail=\"WARN\" lets the update go on");
+            if (settings_.progress)
+                settings_.progress("WARNING: " + what);
+        }
+    }
+
     UpdateSummary summary;
     summary.total = static_cast<int>(changelog.changesets.size());
     if (limit.tag) {
@@ -532,6 +652,33 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
         if (limit.count && summary.run >= *limit.count) {
             ++summary.filtered["After count"];
             continue;
+        }
+        if (changeset.preconditions && sql_output_ == nullptr) {
+            PreconditionVerdict verdict = evaluate(*changeset.preconditions, changelog);
+            if (!verdict.passed) {
+                PreconditionAction action = verdict.errored ? changeset.preconditions->on_error
+                                                            : changeset.preconditions->on_fail;
+                std::string what = fmt::format(
+                    "preconditions of changeSet {} {}: {}", changeset.identifier(),
+                    verdict.errored ? "could not be checked" : "failed", verdict.message);
+                if (action == PreconditionAction::Halt)
+                    throw Error(ErrorKind::Validation, what, changeset.preconditions->where,
+                                "onFail/onError=\"CONTINUE\" skips the changeset, \"MARK_RAN\" "
+                                "records it without "
+                                "running it, \"WARN\" runs it anyway");
+                if (settings_.progress)
+                    settings_.progress("WARNING: " + what);
+                if (action == PreconditionAction::Continue) {
+                    ++summary.filtered["Preconditions failed (CONTINUE)"];
+                    continue;
+                }
+                if (action == PreconditionAction::MarkRan) {
+                    HistoryRow row = new_row(changeset, "MARK_RAN");
+                    execute(previous ? history_.rerun_sql(row) : history_.insert_sql(row));
+                    ++summary.run;
+                    continue;
+                }
+            }
         }
         apply(changeset, previous);
         ++summary.run;

@@ -247,6 +247,7 @@ Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions&
     std::string recorded = normalize_changelog_path(file.generic_string());
     session.changelog.path = recorded;
     read_changelog_file(session, file, recorded, {});
+    session.changelog.properties = session.properties.defined();
 
     // One changeset per identity across every included file.
     std::map<std::string, const ChangeSet*> seen;

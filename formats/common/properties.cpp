@@ -13,6 +13,12 @@ void Properties::define(const std::string& name, const std::string& value) {
     changelog_.emplace(name, value); // emplace keeps the first definition, as Liquibase does
 }
 
+std::map<std::string, std::string> Properties::defined() const {
+    std::map<std::string, std::string> all = parameters_;
+    all.insert(changelog_.begin(), changelog_.end()); // -D wins, as in expand()
+    return all;
+}
+
 std::string Properties::expand(std::string_view text, const SourceLocation& where) const {
     if (text.find("${") == std::string_view::npos)
         return std::string(text);

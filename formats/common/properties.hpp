@@ -20,6 +20,8 @@ public:
     /// A changelog `<property>`: ignored when the name is already defined.
     void define(const std::string& name, const std::string& value);
     [[nodiscard]] std::string expand(std::string_view text, const SourceLocation& where) const;
+    /// Every parameter and changelog property, for changeLogPropertyDefined.
+    [[nodiscard]] std::map<std::string, std::string> defined() const;
 
 private:
     std::map<std::string, std::string> parameters_;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Liquibase XML changelogs (dbchangelog namespace), read with pugixml.
 #include "../common/model_builder.hpp"
+#include "../common/preconditions.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -78,7 +79,7 @@ public:
             else if (name == "include")
                 read_include(child);
             else if (name == "preConditions")
-                unsupported_yet(child, "changelog preconditions");
+                session_.changelog.preconditions = read_preconditions(child, true);
             else if (name == "includeAll")
                 unsupported_yet(child, "includeAll");
             else
@@ -210,7 +211,7 @@ private:
             else if (name == "modifySql")
                 read_modify_sql(child, changeset);
             else if (name == "preConditions")
-                unsupported_yet(child, "changeSet preconditions");
+                changeset.preconditions = read_preconditions(child, false);
             else
                 changeset.changes.push_back(read_change(child));
         }
@@ -221,6 +222,42 @@ private:
                         changeset.where,
                         "add a change such as <createTable>, or <empty/> for a placeholder");
         return changeset;
+    }
+
+    Preconditions read_preconditions(const pugi::xml_node& node, bool changelog_level) {
+        Preconditions preconditions;
+        preconditions.where = where(node);
+        for (const pugi::xml_attribute& attribute : node.attributes())
+            set_preconditions_attribute(preconditions, attribute.name(),
+                                        expand(attribute.value(), node), changelog_level,
+                                        preconditions.where);
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() == pugi::node_element)
+                preconditions.conditions.push_back(read_precondition(child));
+        }
+        return preconditions;
+    }
+
+    Precondition read_precondition(const pugi::xml_node& node) {
+        Precondition precondition = make_precondition(local_name(node), where(node));
+        for (const pugi::xml_attribute& attribute : node.attributes())
+            set_precondition_attribute(precondition, attribute.name(),
+                                       expand(attribute.value(), node), where(node));
+        if (precondition.type == "sqlCheck") {
+            precondition.attributes.insert_or_assign("sql", expand(text_of(node), node));
+            return precondition;
+        }
+        for (const pugi::xml_node& child : node.children()) {
+            if (child.type() != pugi::node_element)
+                continue;
+            if (precondition.type != "and" && precondition.type != "or" &&
+                precondition.type != "not")
+                throw Error(ErrorKind::Parse,
+                            fmt::format("<{}> takes no nested preconditions", node.name()),
+                            where(child));
+            precondition.children.push_back(read_precondition(child));
+        }
+        return precondition;
     }
 
     Change read_change(const pugi::xml_node& node) {

@@ -4,7 +4,9 @@
 #include "strata/change.hpp"
 #include "strata/export.hpp"
 
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,40 @@ namespace strata {
 /// raw SQL text inside it becomes a Sql change.
 struct Rollback {
     std::vector<Change> changes;
+    SourceLocation where;
+};
+
+/// One precondition: a check (tableExists, sqlCheck, ...) with its attributes, or a
+/// combination (and, or, not) of the conditions in `children`. sqlCheck's SQL is the
+/// attribute "sql".
+struct Precondition {
+    std::string type;
+    Attributes attributes;
+    std::vector<Precondition> children;
+    SourceLocation where;
+
+    [[nodiscard]] std::string value(std::string_view key) const {
+        auto it = attributes.find(key);
+        return it == attributes.end() ? std::string() : it->second;
+    }
+};
+
+/// The precondition types strata knows and the attributes each takes (customPrecondition
+/// is not among them). Empty span and false when `type` is unknown.
+STRATA_API bool precondition_type_known(std::string_view type);
+STRATA_API std::span<const std::string_view> precondition_attributes(std::string_view type);
+STRATA_API std::vector<std::string_view> precondition_types();
+
+/// What happens when preconditions fail or cannot be evaluated.
+enum class PreconditionAction { Halt, Continue, MarkRan, Warn };
+
+/// A `<preConditions>` block: its conditions must all hold.
+struct Preconditions {
+    PreconditionAction on_fail = PreconditionAction::Halt;
+    PreconditionAction on_error = PreconditionAction::Halt;
+    std::string on_fail_message;
+    std::string on_error_message;
+    std::vector<Precondition> conditions;
     SourceLocation where;
 };
 
@@ -46,6 +82,7 @@ struct STRATA_API ChangeSet {
     bool ignore = false;
     std::vector<std::string> valid_checksums;
 
+    std::optional<Preconditions> preconditions;
     std::vector<Change> changes;
     std::optional<Rollback> rollback;
     std::vector<SqlVisitor> modify_sql;
@@ -59,6 +96,10 @@ struct Changelog {
     /// The root file as given by the user.
     std::string path;
     std::vector<ChangeSet> changesets;
+    /// Changelog-level preconditions (onFail/onError only HALT or WARN).
+    std::optional<Preconditions> preconditions;
+    /// Properties defined while parsing, for changeLogPropertyDefined.
+    std::map<std::string, std::string> properties;
 };
 
 } // namespace strata

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "strata/change.hpp"
+#include "strata/changelog.hpp"
 #include "strata/connection.hpp"
 #include "strata/export.hpp"
 
@@ -123,6 +124,11 @@ public:
     [[nodiscard]] virtual std::string history_table_ddl(std::string_view table) const = 0;
     [[nodiscard]] virtual std::string lock_table_ddl(std::string_view table) const = 0;
 
+    /// Evaluates an existence precondition (tableExists, columnExists, viewExists, indexExists,
+    /// foreignKeyConstraintExists, primaryKeyExists, uniqueConstraintExists, sequenceExists).
+    [[nodiscard]] virtual bool object_exists(Connection& connection,
+                                             const Precondition& check) const = 0;
+
     /// Takes the run lock or throws Error{Lock} naming the holder once `wait` has passed.
     virtual void acquire_run_lock(Connection& connection, const RunLockRequest& request) = 0;
     /// Releases what acquire_run_lock took. Never throws.
@@ -145,6 +151,8 @@ public:
                                                    const std::string& captured,
                                                    const RenderContext& context) const override;
     [[nodiscard]] std::string capture_table_ddl(std::string_view table) const override;
+    [[nodiscard]] bool object_exists(Connection& connection,
+                                     const Precondition& check) const override;
     [[nodiscard]] std::string quote_identifier(std::string_view name) const override;
     [[nodiscard]] std::string quote_literal(std::string_view value) const override;
     [[nodiscard]] std::string current_timestamp() const override;
@@ -160,6 +168,8 @@ protected:
     [[nodiscard]] virtual std::string column_type(std::string_view liquibase_type) const;
     /// The type of DATEEXECUTED / LOCKGRANTED in the history tables.
     [[nodiscard]] virtual std::string datetime_type() const;
+    /// SQL for the schema unqualified names resolve in (information_schema lookups).
+    [[nodiscard]] virtual std::string current_schema_expression() const;
     /// A text column without a length limit (captured definitions).
     [[nodiscard]] virtual std::string large_text_type() const;
     /// loadUpdateData's insert-or-update of one row keyed by `key_columns`.

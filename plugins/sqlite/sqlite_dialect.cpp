@@ -34,6 +34,15 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
+std::string no_spaces(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c != ' ')
+            out += c;
+    }
+    return out;
+}
+
 // "(12,2)" -> "(12, 2)", as Liquibase writes type parameters.
 std::string type_parameters(std::string_view raw) {
     std::string out;
@@ -257,6 +266,68 @@ public:
 
     [[nodiscard]] std::string boolean_literal(bool value) const override {
         return value ? "1" : "0";
+    }
+
+    [[nodiscard]] bool object_exists(Connection& connection,
+                                     const Precondition& check) const override {
+        const std::string& type = check.type;
+        auto count = [&](const std::string& sql) {
+            ResultSet result = connection.query(sql);
+            return !result.rows.empty() && result.rows[0][0].value_or("0") != "0";
+        };
+        auto in_master = [&](const char* kind, const std::string& name) {
+            return count(fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE type = '{}' AND "
+                                     "lower(name) = lower({})",
+                                     kind, quote_literal(name)));
+        };
+        bool foreign = type == "foreignKeyConstraintExists";
+        std::string table = check.value(foreign ? "foreignKeyTableName" : "tableName");
+        if (type == "tableExists")
+            return in_master("table", table);
+        if (type == "viewExists")
+            return in_master("view", check.value("viewName"));
+        if (type == "sequenceExists")
+            return false; // SQLite has no sequences
+        if (type == "columnExists")
+            return count(fmt::format("SELECT COUNT(*) FROM pragma_table_info({}) WHERE "
+                                     "lower(name) = lower({})",
+                                     quote_literal(table),
+                                     quote_literal(check.value("columnName"))));
+        if (type == "indexExists") {
+            if (!check.value("indexName").empty())
+                return in_master("index", check.value("indexName"));
+            return count(fmt::format(
+                "SELECT COUNT(*) FROM pragma_index_list({}) AS l WHERE (SELECT "
+                "lower(group_concat(name, ',')) FROM pragma_index_info(l.name)) "
+                "= lower({})",
+                quote_literal(table), quote_literal(no_spaces(check.value("columnNames")))));
+        }
+        // SQLite keeps constraint names only in the table's definition.
+        bool primary = type == "primaryKeyExists";
+        std::string kind = foreign ? "FOREIGN" : primary ? "PRIMARY" : "UNIQUE";
+        std::string column_kind = foreign ? "REFERENCES" : kind;
+        std::string name = check.value(foreign   ? "foreignKeyName"
+                                       : primary ? "primaryKeyName"
+                                                 : "constraintName");
+        ResultSet tables = connection.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL");
+        for (const Row& row : tables.rows) {
+            if (!table.empty() && !same_name(row[0].value_or(""), table))
+                continue;
+            TableDefinition definition = TableDefinition::parse(row[1].value_or(""));
+            for (const TableConstraint& constraint : definition.constraints) {
+                if (constraint.kind == kind && (name.empty() || same_name(constraint.name, name)))
+                    return true;
+            }
+            for (const ColumnDefinition& column : definition.columns) {
+                for (const ColumnConstraint& constraint : column.constraints) {
+                    if (constraint.kind == column_kind &&
+                        (name.empty() || same_name(constraint.name, name)))
+                        return true;
+                }
+            }
+        }
+        return false;
     }
 
     void acquire_run_lock(Connection& connection, const RunLockRequest& request) override {

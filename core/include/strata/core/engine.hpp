@@ -31,6 +31,8 @@ struct EngineSettings {
     ConnectionSpec target;
     /// Receives progress lines ("Running Changeset: ...") as they happen.
     std::function<void(const std::string&)> progress;
+    /// The user the connection logs in as (runningAs preconditions).
+    std::string username;
     /// executeCommand runs programs on this machine: only when the user allows it.
     bool allow_execute_command = false;
     /// Receives every statement executed against the database (--log-level=fine).
@@ -147,6 +149,13 @@ private:
     std::vector<std::string> rollback_statements(const RollbackStep& step);
     std::string apply_visitors(std::string sql, const ChangeSet& changeset,
                                bool for_rollback) const;
+    struct PreconditionVerdict {
+        bool passed = true;
+        bool errored = false;
+        std::string message;
+    };
+    PreconditionVerdict evaluate(const Preconditions& preconditions, const Changelog& changelog);
+    bool holds(const Precondition& condition, const Changelog& changelog, std::string& why);
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
     void write_sql_header(std::string_view title, std::string_view changelog_path);
