@@ -96,7 +96,7 @@ echo "export STRATA_SERVERS_DIR='$base'" >>"$env_file"
 start_postgresql() {
     local bin=${STRATA_PG_BIN:-}
     if [[ -z $bin ]]; then
-        bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+        bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     fi
     [[ -x $bin/initdb && -x $bin/pg_ctl ]] ||
         die "PostgreSQL not found (looked for /usr/lib/postgresql/*/bin); apt-get install -y postgresql"

@@ -189,32 +189,29 @@ std::string AnsiDialect::column_definition(const Column& column, bool inline_pri
     return sql;
 }
 
-namespace {
-
 // Column-level foreign keys: references="t(c)" or referencedTableName + referencedColumnNames.
-std::optional<std::string>
-column_foreign_key(const AnsiDialect& dialect, const Column& column,
-                   const std::function<std::string(std::string_view)>& quote) {
-    std::string target;
-    if (const std::string* references = column.constraint("references")) {
-        target = *references;
-    } else if (const std::string* table = column.constraint("referencedTableName")) {
-        const std::string* columns = column.constraint("referencedColumnNames");
-        target = quote(*table) + "(" + (columns ? *columns : column.name()) + ")";
-    } else {
-        return std::nullopt;
+std::vector<std::string> AnsiDialect::column_foreign_keys(const Change& change) const {
+    std::vector<std::string> keys;
+    for (const Column& column : change.columns) {
+        std::string target;
+        if (const std::string* references = column.constraint("references")) {
+            target = *references;
+        } else if (const std::string* table = column.constraint("referencedTableName")) {
+            const std::string* columns = column.constraint("referencedColumnNames");
+            target = quote_identifier(*table) + "(" + (columns ? *columns : column.name()) + ")";
+        } else {
+            continue;
+        }
+        std::string sql;
+        if (const std::string* name = column.constraint("foreignKeyName"))
+            sql += "CONSTRAINT " + quote_identifier(*name) + " ";
+        sql += "FOREIGN KEY (" + quote_identifier(column.name()) + ") REFERENCES " + target;
+        if (column.constraint_flag("deleteCascade"))
+            sql += " ON DELETE CASCADE";
+        keys.push_back(std::move(sql));
     }
-    (void)dialect;
-    std::string sql;
-    if (const std::string* name = column.constraint("foreignKeyName"))
-        sql += "CONSTRAINT " + quote(*name) + " ";
-    sql += "FOREIGN KEY (" + quote(column.name()) + ") REFERENCES " + target;
-    if (column.constraint_flag("deleteCascade"))
-        sql += " ON DELETE CASCADE";
-    return sql;
+    return keys;
 }
-
-} // namespace
 
 std::vector<std::string> AnsiDialect::render_create_table(const Change& change) const {
     std::string table = required(change, "tableName");
@@ -237,11 +234,8 @@ std::vector<std::string> AnsiDialect::render_create_table(const Change& change) 
                                     quote_identifier(primary_key_name),
                                     fmt::join(primary_key, ", ")));
     }
-    for (const Column& column : change.columns) {
-        auto quote = [this](std::string_view name) { return quote_identifier(name); };
-        if (auto fk = column_foreign_key(*this, column, quote))
-            parts.push_back(*fk);
-    }
+    for (std::string& key : column_foreign_keys(change))
+        parts.push_back(std::move(key));
     return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"),
                         fmt::join(parts, ", "))};
 }

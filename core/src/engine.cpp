@@ -14,6 +14,7 @@
 #include <set>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace strata {
@@ -217,7 +218,8 @@ std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
     auto by_identity = index(rows);
     for (const ChangeSet& changeset : changelog.changesets) {
         auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
-        if (it == by_identity.end() || changeset.run_on_change || changeset.run_always)
+        if (it == by_identity.end() || changeset.run_on_change || changeset.run_always ||
+            changeset.mark_ran_on_validation_fail)
             continue;
         if (checksum_changed(changeset, *it->second))
             found.push_back(
@@ -594,6 +596,23 @@ std::map<std::string, std::map<std::size_t, std::string>> Engine::read_captures(
     return captures;
 }
 
+namespace {
+
+// runOrder="first" changesets run before the others and runOrder="last" ones after them,
+// each group in changelog order.
+std::vector<const ChangeSet*> in_run_order(const Changelog& changelog) {
+    std::vector<const ChangeSet*> ordered;
+    for (const char* group : {"first", "", "last"}) {
+        for (const ChangeSet& changeset : changelog.changesets) {
+            if (changeset.run_order == group)
+                ordered.push_back(&changeset);
+        }
+    }
+    return ordered;
+}
+
+} // namespace
+
 UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit) {
     RunLock lock(*this);
     if (sql_output_ != nullptr)
@@ -626,31 +645,60 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
             std::any_of(changelog.changesets.begin(), changelog.changesets.end(),
                         [&](const ChangeSet& cs) { return holds_tag(cs, *limit.tag); });
     }
+    // Decide everything first, then check every change that will run, so a changelog with a
+    // change this database cannot run changes nothing.
+    enum class Step { Run, Rerun, MarkRanOnValidation, PreviouslyRun };
+    std::vector<std::tuple<const ChangeSet*, const HistoryRow*, Step>> plan;
     bool past_tag = false;
-    for (const ChangeSet& changeset : changelog.changesets) {
+    int planned = 0;
+    for (const ChangeSet* next : in_run_order(changelog)) {
+        const ChangeSet& changeset = *next;
         if (auto reason = filtered_out(changeset, settings_.filter, dialect_.name())) {
             ++summary.filtered[*reason];
             continue;
         }
         auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
         const HistoryRow* previous = it == by_identity.end() ? nullptr : it->second;
-        bool rerun = previous != nullptr &&
-                     (changeset.run_always ||
-                      (changeset.run_on_change && checksum_changed(changeset, *previous)));
+        bool changed = previous != nullptr && checksum_changed(changeset, *previous);
+        bool rerun =
+            previous != nullptr && (changeset.run_always || (changeset.run_on_change && changed));
         if (previous != nullptr && !rerun) {
-            ++summary.previously_run;
-            // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
-            std::string current = current_checksum(changeset);
-            if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
-                run(history_.update_checksum_sql(*previous, current));
+            plan.emplace_back(&changeset, previous,
+                              changed && changeset.mark_ran_on_validation_fail
+                                  ? Step::MarkRanOnValidation
+                                  : Step::PreviouslyRun);
             continue;
         }
         if (past_tag && summary.tag_found) {
             ++summary.filtered["After tag"];
             continue;
         }
-        if (limit.count && summary.run >= *limit.count) {
+        if (limit.count && planned >= *limit.count) {
             ++summary.filtered["After count"];
+            continue;
+        }
+        plan.emplace_back(&changeset, previous, rerun ? Step::Rerun : Step::Run);
+        ++planned;
+        if (limit.tag && holds_tag(changeset, *limit.tag))
+            past_tag = true;
+    }
+    for (const auto& [changeset, previous, step] : plan) {
+        if (step == Step::Run || step == Step::Rerun)
+            check_supported(changeset->changes);
+    }
+
+    for (const auto& [next, previous, step] : plan) {
+        const ChangeSet& changeset = *next;
+        if (step == Step::MarkRanOnValidation) {
+            run(history_.rerun_sql(new_row(changeset, "MARK_RAN")));
+            ++summary.run;
+            continue;
+        }
+        if (step == Step::PreviouslyRun) {
+            ++summary.previously_run;
+            // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
+            if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
+                run(history_.update_checksum_sql(*previous, current_checksum(changeset)));
             continue;
         }
         if (changeset.preconditions && sql_output_ == nullptr) {
@@ -664,8 +712,7 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
                 if (action == PreconditionAction::Halt)
                     throw Error(ErrorKind::Validation, what, changeset.preconditions->where,
                                 "onFail/onError=\"CONTINUE\" skips the changeset, \"MARK_RAN\" "
-                                "records it without "
-                                "running it, \"WARN\" runs it anyway");
+                                "records it without running it, \"WARN\" runs it anyway");
                 if (settings_.progress)
                     settings_.progress("WARNING: " + what);
                 if (action == PreconditionAction::Continue) {
@@ -682,8 +729,6 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
         }
         apply(changeset, previous);
         ++summary.run;
-        if (limit.tag && holds_tag(changeset, *limit.tag))
-            past_tag = true;
     }
     return summary;
 }
@@ -693,7 +738,8 @@ std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     require_valid_checksums(changelog, rows);
     auto by_identity = index(rows);
     std::vector<const ChangeSet*> result;
-    for (const ChangeSet& changeset : changelog.changesets) {
+    for (const ChangeSet* next : in_run_order(changelog)) {
+        const ChangeSet& changeset = *next;
         if (filtered_out(changeset, settings_.filter, dialect_.name()))
             continue;
         auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));

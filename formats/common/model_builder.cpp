@@ -161,9 +161,19 @@ void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const s
         flag(changeset.ignore);
     else if (key == "logicalFilePath")
         changeset.path = value;
-    else if (key == "created" || key == "runOrder" || key == "onValidationFail" ||
-             key == "objectQuotingStrategy" || key == "runWith" || key == "runWithSpoolFile" ||
-             key == "author")
+    else if (key == "runOrder") {
+        if (value != "first" && value != "last")
+            throw Error(ErrorKind::Parse,
+                        fmt::format("runOrder must be first or last, not '{}'", value), where);
+        changeset.run_order = value;
+    } else if (key == "onValidationFail") {
+        if (value != "HALT" && value != "MARK_RAN")
+            throw Error(ErrorKind::Parse,
+                        fmt::format("onValidationFail must be HALT or MARK_RAN, not '{}'", value),
+                        where);
+        changeset.mark_ran_on_validation_fail = value == "MARK_RAN";
+    } else if (key == "created" || key == "objectQuotingStrategy" || key == "runWith" ||
+               key == "runWithSpoolFile")
         return; // informational, or accepted and not acted on yet
     else {
         static const std::vector<std::string_view> known = {"id",

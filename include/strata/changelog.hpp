@@ -80,6 +80,10 @@ struct STRATA_API ChangeSet {
     bool fail_on_error = true;
     bool run_in_transaction = true;
     bool ignore = false;
+    /// "first" or "last" moves the changeset to the start or end of the run; "" keeps its place.
+    std::string run_order;
+    /// onValidationFail="MARK_RAN": a modified applied changeset is re-marked, not refused.
+    bool mark_ran_on_validation_fail = false;
     std::vector<std::string> valid_checksums;
 
     std::optional<Preconditions> preconditions;

@@ -192,6 +192,8 @@ protected:
     [[nodiscard]] virtual std::string column_definition(const Column& column,
                                                         bool inline_primary_key) const;
 
+    /// The FOREIGN KEY table constraints that createTable's columns declare.
+    [[nodiscard]] std::vector<std::string> column_foreign_keys(const Change& change) const;
     [[nodiscard]] virtual std::vector<std::string> render_create_table(const Change& change) const;
     [[nodiscard]] virtual std::vector<std::string> render_add_column(const Change& change) const;
     [[nodiscard]] virtual std::vector<std::string> render_sql(const Change& change) const;

@@ -330,6 +330,13 @@ public:
         return false;
     }
 
+    void release_run_lock(Connection& connection, const RunLockRequest& request) noexcept override {
+        AnsiDialect::release_run_lock(connection, request);
+        // Unlock, but keep the descriptor open: closing it would drop SQLite's own POSIX locks.
+        if (lock_fd_ >= 0)
+            ::flock(lock_fd_, LOCK_UN);
+    }
+
     void acquire_run_lock(Connection& connection, const RunLockRequest& request) override {
         if (!request.target.database_file.empty())
             lock_file(request);
@@ -405,6 +412,8 @@ protected:
             parts.push_back(column_definition(plain, false));
         }
         parts.insert(parts.end(), uniques.begin(), uniques.end());
+        for (std::string& key : column_foreign_keys(change))
+            parts.push_back(std::move(key));
         return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"),
                             fmt::join(parts, ", "))};
     }

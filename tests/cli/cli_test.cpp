@@ -576,3 +576,99 @@ TEST_F(Cli, UpdateTestingRollbackLeavesEverythingApplied) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// Liquibase 3.5–4.21 stored v8 checksums; the value below is what it stored for xml1.xml
+// (LIQUIBASE.md TV2). strata validates it with the v8 algorithm and upgrades it on update.
+TEST_F(Cli, StoredV8ChecksumsValidateAndUpdateUpgradesThem) {
+    std::filesystem::copy_file(std::filesystem::path(STRATA_TEST_DATA_DIR) / "liquibase-vectors" /
+                                   "xml1.xml",
+                               dir_ / "xml1.xml");
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--changelog-file=xml1.xml", "--url=sqlite:app.db"});
+        return run_strata(args, dir_.path());
+    };
+    ASSERT_EQ(run({"update"}).exit_code, 0);
+    query_sqlite(dir_ / "app.db",
+                 "UPDATE DATABASECHANGELOG SET MD5SUM = '8:e9c388384e000b941d4c3c3f5b3701f9'");
+    CommandResult validate = run({"validate"});
+    EXPECT_EQ(validate.exit_code, 0) << validate.err;
+    EXPECT_EQ(scalar("SELECT MD5SUM FROM DATABASECHANGELOG"), "8:e9c388384e000b941d4c3c3f5b3701f9")
+        << "validate changes nothing";
+    ASSERT_EQ(run({"update"}).exit_code, 0);
+    EXPECT_EQ(scalar("SELECT MD5SUM FROM DATABASECHANGELOG"), "9:fb79f66ed39f1bb436dd83b455a995dc");
+}
+
+TEST_F(Cli, ValidCheckSumAndOnValidationFail) {
+    auto changelog = [&](const std::string& type, const std::string& extra_attribute,
+                         const std::string& valid) {
+        write_file(dir_ / "v.xml", xml_changelog(fmt::format(R"x(<changeSet id="1" author="a" {}>{}
+            <createTable tableName="t"><column name="id" type="{}"/></createTable></changeSet>)x",
+                                                             extra_attribute, valid, type)));
+    };
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--changelog-file=v.xml", "--url=sqlite:app.db"});
+        return run_strata(args, dir_.path());
+    };
+    changelog("int", "", "");
+    ASSERT_EQ(run({"update"}).exit_code, 0);
+    changelog("bigint", "", "");
+    EXPECT_EQ(run({"validate"}).exit_code, 4);
+    changelog("bigint", "", "<validCheckSum>ANY</validCheckSum>");
+    EXPECT_EQ(run({"validate"}).exit_code, 0) << "ANY accepts any stored checksum";
+    std::string now = run({"calculate-checksum", "--changeset-identifier=v.xml::1::a"}).out;
+    now.pop_back();
+    changelog("bigint", "", "<validCheckSum>" + now + "</validCheckSum>");
+    EXPECT_EQ(run({"validate"}).exit_code, 0) << "the listed current checksum is accepted";
+    changelog("bigint", R"x(onValidationFail="MARK_RAN")x", "");
+    CommandResult update = run({"update"});
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    EXPECT_EQ(scalar("SELECT EXECTYPE || ' ' || MD5SUM FROM DATABASECHANGELOG"), "MARK_RAN " + now);
+    EXPECT_EQ(scalar("SELECT type FROM pragma_table_info('t')"), "INTEGER")
+        << "marked, not run again (bigint would be BIGINT)";
+}
+
+TEST_F(Cli, RunOrderFailOnErrorAndRunInTransaction) {
+    write_file(dir_ / "o.xml", xml_changelog(R"x(
+        <changeSet id="last" author="a" runOrder="last"><sql>INSERT INTO log VALUES ('last')</sql><rollback/></changeSet>
+        <changeSet id="table" author="a"><sql>CREATE TABLE log (what TEXT)</sql><rollback/></changeSet>
+        <changeSet id="broken" author="a" failOnError="false"><sql>INSERT INTO nowhere VALUES (1)</sql><rollback/></changeSet>
+        <changeSet id="first" author="a" runOrder="first"><sql>CREATE TABLE early (x INT)</sql><rollback/></changeSet>
+        <changeSet id="loose" author="a" runInTransaction="false"><sql>INSERT INTO log VALUES ('loose')</sql><rollback/></changeSet>)x"));
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--changelog-file=o.xml", "--url=sqlite:app.db"});
+        return run_strata(args, dir_.path());
+    };
+    CommandResult update = run({"update"});
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    EXPECT_TRUE(contains(update.err, "failOnError=false")) << update.err;
+    EXPECT_EQ(scalar("SELECT group_concat(ID, ',') FROM (SELECT ID FROM DATABASECHANGELOG ORDER BY "
+                     "ORDEREXECUTED)"),
+              "first,table,loose,last");
+    EXPECT_EQ(scalar("SELECT group_concat(what, ',') FROM log"), "loose,last");
+    EXPECT_EQ(run({"update"}).exit_code, 0);
+    EXPECT_EQ(history_rows(), 4) << "a failOnError=false changeset writes no row and is retried";
+}
+
+} // namespace
+} // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST_F(Cli, AChangeTheDatabaseCannotRunIsRefusedBeforeAnythingRuns) {
+    write_file(dir_ / "seq.xml", xml_changelog(R"x(
+        <changeSet id="1" author="a"><createTable tableName="t"><column name="id" type="int"/></createTable></changeSet>
+        <changeSet id="2" author="a"><createSequence sequenceName="s"/></changeSet>)x"));
+    CommandResult result =
+        run_strata({"--changelog-file=seq.xml", "--url=sqlite:app.db", "update"}, dir_.path());
+    EXPECT_EQ(result.exit_code, 3);
+    EXPECT_TRUE(contains(result.err, "createSequence is not supported on sqlite")) << result.err;
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 't'"), "0")
+        << "changeset 1 did not run";
+}
+
+} // namespace
+} // namespace strata::test
