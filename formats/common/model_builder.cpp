@@ -6,14 +6,44 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 namespace strata::format {
 
 void read_xml_changelog(ParseSession& session, const std::filesystem::path& on_disk,
                         const std::string& recorded);
+void read_yaml_changelog(ParseSession& session, const std::filesystem::path& on_disk,
+                         const std::string& recorded);
+void read_json_changelog(ParseSession& session, const std::filesystem::path& on_disk,
+                         const std::string& recorded);
+void read_sql_changelog(ParseSession& session, const std::filesystem::path& on_disk,
+                        const std::string& recorded);
+void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_disk,
+                        const std::string& recorded);
 
 namespace {
+
+constexpr std::string_view kChangesetAttributes[] = {"id",
+                                                     "author",
+                                                     "context",
+                                                     "contextFilter",
+                                                     "labels",
+                                                     "dbms",
+                                                     "runAlways",
+                                                     "alwaysRun",
+                                                     "runOnChange",
+                                                     "failOnError",
+                                                     "runInTransaction",
+                                                     "ignore",
+                                                     "logicalFilePath",
+                                                     "created",
+                                                     "runOrder",
+                                                     "onValidationFail",
+                                                     "objectQuotingStrategy",
+                                                     "runWith",
+                                                     "runWithSpoolFile"};
 
 std::string lower(std::string_view text) {
     std::string out(text);
@@ -74,7 +104,7 @@ bool parse_boolean(std::string_view text, std::string_view what, const SourceLoc
     if (value == "false")
         return false;
     throw Error(ErrorKind::Parse, fmt::format("{} must be true or false, not '{}'", what, text),
-                where);
+                where, "write true or false");
 }
 
 void set_change_attribute(Change& change, std::string_view key, std::string value,
@@ -176,29 +206,76 @@ void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const s
                key == "runWithSpoolFile")
         return; // informational, or accepted and not acted on yet
     else {
-        static const std::vector<std::string_view> known = {"id",
-                                                            "author",
-                                                            "context",
-                                                            "contextFilter",
-                                                            "labels",
-                                                            "dbms",
-                                                            "runAlways",
-                                                            "alwaysRun",
-                                                            "runOnChange",
-                                                            "failOnError",
-                                                            "runInTransaction",
-                                                            "ignore",
-                                                            "logicalFilePath",
-                                                            "created",
-                                                            "runOrder",
-                                                            "onValidationFail",
-                                                            "objectQuotingStrategy",
-                                                            "runWith",
-                                                            "runWithSpoolFile"};
+        std::vector<std::string_view> known(std::begin(kChangesetAttributes),
+                                            std::end(kChangesetAttributes));
         std::string suggestion = closest_match(key, known);
         throw Error(ErrorKind::Parse, fmt::format("unknown changeSet attribute '{}'", key), where,
                     suggestion.empty() ? std::string()
                                        : fmt::format("did you mean '{}'?", suggestion));
+    }
+}
+
+std::span<const std::string_view> changeset_attribute_names() {
+    return kChangesetAttributes;
+}
+
+void check_changeset(const ChangeSet& changeset, std::string_view how_to_add_a_change) {
+    if (changeset.id.empty() || changeset.author.empty())
+        throw Error(ErrorKind::Validation,
+                    fmt::format("changeSet is missing the required attribute '{}'",
+                                changeset.id.empty() ? "id" : "author"),
+                    changeset.where, "every changeSet needs an id and an author");
+    if (changeset.changes.empty() && !changeset.rollback)
+        throw Error(
+            ErrorKind::Validation,
+            fmt::format("changeSet '{}' by '{}' has no changes", changeset.id, changeset.author),
+            changeset.where, std::string(how_to_add_a_change));
+}
+
+void inherit_context(ChangeSet& changeset, const std::string& context) {
+    if (context.empty())
+        return;
+    changeset.context_filter =
+        changeset.context_filter.empty()
+            ? context
+            : fmt::format("({}) and ({})", context, changeset.context_filter);
+}
+
+std::vector<Change> changes_of_earlier_changeset(const ParseSession& session, const std::string& id,
+                                                 const std::string& author, const std::string& path,
+                                                 const SourceLocation& where) {
+    const auto& all = session.changelog.changesets;
+    auto it = std::find_if(all.begin(), all.end(), [&](const ChangeSet& cs) {
+        return cs.id == id && cs.author == author && cs.path == path;
+    });
+    if (it == all.end())
+        throw Error(ErrorKind::Validation,
+                    fmt::format("rollback refers to changeSet {}::{}::{}, which is not defined "
+                                "before it",
+                                path, id, author),
+                    where, "a rollback can reuse only a changeSet written above it");
+    return it->changes;
+}
+
+void include_changelog(ParseSession& session, const IncludeDirective& include,
+                       const std::string& including_recorded,
+                       const std::filesystem::path& including_on_disk) {
+    if (include.file.empty())
+        throw Error(ErrorKind::Validation, "include needs a file", include.where,
+                    "name the changelog to include with file");
+    IncludedFile included = resolve_include(include.file, include.relative_to_changelog,
+                                            including_recorded, including_on_disk);
+    std::error_code ec;
+    if (!include.error_if_missing && !std::filesystem::exists(included.on_disk, ec))
+        return;
+    std::size_t first = session.changelog.changesets.size();
+    read_changelog_file(session, included.on_disk, included.recorded, include.where);
+    for (std::size_t i = first; i < session.changelog.changesets.size(); ++i) {
+        ChangeSet& changeset = session.changelog.changesets[i];
+        inherit_context(changeset, include.context);
+        if (!include.labels.empty())
+            changeset.labels =
+                changeset.labels.empty() ? include.labels : include.labels + "," + changeset.labels;
     }
 }
 
@@ -222,6 +299,16 @@ IncludedFile resolve_include(const std::string& file, bool relative_to_changelog
             including_on_disk.parent_path() / file};
 }
 
+std::string read_changelog_text(const std::filesystem::path& on_disk) {
+    std::ifstream in(on_disk, std::ios::binary);
+    if (!in)
+        throw Error(ErrorKind::Parse, fmt::format("cannot read '{}'", on_disk.string()), {},
+                    "check that the file exists and is readable");
+    std::ostringstream content;
+    content << in.rdbuf();
+    return std::move(content).str();
+}
+
 void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk,
                          const std::string& recorded, const SourceLocation& included_from) {
     std::error_code ec;
@@ -239,16 +326,35 @@ void read_changelog_file(ParseSession& session, const std::filesystem::path& on_
     session.include_stack.push_back(canonical);
     if (format == "xml")
         read_xml_changelog(session, on_disk, recorded);
+    else if (format == "yaml")
+        read_yaml_changelog(session, on_disk, recorded);
+    else if (format == "json")
+        read_json_changelog(session, on_disk, recorded);
+    else if (format == "sql")
+        read_sql_changelog(session, on_disk, recorded);
+    else if (format == "flyway")
+        read_flyway_folder(session, on_disk, recorded);
     else
         throw Error(ErrorKind::Parse, fmt::format("no parser reads '{}'", on_disk.string()),
-                    included_from, "strata reads changelogs ending in .xml");
+                    included_from,
+                    "strata reads changelogs ending in .xml, .yaml, .yml, .json or .sql, and "
+                    "folders of Flyway migrations");
     session.include_stack.pop_back();
 }
 
 std::string format_of(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+        return "flyway";
     std::string extension = lower(file.extension().string());
     if (extension == ".xml")
         return "xml";
+    if (extension == ".yaml" || extension == ".yml")
+        return "yaml";
+    if (extension == ".json")
+        return "json";
+    if (extension == ".sql")
+        return "sql";
     return {};
 }
 

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,20 @@ bool parse_boolean(std::string_view text, std::string_view what, const SourceLoc
 /// The changeset attributes of Liquibase; throws with a "did you mean" for an unknown one.
 void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const std::string& value,
                              const SourceLocation& where);
+/// Every name set_changeset_attribute accepts, for suggestions that also cover other keys.
+std::span<const std::string_view> changeset_attribute_names();
+
+/// Throws Validation unless the changeset has an id, an author and something to do.
+void check_changeset(const ChangeSet& changeset, std::string_view how_to_add_a_change);
+
+/// A changelog-level context (XML root attribute, YAML/JSON entry) joined to a changeset's own.
+void inherit_context(ChangeSet& changeset, const std::string& context);
+
+/// The changes of a changeset defined earlier, for a rollback that names it
+/// (changeSetId/changeSetAuthor/changeSetPath); throws Validation when there is none.
+std::vector<Change> changes_of_earlier_changeset(const ParseSession& session, const std::string& id,
+                                                 const std::string& author, const std::string& path,
+                                                 const SourceLocation& where);
 
 /// Unknown change type error with a suggestion.
 [[noreturn]] void unknown_change_type(std::string_view name, const SourceLocation& where);
@@ -56,6 +71,24 @@ struct IncludedFile {
 IncludedFile resolve_include(const std::string& file, bool relative_to_changelog,
                              const std::string& including_recorded,
                              const std::filesystem::path& including_on_disk);
+
+/// An `include` entry of any format.
+struct IncludeDirective {
+    std::string file;
+    bool relative_to_changelog = false;
+    bool error_if_missing = true;
+    std::string context;
+    std::string labels;
+    SourceLocation where;
+};
+/// Reads the included file into the session; its changesets inherit the include's context
+/// and labels.
+void include_changelog(ParseSession& session, const IncludeDirective& include,
+                       const std::string& including_recorded,
+                       const std::filesystem::path& including_on_disk);
+
+/// The whole content of a changelog file; throws Parse when it cannot be read.
+std::string read_changelog_text(const std::filesystem::path& on_disk);
 
 /// Reads one file in whatever format its extension names into the session.
 void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk,

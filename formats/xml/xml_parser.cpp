@@ -2,6 +2,7 @@
 // Liquibase XML changelogs (dbchangelog namespace), read with pugixml.
 #include "../common/model_builder.hpp"
 #include "../common/preconditions.hpp"
+#include "../common/sql_text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -122,6 +123,9 @@ private:
     }
 
     std::string expand(std::string_view text, const pugi::xml_node& node) const {
+        // where() costs a search and a copy of the path; most values hold no ${...}.
+        if (text.find("${") == std::string_view::npos)
+            return std::string(text);
         return session_.properties.expand(text, where(node));
     }
 
@@ -145,37 +149,20 @@ private:
     }
 
     void read_include(const pugi::xml_node& node) {
-        std::string file = expand(node.attribute("file").value(), node);
-        if (file.empty())
-            throw Error(ErrorKind::Validation, "<include> needs a file", where(node),
-                        "add file=\"path/to/changelog.xml\"");
-        bool relative = node.attribute("relativeToChangelogFile") &&
-                        parse_boolean(node.attribute("relativeToChangelogFile").value(),
-                                      "relativeToChangelogFile", where(node));
-        bool required =
-            !node.attribute("errorIfMissing") ||
-            parse_boolean(node.attribute("errorIfMissing").value(), "errorIfMissing", where(node));
-        IncludedFile included = resolve_include(file, relative, recorded_, on_disk_);
-        std::error_code ec;
-        if (!required && !std::filesystem::exists(included.on_disk, ec))
-            return;
-        std::size_t first = session_.changelog.changesets.size();
-        read_changelog_file(session_, included.on_disk, included.recorded, where(node));
-        // Contexts and labels of the include apply to every changeset it brings in.
-        std::string context = node.attribute("context") ? node.attribute("context").value()
-                                                        : node.attribute("contextFilter").value();
-        std::string labels = node.attribute("labels").value();
-        for (std::size_t i = first; i < session_.changelog.changesets.size(); ++i) {
-            ChangeSet& changeset = session_.changelog.changesets[i];
-            if (!context.empty())
-                changeset.context_filter =
-                    changeset.context_filter.empty()
-                        ? context
-                        : fmt::format("({}) and ({})", context, changeset.context_filter);
-            if (!labels.empty())
-                changeset.labels =
-                    changeset.labels.empty() ? labels : labels + "," + changeset.labels;
-        }
+        IncludeDirective include;
+        include.where = where(node);
+        include.file = expand(node.attribute("file").value(), node);
+        include.relative_to_changelog =
+            node.attribute("relativeToChangelogFile") &&
+            parse_boolean(node.attribute("relativeToChangelogFile").value(),
+                          "relativeToChangelogFile", include.where);
+        include.error_if_missing = !node.attribute("errorIfMissing") ||
+                                   parse_boolean(node.attribute("errorIfMissing").value(),
+                                                 "errorIfMissing", include.where);
+        include.context = node.attribute("context") ? node.attribute("context").value()
+                                                    : node.attribute("contextFilter").value();
+        include.labels = node.attribute("labels").value();
+        include_changelog(session_, include, recorded_, on_disk_);
     }
 
     ChangeSet read_changeset(const pugi::xml_node& node) {
@@ -187,16 +174,7 @@ private:
                 set_changeset_attribute(changeset, attribute.name(),
                                         expand(attribute.value(), node), changeset.where);
         }
-        if (changeset.id.empty() || changeset.author.empty())
-            throw Error(ErrorKind::Validation,
-                        fmt::format("changeSet is missing the required attribute '{}'",
-                                    changeset.id.empty() ? "id" : "author"),
-                        changeset.where, "every changeSet needs id=\"...\" and author=\"...\"");
-        if (!inherited_context_.empty())
-            changeset.context_filter =
-                changeset.context_filter.empty()
-                    ? inherited_context_
-                    : fmt::format("({}) and ({})", inherited_context_, changeset.context_filter);
+        inherit_context(changeset, inherited_context_);
 
         for (const pugi::xml_node& child : node.children()) {
             if (child.type() != pugi::node_element)
@@ -215,11 +193,7 @@ private:
             else
                 changeset.changes.push_back(read_change(child));
         }
-        if (changeset.changes.empty() && !changeset.rollback)
-            throw Error(ErrorKind::Validation,
-                        fmt::format("changeSet '{}' by '{}' has no changes", changeset.id,
-                                    changeset.author),
-                        changeset.where,
+        check_changeset(changeset,
                         "add a change such as <createTable>, or <empty/> for a placeholder");
         return changeset;
     }
@@ -306,6 +280,8 @@ private:
         }
         change.where = origin;
         check_change(change);
+        if (change.kind == ChangeKind::Sql)
+            check_sql_closed(change.value("sql"), change.where);
         return change;
     }
 
@@ -353,18 +329,8 @@ private:
             std::string path = node.attribute("changeSetPath")
                                    ? node.attribute("changeSetPath").value()
                                    : recorded_;
-            const auto& all = session_.changelog.changesets;
-            auto it = std::find_if(all.begin(), all.end(), [&](const ChangeSet& cs) {
-                return cs.id == id && cs.author == author && cs.path == path;
-            });
-            if (it == all.end())
-                throw Error(
-                    ErrorKind::Validation,
-                    fmt::format(
-                        "rollback refers to changeSet {}::{}::{}, which is not defined before it",
-                        path, id, author),
-                    rollback.where);
-            rollback.changes = it->changes;
+            rollback.changes =
+                changes_of_earlier_changeset(session_, id, author, path, rollback.where);
             return rollback;
         }
         std::string text = text_of(node);
@@ -373,6 +339,7 @@ private:
             sql.kind = ChangeKind::Sql;
             sql.where = rollback.where;
             sql.attributes.emplace("sql", expand(text, node));
+            check_sql_closed(sql.value("sql"), sql.where);
             rollback.changes.push_back(std::move(sql));
         }
         for (const pugi::xml_node& child : node.children()) {

@@ -19,12 +19,14 @@ struct ParseOptions {
     MissingProperty missing_property = MissingProperty::Preserve;
 };
 
-/// Parses a changelog file (the format is chosen by its extension) and everything it
-/// includes. FILENAME paths are recorded as given, as Liquibase records them relative to
-/// its search path. Throws Error{Parse|Validation} with file:line:col.
+/// Parses a changelog file (the format is chosen by its extension; a directory is read as
+/// a folder of Flyway migrations) and everything it includes. FILENAME paths are recorded as given,
+/// as Liquibase records them relative to its search path. Throws Error{Parse|Validation} with
+/// file:line:col.
 Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions& options = {});
 
-/// The formats a path can be read in ("xml"); empty when no parser knows it.
+/// The format a path is read in: "xml", "yaml", "json", "sql" (formatted or plain SQL) or
+/// "flyway" (a directory); empty when no parser knows it.
 std::string format_of(const std::filesystem::path& file);
 
 } // namespace strata::format

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// Splitting the raw SQL that formatted SQL, Flyway and <sql> changes carry into statements
+// (AnsiDialect::split_statements, shared by every bundled dialect): a ';' inside quotes,
+// dollar quotes or comments never ends a statement.
+#include <gtest/gtest.h>
+#include <strata/dialect.hpp>
+
+namespace strata::test {
+namespace {
+
+// The ANSI base with the database-specific parts stubbed: only its splitting is under test.
+class SplittingDialect final : public AnsiDialect {
+public:
+    using AnsiDialect::split_statements;
+
+    [[nodiscard]] std::string name() const override { return "test"; }
+    [[nodiscard]] Capabilities capabilities() const override { return {}; }
+    [[nodiscard]] ConnectionSpec connection_spec(const ConnectionTarget&) const override {
+        return {};
+    }
+    [[nodiscard]] bool table_exists(Connection&, std::string_view) const override { return false; }
+};
+
+std::vector<std::string> split(std::string_view sql, std::string_view delimiter = ";") {
+    return SplittingDialect().split_statements(sql, delimiter);
+}
+
+using Statements = std::vector<std::string>;
+
+TEST(StatementSplit, SemicolonsOutsideQuotesAndComments) {
+    EXPECT_EQ(split("SELECT 1; SELECT 2;\n\nSELECT 3"),
+              (Statements{"SELECT 1", "SELECT 2", "SELECT 3"}));
+    EXPECT_EQ(split("INSERT INTO t VALUES ('a;b', \"c;d\", `e;f`); SELECT 2"),
+              (Statements{"INSERT INTO t VALUES ('a;b', \"c;d\", `e;f`)", "SELECT 2"}));
+    EXPECT_EQ(split("SELECT 'it''s; fine'; SELECT 2"),
+              (Statements{"SELECT 'it''s; fine'", "SELECT 2"}));
+    EXPECT_EQ(split("SELECT 1; -- note; still a comment\nSELECT 2"),
+              (Statements{"SELECT 1", "-- note; still a comment\nSELECT 2"}));
+}
+
+TEST(StatementSplit, DollarQuotedBodiesStayWhole) {
+    std::string function =
+        "CREATE FUNCTION f() RETURNS trigger AS $body$\n"
+        "BEGIN\n  UPDATE t SET n = n + 1;\n  RETURN NEW;\nEND;\n$body$ LANGUAGE plpgsql";
+    EXPECT_EQ(split(function + ";\nSELECT 2;"), (Statements{function, "SELECT 2"}));
+    std::string anonymous = "DO $$ BEGIN PERFORM 1; END $$";
+    EXPECT_EQ(split(anonymous + "; SELECT 2"), (Statements{anonymous, "SELECT 2"}));
+    EXPECT_EQ(split("SELECT $1; SELECT a$b$c"), (Statements{"SELECT $1", "SELECT a$b$c"}))
+        << "parameters and identifiers holding $ are not dollar quotes";
+    EXPECT_EQ(split("SELECT $a$ x $b$ y; $a$; SELECT 2"),
+              (Statements{"SELECT $a$ x $b$ y; $a$", "SELECT 2"}))
+        << "only the opening tag closes it";
+}
+
+TEST(StatementSplit, NestedBlockComments) {
+    EXPECT_EQ(split("/* outer /* inner; */ still; */ SELECT 1; SELECT 2"),
+              (Statements{"/* outer /* inner; */ still; */ SELECT 1", "SELECT 2"}));
+}
+
+TEST(StatementSplit, EscapeStringsTakeBackslashes) {
+    EXPECT_EQ(split("SELECT E'it\\'s; ok'; SELECT 'C:\\'; SELECT 3"),
+              (Statements{"SELECT E'it\\'s; ok'", "SELECT 'C:\\'", "SELECT 3"}));
+}
+
+TEST(StatementSplit, LineDelimiters) {
+    EXPECT_EQ(split("SELECT 1;\nSELECT 2\nGO\nSELECT 3\n", "GO"),
+              (Statements{"SELECT 1;\nSELECT 2", "SELECT 3"}));
+    EXPECT_EQ(split("CREATE PROCEDURE p() BEGIN SELECT 1; END\n$$\nSELECT 2", "$$"),
+              (Statements{"CREATE PROCEDURE p() BEGIN SELECT 1; END", "SELECT 2"}))
+        << "a $$ delimiter is not a dollar quote";
+}
+
+TEST(StatementSplit, UnterminatedTokensKeepTheRest) {
+    EXPECT_EQ(split("SELECT 1; SELECT 'open; SELECT 2"),
+              (Statements{"SELECT 1", "SELECT 'open; SELECT 2"}));
+    EXPECT_EQ(split("SELECT 1; SELECT $x$ open; SELECT 2"),
+              (Statements{"SELECT 1", "SELECT $x$ open; SELECT 2"}));
+}
+
+TEST(StatementSplit, SqlChangesRenderThroughIt) {
+    Change sql;
+    sql.kind = ChangeKind::Sql;
+    sql.attributes["sql"] =
+        "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT f();";
+    EXPECT_EQ(SplittingDialect().render(sql, {}),
+              (Statements{"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql",
+                          "SELECT f()"}));
+}
+
+} // namespace
+} // namespace strata::test
