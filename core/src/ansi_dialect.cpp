@@ -45,15 +45,7 @@ std::vector<std::string> split_list(std::string_view list) {
     }
 }
 
-bool simple_identifier(std::string_view name) {
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
-        return false;
-    return std::all_of(name.begin(), name.end(),
-                       [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; });
-}
-
-// Words that must be quoted to be used as names (LEGACY quoting quotes only these).
-bool reserved_word(std::string_view name) {
+bool ansi_reserved_word(std::string_view name) {
     static constexpr std::array<std::string_view, 40> kReserved = {
         "ALL",    "ALTER", "AND",     "AS",     "BY",       "CHECK",  "COLUMN",  "CONSTRAINT",
         "CREATE", "CROSS", "DEFAULT", "DELETE", "DISTINCT", "DROP",   "FROM",    "GROUP",
@@ -86,13 +78,46 @@ bool holds_truth(const std::optional<std::string>& value) {
 
 } // namespace
 
-std::string AnsiDialect::quote_identifier(std::string_view name) const {
-    if (simple_identifier(name) && !reserved_word(name))
-        return std::string(name);
-    std::string quoted = "\"";
+bool AnsiDialect::plain_identifier(std::string_view name) {
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
+        return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; });
+}
+
+bool AnsiDialect::reserved_word(std::string_view name) const {
+    return ansi_reserved_word(name);
+}
+
+bool AnsiDialect::needs_quotes(std::string_view name) const {
+    return !plain_identifier(name);
+}
+
+std::string AnsiDialect::quoted(std::string_view name) const {
+    std::string text = "\"";
     for (char c : name)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
+        text += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return text + "\"";
+}
+
+void AnsiDialect::set_object_quoting(ObjectQuoting quoting) {
+    quoting_ = quoting;
+}
+
+std::string AnsiDialect::quote_identifier(std::string_view name) const {
+    bool quote = false;
+    switch (quoting_) {
+    case ObjectQuoting::QuoteAllObjects:
+        quote = true;
+        break;
+    case ObjectQuoting::QuoteOnlyReservedWords:
+        quote = !plain_identifier(name) || reserved_word(name);
+        break;
+    case ObjectQuoting::Legacy:
+        quote = needs_quotes(name) || reserved_word(name);
+        break;
+    }
+    return quote ? quoted(name) : std::string(name);
 }
 
 std::string AnsiDialect::quote_literal(std::string_view value) const {

@@ -404,8 +404,18 @@ std::vector<std::string> Engine::render_change(const Change& change, const Chang
                     fmt::format("stopped by changeSet {}: {}", changeset.identifier(),
                                 change.value("message").empty() ? "stop" : change.value("message")),
                     change.where);
+    // The changeset's quoting applies to its own SQL only; history SQL stays LEGACY.
+    dialect_.set_object_quoting(changeset.object_quoting);
+    std::vector<std::string> rendered;
+    try {
+        rendered = dialect_.render(change, context);
+    } catch (...) {
+        dialect_.set_object_quoting(ObjectQuoting::Legacy);
+        throw;
+    }
+    dialect_.set_object_quoting(ObjectQuoting::Legacy);
     std::vector<std::string> statements;
-    for (std::string& statement : dialect_.render(change, context))
+    for (std::string& statement : rendered)
         statements.push_back(apply_visitors(std::move(statement), changeset, for_rollback));
     return statements;
 }

@@ -164,6 +164,17 @@ void check_change(const Change& change) {
     }
 }
 
+ObjectQuoting parse_object_quoting(std::string_view value, const SourceLocation& where) {
+    if (value == "LEGACY")
+        return ObjectQuoting::Legacy;
+    if (value == "QUOTE_ALL_OBJECTS")
+        return ObjectQuoting::QuoteAllObjects;
+    if (value == "QUOTE_ONLY_RESERVED_WORDS")
+        return ObjectQuoting::QuoteOnlyReservedWords;
+    throw Error(ErrorKind::Parse, fmt::format("'{}' is not an objectQuotingStrategy", value), where,
+                "use LEGACY, QUOTE_ALL_OBJECTS or QUOTE_ONLY_RESERVED_WORDS");
+}
+
 void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const std::string& value,
                              const SourceLocation& where) {
     auto flag = [&](bool& target) {
@@ -202,8 +213,9 @@ void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const s
                         fmt::format("onValidationFail must be HALT or MARK_RAN, not '{}'", value),
                         where);
         changeset.mark_ran_on_validation_fail = value == "MARK_RAN";
-    } else if (key == "created" || key == "objectQuotingStrategy" || key == "runWith" ||
-               key == "runWithSpoolFile")
+    } else if (key == "objectQuotingStrategy") {
+        changeset.object_quoting = parse_object_quoting(value, where);
+    } else if (key == "created" || key == "runWith" || key == "runWithSpoolFile")
         return; // informational, or accepted and not acted on yet
     else {
         std::vector<std::string_view> known(std::begin(kChangesetAttributes),

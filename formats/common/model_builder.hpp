@@ -42,6 +42,9 @@ void check_change(const Change& change);
 /// "true"/"false" from a boolean text; throws Parse for anything else.
 bool parse_boolean(std::string_view text, std::string_view what, const SourceLocation& where);
 
+/// LEGACY, QUOTE_ALL_OBJECTS or QUOTE_ONLY_RESERVED_WORDS; throws Parse for anything else.
+ObjectQuoting parse_object_quoting(std::string_view value, const SourceLocation& where);
+
 /// The changeset attributes of Liquibase; throws with a "did you mean" for an unknown one.
 void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const std::string& value,
                              const SourceLocation& where);

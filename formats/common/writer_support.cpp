@@ -48,6 +48,13 @@ std::vector<ChangesetField> changeset_fields(const ChangeSet& changeset,
     flag("failOnError", changeset.fail_on_error, true);
     flag("runInTransaction", changeset.run_in_transaction, true);
     flag("ignore", changeset.ignore, false);
+    text("runOrder", changeset.run_order);
+    if (changeset.mark_ran_on_validation_fail)
+        fields.push_back({"onValidationFail", "MARK_RAN"});
+    if (changeset.object_quoting == ObjectQuoting::QuoteAllObjects)
+        fields.push_back({"objectQuotingStrategy", "QUOTE_ALL_OBJECTS"});
+    else if (changeset.object_quoting == ObjectQuoting::QuoteOnlyReservedWords)
+        fields.push_back({"objectQuotingStrategy", "QUOTE_ONLY_RESERVED_WORDS"});
     if (changeset.path != changelog_path)
         fields.push_back({"logicalFilePath", changeset.path});
     return fields;

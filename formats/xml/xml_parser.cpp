@@ -68,6 +68,8 @@ public:
                 logical_path_ = attribute.value();
             else if (name == "context" || name == "contextFilter")
                 inherited_context_ = attribute.value();
+            else if (name == "objectQuotingStrategy")
+                quoting_ = parse_object_quoting(attribute.value(), where(root));
         }
         for (const pugi::xml_node& child : root.children()) {
             if (child.type() != pugi::node_element)
@@ -169,6 +171,7 @@ private:
         ChangeSet changeset;
         changeset.where = where(node);
         changeset.path = logical_path_.empty() ? recorded_ : logical_path_;
+        changeset.object_quoting = quoting_; // a changeSet attribute may override it
         for (const pugi::xml_attribute& attribute : node.attributes()) {
             if (!is_namespace_attribute(attribute.name()))
                 set_changeset_attribute(changeset, attribute.name(),
@@ -380,6 +383,7 @@ private:
     std::string recorded_;
     std::string logical_path_;
     std::string inherited_context_;
+    ObjectQuoting quoting_ = ObjectQuoting::Legacy;
     std::string buffer_;
     std::vector<std::size_t> line_starts_;
 };

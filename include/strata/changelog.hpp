@@ -63,6 +63,9 @@ struct SqlVisitor {
     bool apply_to_rollback = false;
 };
 
+/// How names are quoted in generated SQL (Liquibase's objectQuotingStrategy).
+enum class ObjectQuoting { Legacy, QuoteAllObjects, QuoteOnlyReservedWords };
+
 /// One changeset. Identity is (id, author, path), compared as Liquibase compares it.
 struct STRATA_API ChangeSet {
     std::string id;
@@ -84,6 +87,7 @@ struct STRATA_API ChangeSet {
     std::string run_order;
     /// onValidationFail="MARK_RAN": a modified applied changeset is re-marked, not refused.
     bool mark_ran_on_validation_fail = false;
+    ObjectQuoting object_quoting = ObjectQuoting::Legacy;
     std::vector<std::string> valid_checksums;
 
     std::optional<Preconditions> preconditions;

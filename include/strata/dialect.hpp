@@ -110,6 +110,8 @@ public:
     /// Liquibase's).
     [[nodiscard]] virtual std::string capture_table_ddl(std::string_view table) const = 0;
 
+    /// The quoting strategy of the changeset being rendered; history tables always use LEGACY.
+    virtual void set_object_quoting(ObjectQuoting quoting) = 0;
     [[nodiscard]] virtual std::string quote_identifier(std::string_view name) const = 0;
     [[nodiscard]] virtual std::string quote_literal(std::string_view value) const = 0;
     /// SQL for "now" as the history table stores it.
@@ -153,7 +155,9 @@ public:
     [[nodiscard]] std::string capture_table_ddl(std::string_view table) const override;
     [[nodiscard]] bool object_exists(Connection& connection,
                                      const Precondition& check) const override;
-    [[nodiscard]] std::string quote_identifier(std::string_view name) const override;
+    void set_object_quoting(ObjectQuoting quoting) override;
+    /// Applies the quoting strategy; dialects say what their quotes and reserved words are.
+    [[nodiscard]] std::string quote_identifier(std::string_view name) const final;
     [[nodiscard]] std::string quote_literal(std::string_view value) const override;
     [[nodiscard]] std::string current_timestamp() const override;
     [[nodiscard]] std::string boolean_literal(bool value) const override;
@@ -164,6 +168,15 @@ public:
     void release_run_lock(Connection& connection, const RunLockRequest& request) noexcept override;
 
 protected:
+    /// A word the database reserves: LEGACY and QUOTE_ONLY_RESERVED_WORDS quote it.
+    [[nodiscard]] virtual bool reserved_word(std::string_view name) const;
+    /// Whether LEGACY quoting must quote this name even if it is no reserved word.
+    [[nodiscard]] virtual bool needs_quotes(std::string_view name) const;
+    /// The name inside the database's identifier quotes.
+    [[nodiscard]] virtual std::string quoted(std::string_view name) const;
+    /// Letters, digits, '_' and '$', not starting with a digit.
+    [[nodiscard]] static bool plain_identifier(std::string_view name);
+
     /// The SQL type for a Liquibase type name ("int", "varchar(50)", "boolean", ...).
     [[nodiscard]] virtual std::string column_type(std::string_view liquibase_type) const;
     /// The type of DATEEXECUTED / LOCKGRANTED in the history tables.
@@ -208,6 +221,9 @@ protected:
     /// another strata process may be taken (the native lock proved that process is gone).
     void acquire_lock_row(Connection& connection, const RunLockRequest& request,
                           bool take_over_stale);
+
+private:
+    ObjectQuoting quoting_ = ObjectQuoting::Legacy;
 };
 
 } // namespace strata

@@ -96,15 +96,8 @@ std::string with_extra(std::string type, const std::string& extra) {
     return extra.empty() ? type : type + " " + extra;
 }
 
-bool simple_identifier(std::string_view name) {
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
-        return false;
-    return std::all_of(name.begin(), name.end(),
-                       [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; });
-}
-
 // Reserved words of MySQL 8.0 and MariaDB 10.11: a name among them must be quoted.
-bool reserved_word(std::string_view name) {
+bool mysql_reserved_word(std::string_view name) {
     // Space-separated, with spaces at both ends: " WORD " finds whole words only.
     static constexpr std::string_view kReserved =
         " ACCESSIBLE ADD ALL ALTER ANALYZE AND AS ASC ASENSITIVE BEFORE BETWEEN BIGINT BINARY "
@@ -260,13 +253,15 @@ public:
         }
     }
 
-    [[nodiscard]] std::string quote_identifier(std::string_view name) const override {
-        if (simple_identifier(name) && !reserved_word(name))
-            return std::string(name);
-        std::string quoted = "`";
+    [[nodiscard]] bool reserved_word(std::string_view name) const override {
+        return mysql_reserved_word(name);
+    }
+
+    [[nodiscard]] std::string quoted(std::string_view name) const override {
+        std::string text = "`";
         for (char c : name)
-            quoted += c == '`' ? std::string("``") : std::string(1, c);
-        return quoted + "`";
+            text += c == '`' ? std::string("``") : std::string(1, c);
+        return text + "`";
     }
 
     [[nodiscard]] std::string quote_literal(std::string_view value) const override {

@@ -98,13 +98,6 @@ std::string with_extra(std::string type, const std::string& extra) {
     return extra.empty() ? type : type + " " + extra;
 }
 
-bool simple_identifier(std::string_view name) {
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
-        return false;
-    return std::all_of(name.begin(), name.end(),
-                       [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; });
-}
-
 bool mixed_case(std::string_view name) {
     bool has_upper =
         std::any_of(name.begin(), name.end(), [](unsigned char c) { return std::isupper(c); });
@@ -115,7 +108,7 @@ bool mixed_case(std::string_view name) {
 
 // PostgreSQL's reserved key words (those that cannot name a table or column unquoted),
 // the list Liquibase quotes on PostgreSQL.
-bool reserved_word(std::string_view name) {
+bool postgresql_reserved_word(std::string_view name) {
     // Space-separated, with spaces at both ends: " WORD " finds whole words only.
     static constexpr std::string_view kReserved =
         " ALL ANALYSE ANALYZE AND ANY ARRAY AS ASC ASYMMETRIC AUTHORIZATION BINARY BOTH CASE "
@@ -238,13 +231,13 @@ public:
         connection.execute("SET standard_conforming_strings = on");
     }
 
-    [[nodiscard]] std::string quote_identifier(std::string_view name) const override {
-        if (simple_identifier(name) && !mixed_case(name) && !reserved_word(name))
-            return std::string(name);
-        std::string quoted = "\"";
-        for (char c : name)
-            quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return quoted + "\"";
+    [[nodiscard]] bool reserved_word(std::string_view name) const override {
+        return postgresql_reserved_word(name);
+    }
+
+    // Unquoted names fold to lower case, so a mixed-case name keeps its case only quoted.
+    [[nodiscard]] bool needs_quotes(std::string_view name) const override {
+        return !plain_identifier(name) || mixed_case(name);
     }
 
     [[nodiscard]] std::string current_timestamp() const override { return "NOW()"; }

@@ -57,10 +57,12 @@ inline std::string model_text(const Changelog& changelog, bool with_paths = true
     for (const ChangeSet& cs : changelog.changesets) {
         text += fmt::format(
             "changeSet {} comment=[{}] context=[{}] labels=[{}] dbms=[{}] runAlways={} "
-            "runOnChange={} failOnError={} runInTransaction={} ignore={} validCheckSums=[{}]\n",
+            "runOnChange={} failOnError={} runInTransaction={} ignore={} validCheckSums=[{}] "
+            "runOrder=[{}] markRanOnValidationFail={} quoting={}\n",
             with_paths ? cs.identifier() : cs.id + "::" + cs.author, cs.comment, cs.context_filter,
             cs.labels, cs.dbms, cs.run_always, cs.run_on_change, cs.fail_on_error,
-            cs.run_in_transaction, cs.ignore, fmt::join(cs.valid_checksums, ","));
+            cs.run_in_transaction, cs.ignore, fmt::join(cs.valid_checksums, ","), cs.run_order,
+            cs.mark_ran_on_validation_fail, static_cast<int>(cs.object_quoting));
         text += preconditions_text(cs.preconditions, "  ");
         for (const Change& change : cs.changes)
             text += change_text(change, "  ");

@@ -399,3 +399,29 @@ TEST_F(SqliteChangeTypes, AMultiChangesetRollbackIsAllOrNothing) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST_F(SqliteChangeTypes, ObjectQuotingStrategies) {
+    Changelog log = changelog(R"x(
+        <changeSet id="legacy" author="t"><createTable tableName="plain_legacy"><column name="order" type="int"/>
+            <column name="id" type="int"/></createTable></changeSet>
+        <changeSet id="all" author="t" objectQuotingStrategy="QUOTE_ALL_OBJECTS"><createTable tableName="plain_all">
+            <column name="id" type="int"/></createTable></changeSet>
+        <changeSet id="reserved" author="t" objectQuotingStrategy="QUOTE_ONLY_RESERVED_WORDS">
+            <createTable tableName="plain_reserved"><column name="select" type="int"/><column name="id" type="int"/>
+            </createTable></changeSet>)x");
+    engine().update(log);
+    EXPECT_EQ(scalar("SELECT sql FROM sqlite_master WHERE name = 'plain_legacy'"),
+              "CREATE TABLE plain_legacy (\"order\" INTEGER, id INTEGER)");
+    EXPECT_EQ(scalar("SELECT sql FROM sqlite_master WHERE name = 'plain_all'"),
+              "CREATE TABLE \"plain_all\" (\"id\" INTEGER)");
+    EXPECT_EQ(scalar("SELECT sql FROM sqlite_master WHERE name = 'plain_reserved'"),
+              "CREATE TABLE plain_reserved (\"select\" INTEGER, id INTEGER)");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM DATABASECHANGELOG"), "4")
+        << "the history SQL keeps LEGACY quoting";
+}
+
+} // namespace
+} // namespace strata::test
