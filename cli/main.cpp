@@ -16,6 +16,7 @@
 #include <strata/core/engine.hpp>
 #include <strata/core/plugin_registry.hpp>
 #include <strata/format/parse.hpp>
+#include <strata/format/write.hpp>
 
 namespace strata::cli {
 namespace {
@@ -160,6 +161,17 @@ int Runner::run(const std::string& command) {
                                                 settings_.plugin_dirs.end());
         registry.discover(PluginRegistry::search_path(dirs));
         print_plugins(out_, registry.plugins(), registry.problems());
+        return 0;
+    }
+    if (command == "convert") {
+        // The target format: --format, else the output file's extension.
+        std::string target = settings_.format != "text" ? settings_.format
+                                                        : format::format_of(settings_.output_file);
+        if (target.empty())
+            throw Error(
+                ErrorKind::Usage, "convert needs the format to write", {},
+                "pass --format=xml|yaml|json|sql, or an --output-file ending in one of them");
+        out_ << format::write_changelog(changelog(), target);
         return 0;
     }
     if (command == "calculate-checksum") {
@@ -382,6 +394,8 @@ constexpr CommandSpec kCommands[] = {
     {"unexpected-changesets", "unexpectedChangeSets",
      "List applied changesets missing from the changelog"},
     {"plugins", "plugins", "List the dialect plugins found and the URL schemes they serve"},
+    {"convert", "convert",
+     "Write the changelog in another format (--format or --output-file's extension)"},
 };
 
 } // namespace
@@ -417,8 +431,9 @@ int main(int argc, char** argv) {
         ->envname("STRATA_LOG_LEVEL");
     app.add_option("--output-file", settings.output_file,
                    "Write results to this file instead of stdout");
-    app.add_option("--format", settings.format, "text or json (status, history, validate)")
-        ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--format", settings.format,
+                   "text or json (status, history, validate); xml, yaml, json or sql (convert)")
+        ->check(CLI::IsMember({"text", "json", "xml", "yaml", "yml", "sql"}));
     app.add_option("--plugin-dir", settings.plugin_dirs,
                    "Directory to search for dialect plugins first");
     app.add_option("--database-changelog-table-name", settings.history_table, "History table name");

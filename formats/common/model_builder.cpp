@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
@@ -288,6 +289,65 @@ void include_changelog(ParseSession& session, const IncludeDirective& include,
         if (!include.labels.empty())
             changeset.labels =
                 changeset.labels.empty() ? include.labels : include.labels + "," + changeset.labels;
+    }
+}
+
+int parse_integer(std::string_view text, std::string_view what, const SourceLocation& where) {
+    int value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size())
+        throw Error(ErrorKind::Parse,
+                    fmt::format("{} must be a whole number, not '{}'", what, text), where);
+    return value;
+}
+
+void include_all(ParseSession& session, const IncludeAllDirective& directive,
+                 const std::string& including_recorded,
+                 const std::filesystem::path& including_on_disk) {
+    if (directive.path.empty())
+        throw Error(ErrorKind::Validation, "includeAll needs a path", directive.where,
+                    "name the directory whose changelogs to include with path");
+    IncludedFile directory = resolve_include(directive.path, directive.relative_to_changelog,
+                                             including_recorded, including_on_disk);
+    std::error_code ec;
+    std::vector<std::string> files;
+    if (std::filesystem::is_directory(directory.on_disk, ec)) {
+        for (auto it = std::filesystem::recursive_directory_iterator(directory.on_disk, ec);
+             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+            if (!it->is_regular_file())
+                continue;
+            std::string relative =
+                std::filesystem::relative(it->path(), directory.on_disk).generic_string();
+            int depth = static_cast<int>(std::count(relative.begin(), relative.end(), '/')) + 1;
+            std::string format = format_of(it->path());
+            if (depth < directive.min_depth || depth > directive.max_depth || format.empty() ||
+                (!directive.ends_with_filter.empty() &&
+                 !relative.ends_with(directive.ends_with_filter)))
+                continue;
+            files.push_back(relative);
+        }
+    }
+    if (files.empty()) {
+        if (!directive.error_if_missing_or_empty)
+            return;
+        throw Error(
+            ErrorKind::Parse,
+            fmt::format("includeAll found no changelog in '{}'", directory.on_disk.string()),
+            directive.where,
+            "check path (and relativeToChangelogFile), or set errorIfMissingOrEmpty=\"false\"");
+    }
+    std::sort(files.begin(), files.end());
+    std::string base = directive.path;
+    if (!base.empty() && base.back() != '/')
+        base += '/';
+    for (const std::string& file : files) {
+        IncludeDirective include;
+        include.file = base + file;
+        include.relative_to_changelog = directive.relative_to_changelog;
+        include.context = directive.context;
+        include.labels = directive.labels;
+        include.where = directive.where;
+        include_changelog(session, include, including_recorded, including_on_disk);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "strata/changelog.hpp"
 
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <span>
 #include <string>
@@ -89,6 +90,27 @@ struct IncludeDirective {
 void include_changelog(ParseSession& session, const IncludeDirective& include,
                        const std::string& including_recorded,
                        const std::filesystem::path& including_on_disk);
+
+/// A whole number from an attribute; throws Parse naming it otherwise.
+int parse_integer(std::string_view text, std::string_view what, const SourceLocation& where);
+
+/// An `includeAll` entry of any format: every changelog file below a directory.
+struct IncludeAllDirective {
+    std::string path;
+    bool relative_to_changelog = false;
+    bool error_if_missing_or_empty = true;
+    std::string context;
+    std::string labels;
+    int min_depth = 1;
+    int max_depth = std::numeric_limits<int>::max();
+    std::string ends_with_filter;
+    SourceLocation where;
+};
+/// Includes, in alphabetical order of their paths, the files below the directory that a
+/// changelog format reads (1 = directly in it), as if each were named by an include.
+void include_all(ParseSession& session, const IncludeAllDirective& include_all,
+                 const std::string& including_recorded,
+                 const std::filesystem::path& including_on_disk);
 
 /// The whole content of a changelog file; throws Parse when it cannot be read.
 std::string read_changelog_text(const std::filesystem::path& on_disk);

@@ -22,6 +22,17 @@ constexpr std::string_view kChangelogKeys[] = {
 constexpr std::string_view kChangesetKeys[] = {"changes",       "rollback",       "comment",
                                                "validCheckSum", "validCheckSums", "preConditions",
                                                "modifySql"};
+constexpr std::string_view kIncludeAllKeys[] = {"path",
+                                                "relativeToChangelogFile",
+                                                "errorIfMissingOrEmpty",
+                                                "context",
+                                                "contextFilter",
+                                                "labels",
+                                                "minDepth",
+                                                "maxDepth",
+                                                "endsWithFilter",
+                                                "ignore",
+                                                "created"};
 constexpr std::string_view kIncludeKeys[] = {"file",           "relativeToChangelogFile",
                                              "errorIfMissing", "context",
                                              "contextFilter",  "labels",
@@ -212,7 +223,7 @@ private:
         else if (key == "property")
             read_property(entry);
         else if (key == "includeAll")
-            unsupported_yet(entry, "includeAll entries");
+            read_include_all(entry);
         else if (key == "preConditions")
             session_.changelog.preconditions = read_preconditions(entry, true);
         else if (!contains(kChangelogKeys, key))
@@ -262,6 +273,39 @@ private:
         if (include.context.empty())
             include.context = context_filter;
         include_changelog(session_, include, recorded_, on_disk_);
+    }
+
+    void read_include_all(const TreeNode& entry) {
+        IncludeAllDirective directive;
+        directive.where = at(entry);
+        bool ignored = false;
+        for_each_entry(entry, "includeAll", [&](const TreeNode& e) {
+            std::string value = expand(text(e, e.key + " of includeAll"), e);
+            if (e.key == "path")
+                directive.path = value;
+            else if (e.key == "relativeToChangelogFile")
+                directive.relative_to_changelog = parse_boolean(value, e.key, at(e));
+            else if (e.key == "errorIfMissingOrEmpty")
+                directive.error_if_missing_or_empty = parse_boolean(value, e.key, at(e));
+            else if (e.key == "context" || e.key == "contextFilter")
+                directive.context = value;
+            else if (e.key == "labels")
+                directive.labels = value;
+            else if (e.key == "minDepth")
+                directive.min_depth = parse_integer(value, e.key, at(e));
+            else if (e.key == "maxDepth")
+                directive.max_depth = parse_integer(value, e.key, at(e));
+            else if (e.key == "endsWithFilter")
+                directive.ends_with_filter = value;
+            else if (e.key == "ignore")
+                ignored = parse_boolean(value, e.key, at(e));
+            else if (e.key == "resourceComparator" || e.key == "filter")
+                unsupported_yet(e, "includeAll with a Java resourceComparator or filter class");
+            else if (!contains(kIncludeAllKeys, e.key))
+                unknown_key(e, "includeAll", kIncludeAllKeys);
+        });
+        if (!ignored)
+            include_all(session_, directive, recorded_, on_disk_);
     }
 
     ChangeSet read_changeset(const TreeNode& entry) {

@@ -84,7 +84,7 @@ public:
             else if (name == "preConditions")
                 session_.changelog.preconditions = read_preconditions(child, true);
             else if (name == "includeAll")
-                unsupported_yet(child, "includeAll");
+                read_include_all(child);
             else
                 throw Error(ErrorKind::Parse,
                             fmt::format("unexpected <{}> in <databaseChangeLog>", child.name()),
@@ -165,6 +165,42 @@ private:
                                                     : node.attribute("contextFilter").value();
         include.labels = node.attribute("labels").value();
         include_changelog(session_, include, recorded_, on_disk_);
+    }
+
+    void read_include_all(const pugi::xml_node& node) {
+        IncludeAllDirective directive;
+        directive.where = where(node);
+        for (const pugi::xml_attribute& attribute : node.attributes()) {
+            std::string_view key = attribute.name();
+            std::string value = expand(attribute.value(), node);
+            if (key == "path")
+                directive.path = value;
+            else if (key == "relativeToChangelogFile")
+                directive.relative_to_changelog = parse_boolean(value, key, directive.where);
+            else if (key == "errorIfMissingOrEmpty")
+                directive.error_if_missing_or_empty = parse_boolean(value, key, directive.where);
+            else if (key == "context" || key == "contextFilter")
+                directive.context = value;
+            else if (key == "labels")
+                directive.labels = value;
+            else if (key == "minDepth")
+                directive.min_depth = parse_integer(value, key, directive.where);
+            else if (key == "maxDepth")
+                directive.max_depth = parse_integer(value, key, directive.where);
+            else if (key == "endsWithFilter")
+                directive.ends_with_filter = value;
+            else if (key == "ignore" && parse_boolean(value, key, directive.where))
+                return;
+            else if (key == "resourceComparator" || key == "filter")
+                unsupported_yet(node, "includeAll with a Java resourceComparator or filter class");
+            else if (key != "ignore" && key != "created")
+                throw Error(
+                    ErrorKind::Parse, fmt::format("unknown attribute '{}' on includeAll", key),
+                    directive.where,
+                    "includeAll takes path, relativeToChangelogFile, errorIfMissingOrEmpty, "
+                    "context, labels, minDepth, maxDepth and endsWithFilter");
+        }
+        include_all(session_, directive, recorded_, on_disk_);
     }
 
     ChangeSet read_changeset(const pugi::xml_node& node) {

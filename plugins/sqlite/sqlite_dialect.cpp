@@ -346,6 +346,28 @@ public:
     }
 
 protected:
+    // SQLite runs one statement per call, so a script is always split, even with
+    // splitStatements="false" (the rest would be dropped silently); CREATE TRIGGER ... END
+    // bodies stay whole.
+    [[nodiscard]] std::vector<std::string> render_sql(const Change& change) const override {
+        Change split = change;
+        split.attributes.insert_or_assign("splitStatements", "true");
+        static const std::regex trigger_start(R"(^\s*CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b)",
+                                              std::regex::icase);
+        static const std::regex trigger_end(R"(\bEND\s*$)", std::regex::icase);
+        std::vector<std::string> statements;
+        bool open_trigger = false;
+        for (std::string& piece : AnsiDialect::render_sql(split)) {
+            if (open_trigger)
+                statements.back() += ";\n" + piece;
+            else
+                statements.push_back(std::move(piece));
+            open_trigger = std::regex_search(statements.back(), trigger_start) &&
+                           !std::regex_search(statements.back(), trigger_end);
+        }
+        return statements;
+    }
+
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override {
         std::string type = trim(liquibase_type);
         std::size_t paren = type.find('(');

@@ -672,3 +672,39 @@ TEST_F(Cli, AChangeTheDatabaseCannotRunIsRefusedBeforeAnythingRuns) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST_F(Cli, ConvertWritesAChangelogThatAppliesIdentically) {
+    for (const char* extension : {"yaml", "json", "xml"}) {
+        SCOPED_TRACE(extension);
+        std::string converted = std::string("converted.") + extension;
+        CommandResult convert = run_strata(
+            {"--changelog-file=app.xml", "convert", "--output-file=" + converted}, dir_.path());
+        ASSERT_EQ(convert.exit_code, 0) << convert.err;
+        std::string database = std::string("via_") + extension + ".db";
+        CommandResult update = run_strata(
+            {"--changelog-file=" + converted, "--url=sqlite:" + database, "update"}, dir_.path());
+        ASSERT_EQ(update.exit_code, 0) << update.err;
+        EXPECT_EQ(
+            scalar_sqlite(dir_ / database,
+                          "SELECT group_concat(FILENAME || ':' || MD5SUM, ',') FROM "
+                          "DATABASECHANGELOG"),
+            "app.xml:9:5bc31039eb36b385349be911d4009906,app.xml:9:c9e90b44f445b70f412bd5a0966be397,"
+            "app.xml:9:55d95e88c3bd828ac38f48908ae5a38a,app.xml:9:38bb4793a6a4fbb48375b4027cd6f472,"
+            "app.xml:9:7f1ad4b77b6c960142a3bcd975609a32,app.xml:9:9b2a140b85093dd00bc43a43d852ae63")
+            << "same identity and checksums as the original";
+    }
+    CommandResult to_stdout =
+        run_strata({"--changelog-file=app.xml", "convert", "--format=yaml"}, dir_.path());
+    EXPECT_TRUE(contains(to_stdout.out, "databaseChangeLog:")) << to_stdout.out;
+    CommandResult sql =
+        run_strata({"--changelog-file=app.xml", "convert", "--format=sql"}, dir_.path());
+    EXPECT_EQ(sql.exit_code, 3) << "formatted SQL holds raw SQL only: " << sql.err;
+    CommandResult unknown = run_strata({"--changelog-file=app.xml", "convert"}, dir_.path());
+    EXPECT_EQ(unknown.exit_code, 2);
+}
+
+} // namespace
+} // namespace strata::test

@@ -22,13 +22,13 @@ const char* kBaseline = R"x(
         CREATE TABLE parent (id INTEGER NOT NULL, name VARCHAR(40) COLLATE NOCASE DEFAULT 'none', code TEXT, CONSTRAINT PK_PARENT PRIMARY KEY (id));
         CREATE TABLE child (id INTEGER NOT NULL, parent_id INTEGER, amount DECIMAL(12,2) DEFAULT 0, note TEXT COLLATE NOCASE, doubled NUMERIC GENERATED ALWAYS AS (amount * 2) VIRTUAL, CONSTRAINT PK_CHILD PRIMARY KEY (id), CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE ON UPDATE RESTRICT, CONSTRAINT ck_amount CHECK (amount >= 0));
         CREATE INDEX ix_child_note ON child (note);
+        CREATE TRIGGER tr_child_note AFTER UPDATE OF note ON child BEGIN UPDATE child SET amount = amount WHERE id = NEW.id; END;
         CREATE VIEW child_view AS SELECT id, amount, note FROM child;
         CREATE TABLE loose (id INTEGER, label TEXT, flag INTEGER);
         INSERT INTO parent (id, name, code) VALUES (1, 'one', 'A'), (2, 'two', 'B');
         INSERT INTO child (id, parent_id, amount, note) VALUES (10, 1, 1.5, 'x'), (11, 2, 2.25, 'y');
         INSERT INTO loose VALUES (1, 'a', 1), (2, 'b', NULL);
     </sql>
-    <sql splitStatements="false">CREATE TRIGGER tr_child_note AFTER UPDATE OF note ON child BEGIN UPDATE child SET amount = amount WHERE id = NEW.id; END</sql>
     <rollback/></changeSet>
 )x";
 
@@ -421,6 +421,24 @@ TEST_F(SqliteChangeTypes, ObjectQuotingStrategies) {
               "CREATE TABLE plain_reserved (\"select\" INTEGER, id INTEGER)");
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM DATABASECHANGELOG"), "4")
         << "the history SQL keeps LEGACY quoting";
+}
+
+} // namespace
+} // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST_F(SqliteChangeTypes, EveryStatementOfAScriptRunsEvenUnsplit) {
+    Changelog log = changelog(R"x(<changeSet id="script" author="t"><sql splitStatements="false">
+        INSERT INTO loose VALUES (7, 'x', 1);
+        INSERT INTO loose VALUES (8, 'y', 1);
+    </sql><rollback/></changeSet>)x");
+    engine().update(log);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM loose WHERE id IN (7, 8)"), "2")
+        << "SQLite runs one statement per call: none may be dropped";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tr_child_note'"), "1")
+        << "a trigger body with ';' inside stays one statement";
 }
 
 } // namespace

@@ -108,6 +108,29 @@ TEST_F(LiquibaseInterop, BothToolsWriteTheSameHistoryRows) {
     }
 }
 
+TEST_F(LiquibaseInterop, AChangelogConvertedByStrataGivesLiquibaseTheSameRows) {
+    ASSERT_EQ(strata("st.db", {"update"}).exit_code, 0);
+    for (const char* format : {"yaml", "json"}) {
+        SCOPED_TRACE(format);
+        std::string converted = std::string("converted.") + format;
+        CommandResult convert = run_strata(
+            {"--changelog-file=app.xml", "convert", "--output-file=" + converted}, dir_.path());
+        ASSERT_EQ(convert.exit_code, 0) << convert.err;
+        std::string database = std::string("lb_") + format + ".db";
+        CommandResult update = run_program(
+            launcher_,
+            {"--show-banner=false", "--changelog-file=" + converted,
+             "--url=jdbc:sqlite:" + database, "update"},
+            dir_.path(), {{"LIQUIBASE_HOME", std::filesystem::path(launcher_).parent_path()}});
+        ASSERT_EQ(update.exit_code, 0) << update.err;
+        ResultSet theirs = history(database);
+        ResultSet ours = history("st.db");
+        ASSERT_EQ(theirs.rows.size(), ours.rows.size());
+        for (std::size_t i = 0; i < ours.rows.size(); ++i)
+            EXPECT_EQ(theirs.rows[i], ours.rows[i]) << "row " << i + 1;
+    }
+}
+
 TEST_F(LiquibaseInterop, ChecksumsClearedByLiquibaseAreRefilledByStrata) {
     ASSERT_EQ(liquibase("lb.db", {"update"}).exit_code, 0);
     ASSERT_EQ(liquibase("lb.db", {"clear-checksums"}).exit_code, 0);

@@ -216,3 +216,79 @@ TEST(ChangelogPath, NormalisedForIdentity) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+class IncludeAll : public ::testing::Test {
+protected:
+    IncludeAll() : previous_(std::filesystem::current_path()) {
+        std::filesystem::current_path(dir_.path());
+        write_file(dir_ / "db" / "changes" / "b_second.xml",
+                   xml_changelog(R"x(<changeSet id="b" author="t"><empty/></changeSet>)x"));
+        write_file(dir_ / "db" / "changes" / "a_first.yaml",
+                   "databaseChangeLog:\n  - changeSet:\n      id: a\n      author: t\n      "
+                   "changes:\n        - empty: {}\n");
+        write_file(dir_ / "db" / "changes" / "nested" / "c_third.sql",
+                   "-- liquibase formatted sql\n-- changeset t:c\nSELECT 1;\n-- rollback empty\n");
+        write_file(dir_ / "db" / "changes" / "notes.txt", "not a changelog");
+    }
+    ~IncludeAll() override { std::filesystem::current_path(previous_); }
+
+    std::vector<std::string> identifiers(const std::string& root_body) {
+        write_file(dir_ / "db" / "root.xml", xml_changelog(root_body));
+        std::vector<std::string> ids;
+        for (const ChangeSet& cs : format::parse_changelog("db/root.xml").changesets)
+            ids.push_back(cs.identifier());
+        return ids;
+    }
+
+    TempDir dir_;
+    std::filesystem::path previous_;
+};
+
+TEST_F(IncludeAll, AlphabeticalEverySupportedFormatRecordedRelativeToTheSearchPath) {
+    EXPECT_EQ(
+        identifiers(R"x(<includeAll path="changes" relativeToChangelogFile="true"/>)x"),
+        (std::vector<std::string>{"db/changes/a_first.yaml::a::t", "db/changes/b_second.xml::b::t",
+                                  "db/changes/nested/c_third.sql::c::t"}));
+    EXPECT_EQ(identifiers(R"x(<includeAll path="db/changes/"/>)x").size(), 3u);
+}
+
+TEST_F(IncludeAll, DepthAndSuffixFilters) {
+    EXPECT_EQ(identifiers(R"x(<includeAll path="db/changes" maxDepth="1"/>)x").size(), 2u);
+    EXPECT_EQ(identifiers(R"x(<includeAll path="db/changes" minDepth="2"/>)x"),
+              (std::vector<std::string>{"db/changes/nested/c_third.sql::c::t"}));
+    EXPECT_EQ(identifiers(R"x(<includeAll path="db/changes" endsWithFilter=".xml"/>)x"),
+              (std::vector<std::string>{"db/changes/b_second.xml::b::t"}));
+}
+
+TEST_F(IncludeAll, MissingOrEmptyAndCircular) {
+    EXPECT_THROW(identifiers(R"x(<includeAll path="db/nowhere"/>)x"), Error);
+    EXPECT_TRUE(
+        identifiers(R"x(<includeAll path="db/nowhere" errorIfMissingOrEmpty="false"/>)x").empty());
+    try {
+        identifiers(R"x(<includeAll path="db"/>)x");
+        FAIL() << "a directory holding the including changelog includes it again";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("circular include"), std::string::npos) << e.what();
+    }
+    try {
+        identifiers(R"x(<includeAll path="db/changes" maxDepth="two"/>)x");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("maxDepth must be a whole number"), std::string::npos);
+    }
+}
+
+TEST_F(IncludeAll, FromYaml) {
+    write_file(dir_ / "db" / "root.yaml", "databaseChangeLog:\n  - includeAll:\n      path: "
+                                          "changes\n      relativeToChangelogFile: true\n"
+                                          "      maxDepth: 1\n      context: prod\n");
+    Changelog log = format::parse_changelog("db/root.yaml");
+    ASSERT_EQ(log.changesets.size(), 2u);
+    EXPECT_EQ(log.changesets[0].context_filter, "prod");
+}
+
+} // namespace
+} // namespace strata::test
