@@ -7,17 +7,10 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <strata/error.hpp>
+#include <strata/text.hpp>
 
 namespace strata::cli {
 namespace {
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n\f");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n\f");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 // "liquibase.command.changelogFile", "changelog-file" and "changeLogFile" all name one key.
 std::string canonical_key(std::string key) {

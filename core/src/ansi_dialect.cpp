@@ -3,6 +3,7 @@
 // history tables and the DATABASECHANGELOGLOCK protocol. Dialects override what differs.
 #include "strata/core/csv.hpp"
 #include "strata/dialect.hpp"
+#include "strata/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,21 +16,6 @@
 
 namespace strata {
 namespace {
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 std::vector<std::string> split_list(std::string_view list) {
     std::vector<std::string> items;
@@ -52,7 +38,7 @@ bool ansi_reserved_word(std::string_view name) {
         "HAVING", "IN",    "INDEX",   "INSERT", "INTO",     "IS",     "JOIN",    "KEY",
         "LIKE",   "NOT",   "NULL",    "ON",     "OR",       "ORDER",  "PRIMARY", "REFERENCES",
         "SELECT", "SET",   "TABLE",   "TO",     "UNION",    "UNIQUE", "UPDATE",  "WHERE"};
-    std::string word = upper(name);
+    std::string word = to_upper(name);
     return std::find(kReserved.begin(), kReserved.end(), word) != kReserved.end();
 }
 
@@ -72,7 +58,7 @@ std::string required(const Change& change, std::string_view attribute) {
 bool holds_truth(const std::optional<std::string>& value) {
     if (!value)
         return false;
-    std::string v = upper(*value);
+    std::string v = to_upper(*value);
     return v == "1" || v == "TRUE" || v == "T" || v == "Y";
 }
 
@@ -141,7 +127,7 @@ std::string AnsiDialect::boolean_literal(bool value) const {
 
 std::string AnsiDialect::column_type(std::string_view liquibase_type) const {
     std::string type = trim(liquibase_type);
-    std::string base = upper(type.substr(0, type.find('(')));
+    std::string base = to_upper(type.substr(0, type.find('(')));
     std::string rest = type.find('(') == std::string::npos ? "" : type.substr(type.find('('));
     if (base == "INT" || base == "INTEGER" || base == "INT4")
         return "INT";
@@ -254,7 +240,7 @@ std::vector<std::string> AnsiDialect::render_create_table(const Change& change) 
         parts.push_back(column_definition(column, false));
     if (!primary_key.empty()) {
         if (primary_key_name.empty())
-            primary_key_name = "PK_" + upper(table);
+            primary_key_name = "PK_" + to_upper(table);
         parts.push_back(fmt::format("CONSTRAINT {} PRIMARY KEY ({})",
                                     quote_identifier(primary_key_name),
                                     fmt::join(primary_key, ", ")));
@@ -455,7 +441,7 @@ namespace {
 
 // How loadData's <column type="..."> turns a CSV text into a value attribute.
 std::string value_attribute(std::string_view type) {
-    std::string t = upper(type);
+    std::string t = to_upper(type);
     if (t == "NUMERIC" || t == "NUMBER" || t == "INTEGER" || t == "INT" || t == "DECIMAL")
         return "valueNumeric";
     if (t == "BOOLEAN")
@@ -468,7 +454,7 @@ std::string value_attribute(std::string_view type) {
 }
 
 std::string boolean_text(std::string_view text) {
-    std::string v = upper(trim(text));
+    std::string v = to_upper(trim(text));
     return v == "TRUE" || v == "T" || v == "1" || v == "Y" || v == "YES" ? "true" : "false";
 }
 
@@ -511,7 +497,7 @@ std::vector<Column> AnsiDialect::load_data_rows(const Change& change,
         for (std::size_t c = 0; c < configs.size(); ++c) {
             const Column& config = configs[c];
             std::string type = config.get("type") ? *config.get("type") : "STRING";
-            if (upper(type) == "SKIP")
+            if (to_upper(type) == "SKIP")
                 continue;
             Column value;
             value.attributes.emplace("name", config.name());
@@ -519,8 +505,8 @@ std::vector<Column> AnsiDialect::load_data_rows(const Change& change,
             std::string placeholder =
                 config.get("nullPlaceholder") ? *config.get("nullPlaceholder") : "NULL";
             bool is_null = field == nullptr ||
-                           (!field->quoted &&
-                            (field->text.empty() || upper(field->text) == upper(placeholder)));
+                           (!field->quoted && (field->text.empty() ||
+                                               to_upper(field->text) == to_upper(placeholder)));
             if (!is_null) {
                 std::string attribute = value_attribute(type);
                 value.attributes.emplace(attribute, attribute == "valueBoolean"
@@ -792,14 +778,14 @@ std::vector<std::string> AnsiDialect::render(const Change& change, const RenderC
     case ChangeKind::AddPrimaryKey: {
         std::string name = change.value("constraintName");
         if (name.empty())
-            name = "PK_" + upper(required(change, "tableName"));
+            name = "PK_" + to_upper(required(change, "tableName"));
         return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})", table,
                             quote_identifier(name), columns_of(required(change, "columnNames")))};
     }
     case ChangeKind::DropPrimaryKey: {
         std::string name = change.value("constraintName");
         if (name.empty())
-            name = "PK_" + upper(required(change, "tableName"));
+            name = "PK_" + to_upper(required(change, "tableName"));
         return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table, quote_identifier(name))};
     }
     case ChangeKind::AddUniqueConstraint: {
@@ -842,7 +828,7 @@ std::string AnsiDialect::history_table_ddl(std::string_view table) const {
 std::string AnsiDialect::lock_table_ddl(std::string_view table) const {
     return fmt::format("CREATE TABLE {} (ID INTEGER NOT NULL, LOCKED BOOLEAN NOT NULL, LOCKGRANTED "
                        "{}, LOCKEDBY VARCHAR(255), CONSTRAINT PK_{} PRIMARY KEY (ID))",
-                       quote_identifier(table), datetime_type(), upper(table));
+                       quote_identifier(table), datetime_type(), to_upper(table));
 }
 
 void AnsiDialect::acquire_run_lock(Connection& connection, const RunLockRequest& request) {
@@ -937,16 +923,9 @@ std::string percent_decode(std::string_view text) {
     return out;
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 // Parameters whose values are secrets (JDBC drivers know several spellings).
 bool secret_parameter(std::string_view name) {
-    std::string key = lower(name);
+    std::string key = to_lower(name);
     return key == "password" || key == "pass" || key == "pwd" || key == "sslpassword" ||
            key == "keystorepassword" || key == "truststorepassword";
 }
@@ -956,7 +935,7 @@ bool secret_parameter(std::string_view name) {
 const std::string* ServerUrl::parameter(std::string_view name) const {
     const std::string* found = nullptr;
     for (const auto& [key, value] : parameters) {
-        if (lower(key) == lower(name))
+        if (to_lower(key) == to_lower(name))
             found = &value;
     }
     return found;
@@ -984,7 +963,7 @@ ServerUrl parse_server_url(std::string_view url) {
     };
 
     std::size_t at = 0;
-    if (lower(url.substr(0, 5)) == "jdbc:") {
+    if (to_lower(url.substr(0, 5)) == "jdbc:") {
         parsed.jdbc = true;
         at = 5;
     }
@@ -993,7 +972,7 @@ ServerUrl parse_server_url(std::string_view url) {
         throw Error(ErrorKind::Usage, "the URL has no scheme", {},
                     "write scheme://user:password@host:port/database, e.g. "
                     "postgresql://app@127.0.0.1/appdb");
-    parsed.scheme = lower(url.substr(at, colon - at));
+    parsed.scheme = to_lower(url.substr(at, colon - at));
     at = colon + 1;
 
     // The query starts at the first '?' after the user part (a password may hold '?' only

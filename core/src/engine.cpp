@@ -4,6 +4,7 @@
 #include "strata/build_id.hpp"
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
+#include "strata/text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -26,14 +27,6 @@ std::string limited(std::string text) {
     if (text.size() > kMaxTextColumn)
         text = text.substr(0, kMaxTextColumn - 3) + "...";
     return text;
-}
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
 }
 
 // Liquibase keeps the last 10 digits of the start time in milliseconds.

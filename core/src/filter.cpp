@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/core/filter.hpp"
 
+#include "strata/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -8,21 +10,6 @@
 
 namespace strata {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 // Recursive descent over: or := and (("or" | ",") and)* ; and := unary ("and" unary)* ;
 // unary := ("!" | "not") unary | "(" or ")" | name.
@@ -44,7 +31,7 @@ private:
         std::string word;
         auto flush = [&] {
             if (!word.empty())
-                tokens_.push_back(lower(word));
+                tokens_.push_back(to_lower(word));
             word.clear();
         };
         for (char c : text) {
@@ -128,7 +115,7 @@ std::set<std::string> split_names(std::string_view list) {
     std::size_t start = 0;
     while (start <= list.size()) {
         std::size_t comma = list.find(',', start);
-        std::string name = lower(trim(list.substr(start, comma - start)));
+        std::string name = to_lower(trim(list.substr(start, comma - start)));
         if (!name.empty())
             names.insert(name);
         if (comma == std::string_view::npos)
@@ -144,7 +131,7 @@ bool dbms_matches(std::string_view list, std::string_view database) {
         return true;
     if (entries.count("none"))
         return false;
-    std::string db = lower(database);
+    std::string db = to_lower(database);
     bool any_positive = false;
     for (const std::string& entry : entries) {
         if (entry.starts_with('!')) {

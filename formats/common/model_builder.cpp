@@ -2,6 +2,7 @@
 #include "model_builder.hpp"
 
 #include "strata/core/history.hpp"
+#include "strata/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -45,13 +46,6 @@ constexpr std::string_view kChangesetAttributes[] = {"id",
                                                      "objectQuotingStrategy",
                                                      "runWith",
                                                      "runWithSpoolFile"};
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 const AttributeSpec* find_attribute(std::span<const AttributeSpec> specs, std::string_view key) {
     auto it = std::find_if(specs.begin(), specs.end(),
@@ -99,7 +93,7 @@ std::string typed_value(const AttributeSpec& spec, std::string value, std::strin
 } // namespace
 
 bool parse_boolean(std::string_view text, std::string_view what, const SourceLocation& where) {
-    std::string value = lower(text);
+    std::string value = to_lower(text);
     if (value == "true")
         return true;
     if (value == "false")
@@ -418,7 +412,7 @@ std::string format_of(const std::filesystem::path& file) {
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec))
         return "flyway";
-    std::string extension = lower(file.extension().string());
+    std::string extension = to_lower(file.extension().string());
     if (extension == ".xml")
         return "xml";
     if (extension == ".yaml" || extension == ".yml")

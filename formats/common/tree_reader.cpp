@@ -6,6 +6,7 @@
 #include "document_tree.hpp"
 #include "preconditions.hpp"
 #include "sql_text.hpp"
+#include "strata/text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -48,14 +49,6 @@ constexpr std::string_view kPreconditionsKeys[] = {"onFail",         "onError", 
                                                    "onErrorMessage", "onSqlOutput", "onUpdateSql"};
 constexpr std::string_view kRollbackReferenceKeys[] = {"changeSetId", "changeSetAuthor",
                                                        "changeSetPath"};
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 bool contains(std::span<const std::string_view> names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();

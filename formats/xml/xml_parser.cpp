@@ -3,6 +3,7 @@
 #include "../common/model_builder.hpp"
 #include "../common/preconditions.hpp"
 #include "../common/sql_text.hpp"
+#include "strata/text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -12,14 +13,6 @@
 
 namespace strata::format {
 namespace {
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 // Element names without a namespace prefix: <lb:changeSet> reads as changeSet.
 std::string_view local_name(const pugi::xml_node& node) {

@@ -12,31 +12,10 @@
 #include <chrono>
 #include <cstdint>
 #include <fmt/format.h>
+#include <strata/text.hpp>
 
 namespace strata::dialect::mysql {
 namespace {
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 std::string collapse(std::string_view text) {
     std::string out;
@@ -84,7 +63,7 @@ TypeParts split_type(std::string_view written) {
         }
     }
     std::size_t space = head.find(' ');
-    parts.name = upper(head.substr(0, space));
+    parts.name = to_upper(head.substr(0, space));
     std::string extra = space == std::string::npos ? std::string() : head.substr(space + 1);
     if (!tail.empty())
         extra += extra.empty() ? tail : " " + tail;
@@ -129,7 +108,7 @@ bool mysql_reserved_word(std::string_view name) {
         "TRIGGER TRUE UNDO UNION UNIQUE UNLOCK UNSIGNED UPDATE USAGE USE USING UTC_DATE "
         "UTC_TIME UTC_TIMESTAMP VALUES VARBINARY VARCHAR VARCHARACTER VARYING VIRTUAL WHEN "
         "WHERE WHILE WINDOW WITH WRITE XOR YEAR_MONTH ZEROFILL ";
-    return kReserved.find(" " + upper(name) + " ") != std::string_view::npos;
+    return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
 }
 
 // SOCI's MySQL connect string: a value with a space, quote or backslash (or an empty one)
@@ -208,7 +187,7 @@ public:
         // The client library turns "localhost" into the default Unix socket, ignoring the
         // port; a JDBC URL always means TCP, so localhost becomes 127.0.0.1.
         std::string host =
-            url.host.empty() || lower(url.host) == "localhost" ? "127.0.0.1" : url.host;
+            url.host.empty() || to_lower(url.host) == "localhost" ? "127.0.0.1" : url.host;
         std::string connect = fmt::format("host={} port={} db={}", soci_value(host),
                                           url.port.value_or(3306), soci_value(url.database));
         if (!user.empty())
@@ -217,7 +196,7 @@ public:
             connect += " password=" + soci_value(password);
         connect += " charset=utf8mb4";
         for (const auto& [key, value] : url.parameters) {
-            std::string name = lower(key);
+            std::string name = to_lower(key);
             if (name == "sslca" || name == "sslcert" || name == "sslkey" || name == "sslcapath" ||
                 name == "sslcipher" || name == "unix_socket") {
                 connect += fmt::format(" {}={}", name, soci_value(value));
@@ -246,9 +225,10 @@ public:
         // uuid types), and whether a backslash in a string literal is an escape.
         ResultSet server = connection.query("SELECT VERSION(), @@SESSION.sql_mode");
         if (!server.rows.empty()) {
-            mariadb_ = upper(server.rows[0][0].value_or("")).find("MARIADB") != std::string::npos;
+            mariadb_ =
+                to_upper(server.rows[0][0].value_or("")).find("MARIADB") != std::string::npos;
             no_backslash_escapes_ =
-                upper(server.rows[0][1].value_or("")).find("NO_BACKSLASH_ESCAPES") !=
+                to_upper(server.rows[0][1].value_or("")).find("NO_BACKSLASH_ESCAPES") !=
                 std::string::npos;
         }
     }
@@ -313,7 +293,7 @@ public:
         return fmt::format(
             "CREATE TABLE {} (ID INT NOT NULL, `LOCKED` {} NOT NULL, LOCKGRANTED datetime NULL, "
             "LOCKEDBY VARCHAR(255) NULL, CONSTRAINT PK_{} PRIMARY KEY (ID))",
-            quote_identifier(table), boolean_type(), upper(table));
+            quote_identifier(table), boolean_type(), to_upper(table));
     }
 
     [[nodiscard]] std::vector<std::string> render(const Change& change,
@@ -457,7 +437,7 @@ protected:
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override {
         TypeParts type = split_type(liquibase_type);
         const std::string& n = type.name;
-        std::string extra_upper = upper(type.extra);
+        std::string extra_upper = to_upper(type.extra);
         if (n == "INT" || n == "INTEGER" || n == "INT4")
             return with_extra("INT", type.extra);
         if (n == "BIGINT" || n == "INT8")
@@ -583,8 +563,8 @@ private:
                       std::isdigit(static_cast<unsigned char>(value.back()));
         if (number)
             return value;
-        if (lower(value) == "true" || lower(value) == "false")
-            return boolean_literal(lower(value) == "true");
+        if (to_lower(value) == "true" || to_lower(value) == "false")
+            return boolean_literal(to_lower(value) == "true");
         return quote_literal(value);
     }
 
@@ -619,7 +599,7 @@ private:
                 if (row[5] && row[6])
                     live.type += fmt::format(" CHARACTER SET {} COLLATE {}", *row[5], *row[6]);
                 live.nullable = row[1].value_or("YES") == "YES";
-                std::string extra = upper(row[3].value_or(""));
+                std::string extra = to_upper(row[3].value_or(""));
                 live.auto_increment = extra.find("AUTO_INCREMENT") != std::string::npos;
                 if (row[2]) {
                     // MariaDB reports defaults as SQL ('text', NULL, current_timestamp());
@@ -651,7 +631,7 @@ private:
         std::string sql = fmt::format("ALTER TABLE {} MODIFY {} {}", qualified(change, "tableName"),
                                       quote_identifier(change.value("columnName")), column.type);
         sql += column.nullable ? " NULL" : " NOT NULL";
-        if (!column.default_sql.empty() && upper(column.default_sql) != "NULL")
+        if (!column.default_sql.empty() && to_upper(column.default_sql) != "NULL")
             sql += " DEFAULT " + column.default_sql;
         if (column.auto_increment)
             sql += " AUTO_INCREMENT";
@@ -791,8 +771,8 @@ private:
             std::string to = quote_identifier(attribute(change, "newColumnName"));
             std::string constraint = change.value("constraintName");
             if (constraint.empty())
-                constraint = "FK_" + upper(change.value("existingTableName")) + "_" +
-                             upper(change.value("newTableName"));
+                constraint = "FK_" + to_upper(change.value("existingTableName")) + "_" +
+                             to_upper(change.value("newTableName"));
             // The new column is declared first so that it gets the requested type.
             std::string type = change.get("newColumnDataType")
                                    ? column_type(*change.get("newColumnDataType"))

@@ -12,32 +12,11 @@
 #include <chrono>
 #include <cstdint>
 #include <fmt/format.h>
+#include <strata/text.hpp>
 #include <thread>
 
 namespace strata::dialect::postgresql {
 namespace {
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 // Words separated by single spaces.
 std::string collapse(std::string_view text) {
@@ -86,7 +65,7 @@ TypeParts split_type(std::string_view written) {
         }
     }
     std::size_t space = head.find(' ');
-    parts.name = upper(head.substr(0, space));
+    parts.name = to_upper(head.substr(0, space));
     std::string extra = space == std::string::npos ? std::string() : head.substr(space + 1);
     if (!tail.empty())
         extra += extra.empty() ? tail : " " + tail;
@@ -121,7 +100,7 @@ bool postgresql_reserved_word(std::string_view name) {
         "REFERENCES RETURNING RIGHT SELECT SESSION_USER SIMILAR SOME SYMMETRIC TABLE "
         "TABLESAMPLE THEN TO TRAILING TRUE UNION UNIQUE USER USING VARIADIC VERBOSE WHEN WHERE "
         "WINDOW WITH ";
-    return kReserved.find(" " + upper(name) + " ") != std::string_view::npos;
+    return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
 }
 
 // libpq's connect-string quoting: a value with a space, quote or backslash (or an empty
@@ -192,7 +171,7 @@ public:
         std::string application = "strata";
         std::string options;
         for (const auto& [key, value] : url.parameters) {
-            std::string name = lower(key);
+            std::string name = to_lower(key);
             if (name == "sslmode" || name == "sslrootcert" || name == "sslcert" ||
                 name == "sslkey" || name == "target_session_attrs" || name == "gssencmode" ||
                 name == "channel_binding") {
@@ -388,7 +367,7 @@ protected:
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override {
         TypeParts type = split_type(liquibase_type);
         const std::string& n = type.name;
-        std::string extra_upper = upper(type.extra);
+        std::string extra_upper = to_upper(type.extra);
         if (n == "INT" || n == "INTEGER" || n == "INT4")
             return with_extra("INTEGER", type.extra);
         if (n == "BIGINT" || n == "INT8" || n == "INTEGER8")
@@ -512,8 +491,8 @@ private:
                       std::isdigit(static_cast<unsigned char>(value.back()));
         if (number)
             return value;
-        if (lower(value) == "true" || lower(value) == "false")
-            return boolean_literal(lower(value) == "true");
+        if (to_lower(value) == "true" || to_lower(value) == "false")
+            return boolean_literal(to_lower(value) == "true");
         return quote_literal(value);
     }
 
@@ -566,7 +545,7 @@ private:
                 options.push_back("INCREMENT BY " + *step);
             return std::vector<std::string>{fmt::format(
                 "ALTER TABLE {} ALTER COLUMN {} ADD GENERATED {} AS IDENTITY{}", table(), column(),
-                generation.empty() ? "BY DEFAULT" : upper(generation),
+                generation.empty() ? "BY DEFAULT" : to_upper(generation),
                 options.empty() ? "" : fmt::format(" ({})", fmt::join(options, " ")))};
         }
         case ChangeKind::AddDefaultValue:
@@ -657,8 +636,8 @@ private:
                                    : std::string();
             std::string constraint = change.value("constraintName");
             if (constraint.empty())
-                constraint = "FK_" + upper(change.value("existingTableName")) + "_" +
-                             upper(change.value("newTableName"));
+                constraint = "FK_" + to_upper(change.value("existingTableName")) + "_" +
+                             to_upper(change.value("newTableName"));
             return std::vector<std::string>{
                 fmt::format(
                     "CREATE TABLE {} AS SELECT DISTINCT {}{} AS {} FROM {} WHERE {} IS NOT NULL",
@@ -699,7 +678,7 @@ private:
     // The name as the server stores it: unquoted names fold to lower case.
     [[nodiscard]] std::string stored_name(std::string_view name) const {
         std::string quoted = quote_identifier(name);
-        return quoted.starts_with('"') ? std::string(name) : lower(name);
+        return quoted.starts_with('"') ? std::string(name) : to_lower(name);
     }
 
     static std::vector<std::string> split_names(std::string_view list) {

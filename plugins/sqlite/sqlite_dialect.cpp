@@ -12,27 +12,13 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <regex>
+#include <strata/text.hpp>
 #include <sys/file.h>
 #include <thread>
 #include <unistd.h>
 
 namespace strata::dialect::sqlite {
 namespace {
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 std::string no_spaces(std::string_view text) {
     std::string out;
@@ -371,7 +357,7 @@ protected:
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override {
         std::string type = trim(liquibase_type);
         std::size_t paren = type.find('(');
-        std::string base = upper(trim(type.substr(0, paren)));
+        std::string base = to_upper(trim(type.substr(0, paren)));
         std::string parameters =
             paren == std::string::npos ? "" : type_parameters(type.substr(paren));
         if (base == "INT" || base == "INTEGER" || base == "INT4" || base == "SMALLINT" ||
@@ -387,7 +373,7 @@ protected:
 
     [[nodiscard]] std::string default_clause(const Column& column) const override {
         if (const std::string* computed = column.get("defaultValueComputed")) {
-            std::string expression = upper(trim(*computed));
+            std::string expression = to_upper(trim(*computed));
             if (expression == "CURRENT_TIMESTAMP" || expression == "CURRENT_DATE" ||
                 expression == "CURRENT_TIME" || expression == "NULL")
                 return expression;
@@ -422,7 +408,7 @@ protected:
                 parts.push_back(
                     fmt::format("{} INTEGER CONSTRAINT {} PRIMARY KEY AUTOINCREMENT NOT NULL",
                                 quote_identifier(column.name()),
-                                quote_identifier(name ? *name : "PK_" + upper(table))));
+                                quote_identifier(name ? *name : "PK_" + to_upper(table))));
                 continue;
             }
             Column plain = column;
@@ -604,7 +590,7 @@ private:
                             change.where, "drop it first with dropPrimaryKey");
             std::string name = change.value("constraintName");
             if (name.empty())
-                name = "PK_" + upper(table_name);
+                name = "PK_" + to_upper(table_name);
             table.constraints.push_back(
                 {name,
                  "PRIMARY",
@@ -741,21 +727,22 @@ private:
         std::vector<std::string> statements{
             fmt::format("CREATE TABLE {} ({} {} NOT NULL, CONSTRAINT {} PRIMARY KEY ({}))", lookup,
                         column, column_type(type),
-                        quote_identifier("PK_" + upper(change.value("newTableName"))), column),
+                        quote_identifier("PK_" + to_upper(change.value("newTableName"))), column),
             fmt::format("INSERT INTO {} ({}) SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL",
                         lookup, column, quote_identifier(existing_column),
                         quote_identifier(existing), quote_identifier(existing_column))};
         Change foreign_key;
         foreign_key.kind = ChangeKind::AddForeignKeyConstraint;
         foreign_key.where = change.where;
-        foreign_key.attributes = {{"baseTableName", existing},
-                                  {"baseColumnNames", existing_column},
-                                  {"referencedTableName", change.value("newTableName")},
-                                  {"referencedColumnNames", change.value("newColumnName")},
-                                  {"constraintName", change.value("constraintName").empty()
-                                                         ? "FK_" + upper(existing) + "_" +
-                                                               upper(change.value("newTableName"))
-                                                         : change.value("constraintName")}};
+        foreign_key.attributes = {
+            {"baseTableName", existing},
+            {"baseColumnNames", existing_column},
+            {"referencedTableName", change.value("newTableName")},
+            {"referencedColumnNames", change.value("newColumnName")},
+            {"constraintName",
+             change.value("constraintName").empty()
+                 ? "FK_" + to_upper(existing) + "_" + to_upper(change.value("newTableName"))
+                 : change.value("constraintName")}};
         for (std::string& statement : alter_by_rebuild(foreign_key, connection))
             statements.push_back(std::move(statement));
         return statements;

@@ -5,24 +5,10 @@
 #include <cctype>
 #include <stdexcept>
 #include <strata/error.hpp>
+#include <strata/text.hpp>
 
 namespace strata::dialect::sqlite {
 namespace {
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 // Index just past a quoted run or a parenthesised group that starts at `i`.
 std::size_t skip_group(std::string_view sql, std::size_t i) {
@@ -103,12 +89,12 @@ std::string join(const std::vector<std::string>& tokens, std::size_t from, std::
 // Does a column constraint start at token i? SET NULL / SET DEFAULT (foreign-key actions)
 // and NOT DEFERRABLE do not start one.
 bool starts_constraint(const std::vector<std::string>& tokens, std::size_t i) {
-    std::string word = upper(tokens[i]);
-    std::string previous = i > 0 ? upper(tokens[i - 1]) : "";
+    std::string word = to_upper(tokens[i]);
+    std::string previous = i > 0 ? to_upper(tokens[i - 1]) : "";
     if (previous == "SET" && (word == "NULL" || word == "DEFAULT"))
         return false;
     if (word == "NOT")
-        return i + 1 < tokens.size() && upper(tokens[i + 1]) == "NULL";
+        return i + 1 < tokens.size() && to_upper(tokens[i + 1]) == "NULL";
     static const char* kStarts[] = {"CONSTRAINT", "PRIMARY", "NULL",       "UNIQUE",    "CHECK",
                                     "DEFAULT",    "COLLATE", "REFERENCES", "GENERATED", "AS"};
     return std::find(std::begin(kStarts), std::end(kStarts), word) != std::end(kStarts);
@@ -126,11 +112,11 @@ ColumnDefinition parse_column(std::string_view item) {
     while (i < tokens.size()) {
         std::size_t start = i;
         ColumnConstraint constraint;
-        if (upper(tokens[i]) == "CONSTRAINT" && i + 1 < tokens.size()) {
+        if (to_upper(tokens[i]) == "CONSTRAINT" && i + 1 < tokens.size()) {
             constraint.name = unquote(tokens[i + 1]);
             i += 2;
         }
-        constraint.kind = i < tokens.size() ? upper(tokens[i]) : "";
+        constraint.kind = i < tokens.size() ? to_upper(tokens[i]) : "";
         i += constraint.kind == "NOT" ? 2 : 1; // NOT NULL is one constraint
         while (i < tokens.size() && !starts_constraint(tokens, i))
             ++i;
@@ -156,13 +142,13 @@ std::optional<TableConstraint> parse_table_constraint(std::string_view item) {
     std::vector<std::string> tokens = tokens_of(item);
     TableConstraint constraint;
     std::size_t i = 0;
-    if (!tokens.empty() && upper(tokens[0]) == "CONSTRAINT" && tokens.size() > 1) {
+    if (!tokens.empty() && to_upper(tokens[0]) == "CONSTRAINT" && tokens.size() > 1) {
         constraint.name = unquote(tokens[1]);
         i = 2;
     }
     if (i >= tokens.size())
         return std::nullopt;
-    std::string kind = upper(tokens[i]);
+    std::string kind = to_upper(tokens[i]);
     if (kind != "PRIMARY" && kind != "UNIQUE" && kind != "CHECK" && kind != "FOREIGN")
         return std::nullopt;
     constraint.kind = kind;
@@ -180,7 +166,7 @@ std::optional<TableConstraint> parse_table_constraint(std::string_view item) {
 } // namespace
 
 bool same_name(std::string_view a, std::string_view b) {
-    return upper(unquote(a)) == upper(unquote(b));
+    return to_upper(unquote(a)) == to_upper(unquote(b));
 }
 
 std::string unquote(std::string_view name) {
