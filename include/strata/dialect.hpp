@@ -79,6 +79,20 @@ struct RunLockRequest {
     ConnectionSpec target;
 };
 
+/// A Liquibase type as written, in the parts a dialect maps: "timestamp(3) with time zone" is
+/// name TIMESTAMP, parameters "(3)", extra "with time zone"; "decimal(12,2)" is DECIMAL with
+/// parameters "(12, 2)", spaced as Liquibase writes them.
+struct STRATA_API LiquibaseType {
+    std::string name;       ///< first word, upper case
+    std::string parameters; ///< "(12, 2)", or ""
+    std::string extra;      ///< the other words as written (UNSIGNED, CHARACTER SET x, ...)
+    std::string raw;        ///< the whole type, trimmed
+
+    /// `type` followed by the extra words, if any.
+    [[nodiscard]] std::string with_extra(std::string type) const;
+};
+STRATA_API LiquibaseType parse_liquibase_type(std::string_view written);
+
 /// Everything database-specific. A plugin implements this (usually by deriving from
 /// AnsiDialect and overriding where its SQL differs); core never writes dialect SQL itself.
 class STRATA_API Dialect {

@@ -17,64 +17,6 @@
 namespace strata::dialect::mysql {
 namespace {
 
-std::string collapse(std::string_view text) {
-    std::string out;
-    bool space = false;
-    for (char c : trim(text)) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty())
-            out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
-// A Liquibase type as written: "int unsigned" is name INT + extra "unsigned",
-// "decimal(12,2)" is DECIMAL + parameters "(12, 2)".
-struct TypeParts {
-    std::string name;       ///< first word, upper case
-    std::string parameters; ///< "(12, 2)" as Liquibase writes them, or ""
-    std::string extra;      ///< the other words as written (UNSIGNED, CHARACTER SET x, ...)
-    std::string raw;        ///< the whole type, trimmed
-};
-
-TypeParts split_type(std::string_view written) {
-    TypeParts parts;
-    parts.raw = trim(written);
-    std::size_t paren = parts.raw.find('(');
-    std::size_t close = paren == std::string::npos ? std::string::npos : parts.raw.find(')', paren);
-    std::string head = collapse(parts.raw.substr(0, paren));
-    std::string tail =
-        close == std::string::npos ? std::string() : collapse(parts.raw.substr(close + 1));
-    if (paren != std::string::npos) {
-        std::string_view inside(parts.raw);
-        inside = inside.substr(paren,
-                               (close == std::string::npos ? parts.raw.size() : close + 1) - paren);
-        for (char c : inside) {
-            if (c == ' ')
-                continue;
-            parts.parameters += c;
-            if (c == ',')
-                parts.parameters += ' ';
-        }
-    }
-    std::size_t space = head.find(' ');
-    parts.name = to_upper(head.substr(0, space));
-    std::string extra = space == std::string::npos ? std::string() : head.substr(space + 1);
-    if (!tail.empty())
-        extra += extra.empty() ? tail : " " + tail;
-    parts.extra = extra;
-    return parts;
-}
-
-std::string with_extra(std::string type, const std::string& extra) {
-    return extra.empty() ? type : type + " " + extra;
-}
-
 // Reserved words of MySQL 8.0 and MariaDB 10.11: a name among them must be quoted.
 bool mysql_reserved_word(std::string_view name) {
     // Space-separated, with spaces at both ends: " WORD " finds whole words only.
@@ -435,39 +377,42 @@ protected:
 
     // Liquibase's MySQL/MariaDB type mapping (liquibase.datatype.core.*, 4.28).
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override {
-        TypeParts type = split_type(liquibase_type);
+        LiquibaseType type = parse_liquibase_type(liquibase_type);
         const std::string& n = type.name;
         std::string extra_upper = to_upper(type.extra);
         if (n == "INT" || n == "INTEGER" || n == "INT4")
-            return with_extra("INT", type.extra);
+            return type.with_extra("INT");
         if (n == "BIGINT" || n == "INT8")
-            return with_extra("BIGINT", type.extra);
+            return type.with_extra("BIGINT");
         if (n == "SMALLINT" || n == "INT2")
-            return with_extra("SMALLINT", type.extra);
+            return type.with_extra("SMALLINT");
         if (n == "TINYINT")
-            return with_extra("TINYINT" + type.parameters, type.extra);
+            return type.with_extra("TINYINT" + type.parameters);
         if (n == "MEDIUMINT")
-            return with_extra("MEDIUMINT", type.extra);
+            return type.with_extra("MEDIUMINT");
         if (n == "BOOLEAN" || n == "BOOL")
             return boolean_type();
         if (n == "BIT")
             return "BIT" + type.parameters;
         if (n == "VARCHAR" || n == "VARCHAR2" ||
-            (n == "CHARACTER" && extra_upper.starts_with("VARYING")))
-            return with_extra("VARCHAR" + type.parameters,
-                              n == "CHARACTER" ? trim(type.extra.substr(7)) : type.extra);
+            (n == "CHARACTER" && extra_upper.starts_with("VARYING"))) {
+            // CHARACTER VARYING(n) [CHARACTER SET x]: the words after VARYING stay.
+            std::string rest = n == "CHARACTER" ? trim(type.extra.substr(7)) : type.extra;
+            std::string varchar = "VARCHAR" + type.parameters;
+            return rest.empty() ? varchar : varchar + " " + rest;
+        }
         if (n == "NVARCHAR" || n == "NVARCHAR2")
-            return with_extra("NVARCHAR" + type.parameters, type.extra);
+            return type.with_extra("NVARCHAR" + type.parameters);
         if (n == "CHAR" || n == "CHARACTER")
-            return with_extra("CHAR" + type.parameters, type.extra);
+            return type.with_extra("CHAR" + type.parameters);
         if (n == "NCHAR")
-            return with_extra("NCHAR" + type.parameters, type.extra);
+            return type.with_extra("NCHAR" + type.parameters);
         if (n == "TEXT" || n == "TINYTEXT" || n == "MEDIUMTEXT")
-            return with_extra(n, type.extra);
+            return type.with_extra(n);
         if (n == "NCLOB")
             return "LONGTEXT CHARACTER SET utf8";
         if (n == "CLOB" || n == "LONGTEXT" || n == "LONGVARCHAR" || n == "NTEXT")
-            return with_extra("LONGTEXT", type.extra);
+            return type.with_extra("LONGTEXT");
         if (n == "BLOB" || n == "TINYBLOB" || n == "MEDIUMBLOB")
             return n;
         if (n == "VARBINARY" || n == "BINARY")
@@ -481,9 +426,9 @@ protected:
         if (n == "DATETIME2" || n == "SMALLDATETIME")
             return "DATETIME";
         if (n == "DECIMAL")
-            return with_extra("DECIMAL" + type.parameters, type.extra);
+            return type.with_extra("DECIMAL" + type.parameters);
         if (n == "NUMBER" || n == "NUMERIC")
-            return with_extra("NUMERIC" + type.parameters, type.extra);
+            return type.with_extra("NUMERIC" + type.parameters);
         if (n == "CURRENCY" || n == "MONEY" || n == "SMALLMONEY")
             return "DECIMAL";
         if (n == "DOUBLE" || n == "FLOAT8")

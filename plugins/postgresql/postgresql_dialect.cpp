@@ -18,65 +18,6 @@
 namespace strata::dialect::postgresql {
 namespace {
 
-// Words separated by single spaces.
-std::string collapse(std::string_view text) {
-    std::string out;
-    bool space = false;
-    for (char c : trim(text)) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty())
-            out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
-// A Liquibase type as written: "timestamp(3) with time zone" is name TIMESTAMP,
-// parameters "(3)", extra "with time zone"; "double precision" is DOUBLE + "precision".
-struct TypeParts {
-    std::string name;       ///< first word, upper case
-    std::string parameters; ///< "(12, 2)" as Liquibase writes them, or ""
-    std::string extra;      ///< the other words as written
-    std::string raw;        ///< the whole type, trimmed
-};
-
-TypeParts split_type(std::string_view written) {
-    TypeParts parts;
-    parts.raw = trim(written);
-    std::size_t paren = parts.raw.find('(');
-    std::size_t close = paren == std::string::npos ? std::string::npos : parts.raw.find(')', paren);
-    std::string head = collapse(parts.raw.substr(0, paren));
-    std::string tail =
-        close == std::string::npos ? std::string() : collapse(parts.raw.substr(close + 1));
-    if (paren != std::string::npos) {
-        std::string_view inside(parts.raw);
-        inside = inside.substr(paren,
-                               (close == std::string::npos ? parts.raw.size() : close + 1) - paren);
-        for (char c : inside) {
-            if (c == ' ')
-                continue;
-            parts.parameters += c;
-            if (c == ',')
-                parts.parameters += ' ';
-        }
-    }
-    std::size_t space = head.find(' ');
-    parts.name = to_upper(head.substr(0, space));
-    std::string extra = space == std::string::npos ? std::string() : head.substr(space + 1);
-    if (!tail.empty())
-        extra += extra.empty() ? tail : " " + tail;
-    parts.extra = extra;
-    return parts;
-}
-
-std::string with_extra(std::string type, const std::string& extra) {
-    return extra.empty() ? type : type + " " + extra;
-}
-
 bool mixed_case(std::string_view name) {
     bool has_upper =
         std::any_of(name.begin(), name.end(), [](unsigned char c) { return std::isupper(c); });
@@ -365,17 +306,17 @@ protected:
 
     // Liquibase's PostgreSQL type mapping (liquibase.datatype.core.*, PostgreSQL >= 10).
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override {
-        TypeParts type = split_type(liquibase_type);
+        LiquibaseType type = parse_liquibase_type(liquibase_type);
         const std::string& n = type.name;
         std::string extra_upper = to_upper(type.extra);
         if (n == "INT" || n == "INTEGER" || n == "INT4")
-            return with_extra("INTEGER", type.extra);
+            return type.with_extra("INTEGER");
         if (n == "BIGINT" || n == "INT8" || n == "INTEGER8")
-            return with_extra("BIGINT", type.extra);
+            return type.with_extra("BIGINT");
         if (n == "SMALLINT" || n == "INT2" || n == "TINYINT")
-            return with_extra("SMALLINT", type.extra);
+            return type.with_extra("SMALLINT");
         if (n == "MEDIUMINT")
-            return with_extra("INTEGER", type.extra);
+            return type.with_extra("INTEGER");
         if (n == "BOOLEAN" || n == "BOOL")
             return "BOOLEAN";
         if (n == "BIT")

@@ -29,19 +29,6 @@ std::string no_spaces(std::string_view text) {
     return out;
 }
 
-// "(12,2)" -> "(12, 2)", as Liquibase writes type parameters.
-std::string type_parameters(std::string_view raw) {
-    std::string out;
-    for (char c : raw) {
-        if (c == ' ')
-            continue;
-        out += c;
-        if (c == ',')
-            out += ' ';
-    }
-    return out;
-}
-
 class SqliteDialect final : public AnsiDialect {
 public:
     ~SqliteDialect() override {
@@ -355,18 +342,15 @@ protected:
     }
 
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override {
-        std::string type = trim(liquibase_type);
-        std::size_t paren = type.find('(');
-        std::string base = to_upper(trim(type.substr(0, paren)));
-        std::string parameters =
-            paren == std::string::npos ? "" : type_parameters(type.substr(paren));
+        LiquibaseType type = parse_liquibase_type(liquibase_type);
+        const std::string& base = type.name;
         if (base == "INT" || base == "INTEGER" || base == "INT4" || base == "SMALLINT" ||
             base == "TINYINT" || base == "MEDIUMINT")
             return "INTEGER";
         if (base == "DATETIME" || base == "TIMESTAMP" || base == "TIME" || base == "UUID" ||
             base == "CLOB" || base == "TEXT" || base == "NCLOB")
             return "TEXT";
-        return base + parameters;
+        return type.with_extra(base + type.parameters);
     }
 
     [[nodiscard]] std::string datetime_type() const override { return "TEXT"; }
