@@ -194,6 +194,27 @@ std::string AnsiDialect::column_type(std::string_view liquibase_type) const {
     return base + rest;
 }
 
+std::string AnsiDialect::required_attribute(const Change& change, std::string_view key) {
+    return required(change, key);
+}
+
+std::string AnsiDialect::scoped(const Change& change, std::string_view key) const {
+    const std::string* schema = change.get("schemaName");
+    std::string name = quote_identifier(required(change, key));
+    return schema && !schema->empty() ? quote_identifier(*schema) + "." + name : name;
+}
+
+std::string AnsiDialect::loose_literal(const std::string& value) const {
+    bool number = !value.empty() &&
+                  value.find_first_not_of("+-.0123456789eE") == std::string::npos &&
+                  std::isdigit(static_cast<unsigned char>(value.back()));
+    if (number)
+        return value;
+    if (to_lower(value) == "true" || to_lower(value) == "false")
+        return boolean_literal(to_lower(value) == "true");
+    return quote_literal(value);
+}
+
 std::string AnsiDialect::qualified(const Change& change, std::string_view name_key) const {
     std::string name = required(change, name_key);
     const std::string* schema = change.get("schemaName");

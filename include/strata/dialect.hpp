@@ -228,6 +228,13 @@ protected:
     /// Splits a script into statements at `delimiter` outside quotes and comments.
     [[nodiscard]] std::vector<std::string> split_statements(std::string_view script,
                                                             std::string_view delimiter) const;
+    /// The attribute, or Error{Validation} naming the change when it is missing or empty.
+    [[nodiscard]] static std::string required_attribute(const Change& change, std::string_view key);
+    /// `schemaName.name` for objects other than tables (sequences, views, procedures).
+    [[nodiscard]] std::string scoped(const Change& change, std::string_view key) const;
+    /// A value Liquibase types by the column (defaultNullValue): numbers and booleans as they
+    /// are, everything else as a string the server converts.
+    [[nodiscard]] std::string loose_literal(const std::string& value) const;
     /// `schemaName.tableName` as written in the change, quoted.
     [[nodiscard]] std::string qualified(const Change& change, std::string_view name_key) const;
 

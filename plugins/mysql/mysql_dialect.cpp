@@ -484,35 +484,6 @@ protected:
     }
 
 private:
-    [[nodiscard]] std::string attribute(const Change& change, std::string_view key) const {
-        const std::string* value = change.get(key);
-        if (value == nullptr || value->empty())
-            throw Error(ErrorKind::Validation,
-                        fmt::format("{} needs the attribute '{}'", change.type_name(), key),
-                        change.where);
-        return *value;
-    }
-
-    /// `schemaName.name` for objects other than tables (sequences, views, procedures).
-    [[nodiscard]] std::string scoped(const Change& change, std::string_view key) const {
-        const std::string* schema = change.get("schemaName");
-        std::string name = quote_identifier(attribute(change, key));
-        return schema && !schema->empty() ? quote_identifier(*schema) + "." + name : name;
-    }
-
-    /// A value Liquibase types by the column (defaultNullValue): numbers and booleans as
-    /// they are, everything else as a string the server converts.
-    [[nodiscard]] std::string loose_literal(const std::string& value) const {
-        bool number = !value.empty() &&
-                      value.find_first_not_of("+-.0123456789eE") == std::string::npos &&
-                      std::isdigit(static_cast<unsigned char>(value.back()));
-        if (number)
-            return value;
-        if (to_lower(value) == "true" || to_lower(value) == "false")
-            return boolean_literal(to_lower(value) == "true");
-        return quote_literal(value);
-    }
-
     /// What MODIFY must restate about a column, as the server has it now.
     struct LiveColumn {
         std::string type; ///< COLUMN_TYPE, with its character set and collation
@@ -527,8 +498,8 @@ private:
     // it is; without one, columnDataType is all there is, as in Liquibase.
     [[nodiscard]] LiveColumn live_column(const Change& change, const RenderContext& context) const {
         LiveColumn live;
-        std::string table = attribute(change, "tableName");
-        std::string column = attribute(change, "columnName");
+        std::string table = required_attribute(change, "tableName");
+        std::string column = required_attribute(change, "columnName");
         const std::string* written = change.get("columnDataType");
         if (context.connection != nullptr) {
             const std::string* schema = change.get("schemaName");
@@ -617,7 +588,7 @@ private:
     std::optional<std::vector<std::string>> render_alter(const Change& change,
                                                          const RenderContext& context) const {
         auto table = [&] { return qualified(change, "tableName"); };
-        auto column = [&] { return quote_identifier(attribute(change, "columnName")); };
+        auto column = [&] { return quote_identifier(required_attribute(change, "columnName")); };
         using Statements = std::vector<std::string>;
         switch (change.kind) {
         case ChangeKind::AddAutoIncrement: {
@@ -660,7 +631,7 @@ private:
             // Exactly Liquibase's statement: MODIFY restates only the new type, so NOT NULL,
             // the default and the comment go unless newDataType repeats them.
             return Statements{fmt::format("ALTER TABLE {} MODIFY {} {}", table(), column(),
-                                          column_type(attribute(change, "newDataType")))};
+                                          column_type(required_attribute(change, "newDataType")))};
         case ChangeKind::SetTableRemarks:
             return Statements{fmt::format("ALTER TABLE {} COMMENT = {}", table(),
                                           quote_literal(change.value("remarks")))};
@@ -673,12 +644,13 @@ private:
         case ChangeKind::DropSequence:
             return Statements{fmt::format("DROP SEQUENCE {}", scoped(change, "sequenceName"))};
         case ChangeKind::RenameSequence:
-            return Statements{fmt::format("RENAME TABLE {} TO {}",
-                                          scoped(change, "oldSequenceName"),
-                                          quote_identifier(attribute(change, "newSequenceName")))};
+            return Statements{
+                fmt::format("RENAME TABLE {} TO {}", scoped(change, "oldSequenceName"),
+                            quote_identifier(required_attribute(change, "newSequenceName")))};
         case ChangeKind::RenameView:
-            return Statements{fmt::format("RENAME TABLE {} TO {}", scoped(change, "oldViewName"),
-                                          quote_identifier(attribute(change, "newViewName")))};
+            return Statements{
+                fmt::format("RENAME TABLE {} TO {}", scoped(change, "oldViewName"),
+                            quote_identifier(required_attribute(change, "newViewName")))};
         case ChangeKind::DropAllForeignKeyConstraints: {
             // The names are whatever created the keys chose: read them where they run.
             if (context.connection == nullptr)
@@ -687,7 +659,7 @@ private:
                             "database and needs it to render",
                             change.where);
             const std::string* schema = change.get("baseTableSchemaName");
-            std::string base_name = attribute(change, "baseTableName");
+            std::string base_name = required_attribute(change, "baseTableName");
             std::string base = quote_identifier(base_name);
             if (schema && !schema->empty())
                 base = quote_identifier(*schema) + "." + base;
@@ -704,16 +676,17 @@ private:
             return statements;
         }
         case ChangeKind::AddLookupTable: {
-            std::string existing = quote_identifier(attribute(change, "existingTableName"));
+            std::string existing =
+                quote_identifier(required_attribute(change, "existingTableName"));
             if (const std::string* schema = change.get("existingTableSchemaName");
                 schema && !schema->empty())
                 existing = quote_identifier(*schema) + "." + existing;
-            std::string lookup = quote_identifier(attribute(change, "newTableName"));
+            std::string lookup = quote_identifier(required_attribute(change, "newTableName"));
             if (const std::string* schema = change.get("newTableSchemaName");
                 schema && !schema->empty())
                 lookup = quote_identifier(*schema) + "." + lookup;
-            std::string from = quote_identifier(attribute(change, "existingColumnName"));
-            std::string to = quote_identifier(attribute(change, "newColumnName"));
+            std::string from = quote_identifier(required_attribute(change, "existingColumnName"));
+            std::string to = quote_identifier(required_attribute(change, "newColumnName"));
             std::string constraint = change.value("constraintName");
             if (constraint.empty())
                 constraint = "FK_" + to_upper(change.value("existingTableName")) + "_" +
@@ -737,21 +710,22 @@ private:
                             existing, quote_identifier(constraint), from, lookup, to)};
         }
         case ChangeKind::MergeColumns: {
-            std::string first = quote_identifier(attribute(change, "column1Name"));
-            std::string second = quote_identifier(attribute(change, "column2Name"));
-            std::string merged = quote_identifier(attribute(change, "finalColumnName"));
-            return Statements{fmt::format("ALTER TABLE {} ADD {} {}", table(), merged,
-                                          column_type(attribute(change, "finalColumnType"))),
-                              fmt::format("UPDATE {} SET {} = CONCAT({}, {}, {})", table(), merged,
-                                          first, quote_literal(change.value("joinString")), second),
-                              fmt::format("ALTER TABLE {} DROP COLUMN {}", table(), first),
-                              fmt::format("ALTER TABLE {} DROP COLUMN {}", table(), second)};
+            std::string first = quote_identifier(required_attribute(change, "column1Name"));
+            std::string second = quote_identifier(required_attribute(change, "column2Name"));
+            std::string merged = quote_identifier(required_attribute(change, "finalColumnName"));
+            return Statements{
+                fmt::format("ALTER TABLE {} ADD {} {}", table(), merged,
+                            column_type(required_attribute(change, "finalColumnType"))),
+                fmt::format("UPDATE {} SET {} = CONCAT({}, {}, {})", table(), merged, first,
+                            quote_literal(change.value("joinString")), second),
+                fmt::format("ALTER TABLE {} DROP COLUMN {}", table(), first),
+                fmt::format("ALTER TABLE {} DROP COLUMN {}", table(), second)};
         }
         case ChangeKind::CreateProcedure: {
             // The body is one statement: its semicolons are the routine's, not separators
             // (no DELIMITER is needed through the client API).
             std::string body = change.get("path") ? read_referenced_file(change, "path")
-                                                  : attribute(change, "procedureText");
+                                                  : required_attribute(change, "procedureText");
             return Statements{trim(body)};
         }
         case ChangeKind::DropProcedure:

@@ -408,35 +408,6 @@ protected:
     }
 
 private:
-    [[nodiscard]] std::string attribute(const Change& change, std::string_view key) const {
-        const std::string* value = change.get(key);
-        if (value == nullptr || value->empty())
-            throw Error(ErrorKind::Validation,
-                        fmt::format("{} needs the attribute '{}'", change.type_name(), key),
-                        change.where);
-        return *value;
-    }
-
-    /// `schemaName.name` for objects other than tables (sequences, views, procedures).
-    [[nodiscard]] std::string scoped(const Change& change, std::string_view key) const {
-        const std::string* schema = change.get("schemaName");
-        std::string name = quote_identifier(attribute(change, key));
-        return schema && !schema->empty() ? quote_identifier(*schema) + "." + name : name;
-    }
-
-    /// A value Liquibase types by the column (defaultNullValue): numbers and booleans as
-    /// they are, everything else as a string the server converts.
-    [[nodiscard]] std::string loose_literal(const std::string& value) const {
-        bool number = !value.empty() &&
-                      value.find_first_not_of("+-.0123456789eE") == std::string::npos &&
-                      std::isdigit(static_cast<unsigned char>(value.back()));
-        if (number)
-            return value;
-        if (to_lower(value) == "true" || to_lower(value) == "false")
-            return boolean_literal(to_lower(value) == "true");
-        return quote_literal(value);
-    }
-
     /// The DEFAULT of addDefaultValue, whose default* attributes sit on the change itself.
     [[nodiscard]] std::string default_of(const Change& change) const {
         if (const std::string* sequence = change.get("defaultValueSequenceNext"))
@@ -475,7 +446,7 @@ private:
     std::optional<std::vector<std::string>> render_alter(const Change& change,
                                                          const RenderContext& context) const {
         auto table = [&] { return qualified(change, "tableName"); };
-        auto column = [&] { return quote_identifier(attribute(change, "columnName")); };
+        auto column = [&] { return quote_identifier(required_attribute(change, "columnName")); };
         switch (change.kind) {
         case ChangeKind::AddAutoIncrement: {
             std::string generation = change.value("generationType");
@@ -510,7 +481,7 @@ private:
                 fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL", table(), column())};
         case ChangeKind::ModifyDataType: {
             // USING converts the values the server has no implicit cast for (text to int, ...).
-            std::string type = column_type(attribute(change, "newDataType"));
+            std::string type = column_type(required_attribute(change, "newDataType"));
             return std::vector<std::string>{
                 fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING CAST({} AS {})", table(),
                             column(), type, column(), type)};
@@ -529,11 +500,11 @@ private:
         case ChangeKind::RenameSequence:
             return std::vector<std::string>{
                 fmt::format("ALTER SEQUENCE {} RENAME TO {}", scoped(change, "oldSequenceName"),
-                            quote_identifier(attribute(change, "newSequenceName")))};
+                            quote_identifier(required_attribute(change, "newSequenceName")))};
         case ChangeKind::RenameView:
             return std::vector<std::string>{
                 fmt::format("ALTER VIEW {} RENAME TO {}", scoped(change, "oldViewName"),
-                            quote_identifier(attribute(change, "newViewName")))};
+                            quote_identifier(required_attribute(change, "newViewName")))};
         case ChangeKind::SetTableRemarks: {
             const std::string* remarks = change.get("remarks");
             return std::vector<std::string>{fmt::format(
@@ -548,7 +519,7 @@ private:
         case ChangeKind::DropAllForeignKeyConstraints: {
             // The names are whatever created the keys chose: look them up where they run.
             const std::string* schema = change.get("baseTableSchemaName");
-            std::string base = quote_identifier(attribute(change, "baseTableName"));
+            std::string base = quote_identifier(required_attribute(change, "baseTableName"));
             if (schema && !schema->empty())
                 base = quote_identifier(*schema) + "." + base;
             std::string statement = "ALTER TABLE ";
@@ -562,16 +533,17 @@ private:
                 quote_literal(base), quote_literal(statement))};
         }
         case ChangeKind::AddLookupTable: {
-            std::string existing = quote_identifier(attribute(change, "existingTableName"));
+            std::string existing =
+                quote_identifier(required_attribute(change, "existingTableName"));
             if (const std::string* schema = change.get("existingTableSchemaName");
                 schema && !schema->empty())
                 existing = quote_identifier(*schema) + "." + existing;
-            std::string lookup = quote_identifier(attribute(change, "newTableName"));
+            std::string lookup = quote_identifier(required_attribute(change, "newTableName"));
             if (const std::string* schema = change.get("newTableSchemaName");
                 schema && !schema->empty())
                 lookup = quote_identifier(*schema) + "." + lookup;
-            std::string from = quote_identifier(attribute(change, "existingColumnName"));
-            std::string to = quote_identifier(attribute(change, "newColumnName"));
+            std::string from = quote_identifier(required_attribute(change, "existingColumnName"));
+            std::string to = quote_identifier(required_attribute(change, "newColumnName"));
             std::string type = change.get("newColumnDataType")
                                    ? column_type(*change.get("newColumnDataType"))
                                    : std::string();
@@ -590,12 +562,12 @@ private:
                             existing, quote_identifier(constraint), from, lookup, to)};
         }
         case ChangeKind::MergeColumns: {
-            std::string first = quote_identifier(attribute(change, "column1Name"));
-            std::string second = quote_identifier(attribute(change, "column2Name"));
-            std::string merged = quote_identifier(attribute(change, "finalColumnName"));
+            std::string first = quote_identifier(required_attribute(change, "column1Name"));
+            std::string second = quote_identifier(required_attribute(change, "column2Name"));
+            std::string merged = quote_identifier(required_attribute(change, "finalColumnName"));
             return std::vector<std::string>{
                 fmt::format("ALTER TABLE {} ADD {} {}", table(), merged,
-                            column_type(attribute(change, "finalColumnType"))),
+                            column_type(required_attribute(change, "finalColumnType"))),
                 fmt::format("UPDATE {} SET {} = {} || {} || {}", table(), merged, first,
                             quote_literal(change.value("joinString")), second),
                 fmt::format("ALTER TABLE {} DROP COLUMN {}", table(), first),
@@ -604,7 +576,7 @@ private:
         case ChangeKind::CreateProcedure: {
             // The body is one statement: semicolons inside it are PL/pgSQL's, not separators.
             std::string body = change.get("path") ? read_referenced_file(change, "path")
-                                                  : attribute(change, "procedureText");
+                                                  : required_attribute(change, "procedureText");
             (void)context;
             return std::vector<std::string>{trim(body)};
         }
