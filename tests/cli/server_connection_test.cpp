@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// Connection failures as a user meets them on the command line: an unreachable server, a
+// wrong password, a missing database. Each is a clear error with exit code 1, writes nothing,
+// and never shows the password. Needs the servers of scripts/start-servers.sh (FAILS without).
+#include "test_support.hpp"
+
+#include <cstdlib>
+#include <gtest/gtest.h>
+#include <regex>
+
+namespace strata::test {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+class ServerConnection : public ::testing::TestWithParam<const char*> {
+protected:
+    void SetUp() override {
+        const char* url = std::getenv(GetParam());
+        if (url == nullptr)
+            FAIL() << GetParam() << " is not set; scripts/test.sh starts the servers and sets it";
+        std::smatch m;
+        std::string text = url;
+        ASSERT_TRUE(std::regex_search(
+            text, m, std::regex(R"(^(\w+)://([^:]+):([^@]+)@([^:/]+):(\d+)/([^?]+))")));
+        scheme_ = m[1];
+        user_ = m[2];
+        password_ = m[3];
+        host_ = m[4];
+        port_ = m[5];
+        database_ = m[6];
+        write_file(dir_ / "app.xml",
+                   xml_changelog(R"x(<changeSet id="1" author="a"><createTable tableName="never">
+            <column name="id" type="int"/></createTable></changeSet>)x"));
+    }
+
+    CommandResult update(const std::string& url, const std::string& password) {
+        return run_strata(
+            {"--changelog-file=app.xml", "--url=" + url, "--username=" + user_, "update"},
+            dir_.path(), {{"STRATA_PASSWORD", password}});
+    }
+
+    std::string url(const std::string& port, const std::string& database) const {
+        return scheme_ + "://" + host_ + ":" + port + "/" + database;
+    }
+
+    std::string scheme_, user_, password_, host_, port_, database_;
+    TempDir dir_;
+};
+
+TEST_P(ServerConnection, WrongPasswordIsClearAndNeverPrinted) {
+    const std::string wrong = "Wrong-Secret-" + password_.substr(0, 4);
+    CommandResult result = update(url(port_, database_), wrong);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_TRUE(contains(result.err, "cannot connect to")) << result.err;
+    EXPECT_FALSE(contains(result.out + result.err, wrong)) << result.err;
+    EXPECT_FALSE(contains(result.out + result.err, password_));
+}
+
+TEST_P(ServerConnection, UnreachableServerIsClear) {
+    CommandResult result = update(url("1", database_), password_);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_TRUE(contains(result.err, "cannot connect to")) << result.err;
+    EXPECT_TRUE(contains(result.err, "hint:")) << result.err;
+    EXPECT_FALSE(contains(result.out + result.err, password_));
+}
+
+TEST_P(ServerConnection, MissingDatabaseIsClear) {
+    CommandResult result = update(url(port_, "no_such_database_here"), password_);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_TRUE(contains(result.err, "no_such_database_here")) << result.err;
+    EXPECT_FALSE(contains(result.out + result.err, password_));
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ServerConnection,
+                         ::testing::Values("STRATA_TEST_PG_URL", "STRATA_TEST_MYSQL_URL"),
+                         [](const ::testing::TestParamInfo<const char*>& param) {
+                             return std::string(param.param).find("PG") != std::string::npos
+                                        ? "postgresql"
+                                        : "mysql";
+                         });
+
+} // namespace
+} // namespace strata::test
