@@ -87,6 +87,8 @@ public:
     }
 
 private:
+    // The dialect is chosen from the URL before the changelog is read (its properties may be
+    // limited to a database); the connection is opened only after the changelog parsed.
     std::unique_ptr<Database> open(bool connect = true) {
         auto database = std::make_unique<Database>();
         std::vector<std::filesystem::path> dirs(settings_.plugin_dirs.begin(),
@@ -101,19 +103,25 @@ private:
         ConnectionTarget target{settings_.url, settings_.username, settings_.password};
         database->spec = database->dialect->connection_spec(target);
         database->spec.display = mask_url(database->spec.display);
-        if (connect) {
-            database->connection = open_connection(database->spec, settings_.password);
-            database->dialect->prepare_session(*database->connection);
-        }
+        if (connect)
+            connect_to(*database);
         return database;
     }
 
-    Changelog changelog() const {
+    void connect_to(Database& database) const {
+        database.connection = open_connection(database.spec, settings_.password);
+        database.dialect->prepare_session(*database.connection);
+    }
+
+    Changelog changelog(const std::string& database = {}) const {
         if (settings_.changelog_file.empty())
             throw Error(ErrorKind::Usage, "no changelog given", {},
                         "pass --changelog-file=PATH, or set changelogFile in strata.properties");
         format::ParseOptions options;
         options.parameters = settings_.parameters;
+        options.filter.contexts = settings_.contexts;
+        options.filter.labels = settings_.labels;
+        options.database = database;
         if (settings_.missing_property_mode == "empty" ||
             settings_.missing_property_mode == "EMPTY")
             options.missing_property = format::MissingProperty::Empty;
@@ -186,8 +194,8 @@ int Runner::run(const std::string& command) {
             id = text.substr(first + 2, last - first - 2);
             author = text.substr(last + 2);
         }
-        Changelog log = changelog();
         auto database = open(false);
+        Changelog log = changelog(database->dialect->name());
         for (const ChangeSet& changeset : log.changesets) {
             if (changeset.id == id && changeset.author == author &&
                 (path.empty() || changeset.path == path)) {
@@ -205,10 +213,11 @@ int Runner::run(const std::string& command) {
     bool needs_changelog = command != "history" && command != "tag" && command != "tag-exists" &&
                            command != "list-locks" && command != "release-locks" &&
                            command != "clear-checksums";
+    auto database = open(false);
     Changelog log;
     if (needs_changelog)
-        log = changelog();
-    auto database = open();
+        log = changelog(database->dialect->name());
+    connect_to(*database);
     const std::string& target = database->spec.display;
     bool sql_mode = command.ends_with("-sql");
     Engine runner = engine(*database, sql_mode);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <sstream>
 #include <strata/error.hpp>
 #include <strata/text.hpp>
 
@@ -35,23 +36,9 @@ std::map<std::string, std::string> read_properties_file(const std::string& path)
     if (!in)
         throw Error(ErrorKind::Usage, fmt::format("cannot read the defaults file '{}'", path), {},
                     "check --defaults-file");
-    std::map<std::string, std::string> values;
-    std::string logical;
-    for (std::string line; std::getline(in, line);) {
-        std::string text = trim(line);
-        if (logical.empty() && (text.empty() || text[0] == '#' || text[0] == '!'))
-            continue;
-        if (!text.empty() && text.back() == '\\') {
-            logical += text.substr(0, text.size() - 1);
-            continue;
-        }
-        logical += text;
-        std::size_t separator = logical.find_first_of("=:");
-        if (separator != std::string::npos)
-            values[trim(logical.substr(0, separator))] = trim(logical.substr(separator + 1));
-        logical.clear();
-    }
-    return values;
+    std::ostringstream content;
+    content << in.rdbuf();
+    return parse_properties(content.str());
 }
 
 void apply_defaults_file(Settings& settings, std::vector<std::string>& warnings) {

@@ -29,4 +29,28 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
+std::map<std::string, std::string> parse_properties(std::string_view text) {
+    std::map<std::string, std::string> values;
+    std::string logical;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::string line = trim(text.substr(
+            start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        start = end == std::string_view::npos ? text.size() + 1 : end + 1;
+        if (logical.empty() && (line.empty() || line[0] == '#' || line[0] == '!'))
+            continue;
+        if (!line.empty() && line.back() == '\\') {
+            logical += line.substr(0, line.size() - 1);
+            continue;
+        }
+        logical += line;
+        std::size_t separator = logical.find_first_of("=:");
+        if (separator != std::string::npos)
+            values[trim(logical.substr(0, separator))] = trim(logical.substr(separator + 1));
+        logical.clear();
+    }
+    return values;
+}
+
 } // namespace strata

@@ -3,14 +3,48 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <strata/text.hpp>
 
 namespace strata::format {
 
 Properties::Properties(const ParseOptions& options)
-    : parameters_(options.parameters), missing_(options.missing_property) {}
+    : parameters_(options.parameters), missing_(options.missing_property), filter_(options.filter),
+      database_(options.database) {}
 
-void Properties::define(const std::string& name, const std::string& value) {
-    changelog_.emplace(name, value); // emplace keeps the first definition, as Liquibase does
+void Properties::define(const Definition& definition) {
+    if (filter_.contexts && !trim(*filter_.contexts).empty() && !trim(definition.context).empty() &&
+        !evaluate_expression(definition.context, split_names(*filter_.contexts)))
+        return;
+    if (filter_.labels && !trim(*filter_.labels).empty() && !trim(definition.labels).empty() &&
+        !evaluate_expression(*filter_.labels, split_names(definition.labels)))
+        return;
+    if (!database_.empty() && !trim(definition.dbms).empty() &&
+        !dbms_matches(definition.dbms, database_))
+        return;
+    // emplace keeps the first definition, as Liquibase does
+    if (definition.global)
+        changelog_.emplace(definition.name, definition.value);
+    else
+        local_[definition.where.file].emplace(definition.name, definition.value);
+}
+
+void Properties::define_file(const std::filesystem::path& file, const Definition& scope) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw Error(ErrorKind::Parse,
+                    fmt::format("cannot read the properties file '{}'", file.string()), scope.where,
+                    "paths are relative to the working directory, or to the changelog with "
+                    "relativeToChangelogFile=\"true\"");
+    std::ostringstream content;
+    content << in.rdbuf();
+    for (const auto& [name, value] : parse_properties(content.str())) {
+        Definition definition = scope;
+        definition.name = name;
+        definition.value = value;
+        define(definition);
+    }
 }
 
 std::map<std::string, std::string> Properties::defined() const {
@@ -43,6 +77,9 @@ std::string Properties::expand(std::string_view text, const SourceLocation& wher
             out += p->second;
         } else if (auto c = changelog_.find(name); c != changelog_.end()) {
             out += c->second;
+        } else if (auto file = local_.find(where.file);
+                   file != local_.end() && file->second.count(name)) {
+            out += file->second.at(name);
         } else if (missing_ == MissingProperty::Error) {
             throw Error(ErrorKind::Validation, fmt::format("property '{}' is not defined", name),
                         where,

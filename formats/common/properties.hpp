@@ -4,6 +4,7 @@
 #include "strata/error.hpp"
 #include "strata/format/parse.hpp"
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
@@ -17,8 +18,21 @@ class Properties {
 public:
     explicit Properties(const ParseOptions& options);
 
-    /// A changelog `<property>`: ignored when the name is already defined.
-    void define(const std::string& name, const std::string& value);
+    /// A changelog `<property>`: ignored when the name is already defined, or when its
+    /// context, labels or dbms exclude this run. A property with global="false" holds only
+    /// in the file that defines it (`where.file`).
+    struct Definition {
+        std::string name;
+        std::string value;
+        std::string context;
+        std::string labels;
+        std::string dbms;
+        bool global = true;
+        SourceLocation where;
+    };
+    void define(const Definition& definition);
+    /// Every entry of a properties file (`<property file="...">`), each with `scope`'s limits.
+    void define_file(const std::filesystem::path& file, const Definition& scope);
     [[nodiscard]] std::string expand(std::string_view text, const SourceLocation& where) const;
     /// Every parameter and changelog property, for changeLogPropertyDefined.
     [[nodiscard]] std::map<std::string, std::string> defined() const;
@@ -26,7 +40,10 @@ public:
 private:
     std::map<std::string, std::string> parameters_;
     std::map<std::string, std::string> changelog_;
+    std::map<std::string, std::map<std::string, std::string>> local_; ///< file -> name -> value
     MissingProperty missing_;
+    RunFilter filter_;
+    std::string database_;
 };
 
 } // namespace strata::format

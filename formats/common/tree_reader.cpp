@@ -39,7 +39,8 @@ constexpr std::string_view kIncludeKeys[] = {"file",           "relativeToChange
                                              "contextFilter",  "labels",
                                              "ignore",         "created"};
 constexpr std::string_view kPropertyKeys[] = {
-    "name", "value", "file", "context", "contextFilter", "labels", "dbms", "global", "target"};
+    "name", "value",  "file",  "relativeToChangelogFile", "context", "contextFilter", "labels",
+    "dbms", "global", "target"};
 constexpr std::string_view kModifySqlKeys[] = {"dbms",    "context",         "contextFilter",
                                                "labels",  "applyToRollback", "append",
                                                "prepend", "replace",         "regExpReplace"};
@@ -224,22 +225,42 @@ private:
     }
 
     void read_property(const TreeNode& entry) {
-        std::string name;
-        const TreeNode* value = nullptr;
+        Properties::Definition definition;
+        definition.where = at(entry);
+        bool has_value = false;
+        std::string file;
+        bool relative = false;
         for_each_entry(entry, "property", [&](const TreeNode& e) {
-            if (e.key == "name")
-                name = text(e, "name of property");
-            else if (e.key == "value")
-                value = &e;
-            else if (!contains(kPropertyKeys, e.key))
+            if (e.key == "name") {
+                definition.name = text(e, "name of property");
+            } else if (e.key == "value") {
+                definition.value = expand(text(e, "value of property"), e);
+                has_value = true;
+            } else if (e.key == "file") {
+                file = expand(text(e, "file of property"), e);
+            } else if (e.key == "relativeToChangelogFile") {
+                relative = parse_boolean(text(e, e.key), e.key, at(e));
+            } else if (e.key == "context" || e.key == "contextFilter") {
+                definition.context = text(e, "context of property");
+            } else if (e.key == "labels") {
+                definition.labels = text(e, "labels of property");
+            } else if (e.key == "dbms") {
+                definition.dbms = text(e, "dbms of property");
+            } else if (e.key == "global") {
+                definition.global = parse_boolean(text(e, e.key), e.key, at(e));
+            } else if (!contains(kPropertyKeys, e.key)) {
                 unknown_key(e, "property", kPropertyKeys);
+            }
         });
-        if (name.empty())
-            throw Error(ErrorKind::Validation, "property needs a name", at(entry),
-                        "write the property as name: and value: entries");
-        if (value == nullptr)
-            unsupported_yet(entry, "properties without a value");
-        session_.properties.define(name, expand(text(*value, "value of property"), *value));
+        if (!file.empty()) {
+            session_.properties.define_file(
+                relative ? on_disk_.parent_path() / file : std::filesystem::path(file), definition);
+            return;
+        }
+        if (definition.name.empty() || !has_value)
+            throw Error(ErrorKind::Validation, "property needs a name and a value, or a file",
+                        at(entry), "write the property as name: and value: entries, or file:");
+        session_.properties.define(definition);
     }
 
     void read_include(const TreeNode& entry) {

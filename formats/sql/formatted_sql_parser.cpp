@@ -494,6 +494,8 @@ private:
     }
 
     void read_property(const SourceLine& line, std::string_view text) {
+        Properties::Definition definition;
+        definition.where = at(line, text);
         std::string name;
         std::optional<std::string> value;
         for (const Attribute& attribute :
@@ -505,10 +507,20 @@ private:
                 name = attribute.value;
             else if (*key == "value")
                 value = attribute.value;
+            else if (*key == "context")
+                definition.context = attribute.value;
+            else if (*key == "labels")
+                definition.labels = attribute.value;
+            else if (*key == "dbms")
+                definition.dbms = attribute.value;
+            else if (*key == "global")
+                definition.global = parse_boolean(attribute.value, "global", definition.where);
         }
         if (name.empty() || !value)
             unexpected_formatting(line, text, "--property name:<name> value:<value>");
-        session_.properties.define(name, expand(*value, at(line, text)));
+        definition.name = name;
+        definition.value = expand(*value, at(line, text));
+        session_.properties.define(definition);
     }
 
     std::size_t skip_ignored_lines(std::size_t i, std::string_view word) {

@@ -135,12 +135,47 @@ private:
     }
 
     void read_property(const pugi::xml_node& node) {
-        std::string name = node.attribute("name").value();
-        if (name.empty())
-            throw Error(ErrorKind::Validation, "<property> needs a name", where(node));
-        if (!node.attribute("value"))
-            unsupported_yet(node, "properties without a value (file=...)");
-        session_.properties.define(name, expand(node.attribute("value").value(), node));
+        Properties::Definition definition;
+        definition.where = where(node);
+        std::string file;
+        bool relative = false;
+        for (const pugi::xml_attribute& attribute : node.attributes()) {
+            std::string_view key = attribute.name();
+            std::string value = attribute.value();
+            if (key == "name")
+                definition.name = value;
+            else if (key == "value")
+                definition.value = expand(value, node);
+            else if (key == "file")
+                file = expand(value, node);
+            else if (key == "relativeToChangelogFile")
+                relative = parse_boolean(value, key, definition.where);
+            else if (key == "context" || key == "contextFilter")
+                definition.context = value;
+            else if (key == "labels")
+                definition.labels = value;
+            else if (key == "dbms")
+                definition.dbms = value;
+            else if (key == "global")
+                definition.global = parse_boolean(value, key, definition.where);
+            else if (key != "target")
+                throw Error(ErrorKind::Parse,
+                            fmt::format("unknown attribute '{}' on property", key),
+                            definition.where,
+                            "property takes name, value, file, relativeToChangelogFile, context, "
+                            "labels, dbms and global");
+        }
+        if (!file.empty()) {
+            session_.properties.define_file(
+                relative ? on_disk_.parent_path() / file : std::filesystem::path(file), definition);
+            return;
+        }
+        if (definition.name.empty() || !node.attribute("value"))
+            throw Error(
+                ErrorKind::Validation, "<property> needs a name and a value, or a file",
+                definition.where,
+                "write <property name=\"x\" value=\"y\"/> or <property file=\"x.properties\"/>");
+        session_.properties.define(definition);
     }
 
     void read_include(const pugi::xml_node& node) {

@@ -292,3 +292,49 @@ TEST_F(IncludeAll, FromYaml) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST(Properties, ContextLabelsDbmsGlobalAndFile) {
+    TempDir dir;
+    write_file(dir / "values.properties", "# loaded with file=\nfrom_file = loaded\ncolon: too\n");
+    write_file(dir / "root.xml", xml_changelog(R"x(
+        <property name="env_name" value="prod-only" context="prod"/>
+        <property name="env_name" value="default"/>
+        <property name="db_name" value="pg-only" dbms="postgresql"/>
+        <property name="db_name" value="any-db"/>
+        <property name="mine" value="root-local" global="false"/>
+        <property file="values.properties" relativeToChangelogFile="true"/>
+        <changeSet id="1" author="a"><dropTable tableName="${env_name}_${db_name}_${mine}_${from_file}_${colon}"/></changeSet>
+        <include file="child.yaml" relativeToChangelogFile="true"/>)x"));
+    write_file(dir / "child.yaml",
+               "databaseChangeLog:\n  - property:\n      name: labelled\n      value: seen\n"
+               "      labels: beta\n  - changeSet:\n      id: 2\n      author: a\n      changes:\n"
+               "        - dropTable:\n            tableName: ${mine}_${labelled}\n");
+    format::ParseOptions options;
+    options.database = "sqlite";
+    Changelog plain = format::parse_changelog(dir / "root.xml", options);
+    EXPECT_EQ(plain.changesets[0].changes[0].value("tableName"),
+              "prod-only_any-db_root-local_loaded_too")
+        << "no --contexts: a context-limited property holds, as a changeset would run";
+    EXPECT_EQ(plain.changesets[1].changes[0].value("tableName"), "${mine}_seen")
+        << "global=\"false\" stays in its file";
+
+    options.filter.contexts = "dev";
+    options.filter.labels = "!beta";
+    Changelog dev = format::parse_changelog(dir / "root.xml", options);
+    EXPECT_EQ(dev.changesets[0].changes[0].value("tableName"),
+              "default_any-db_root-local_loaded_too");
+    EXPECT_EQ(dev.changesets[1].changes[0].value("tableName"), "${mine}_${labelled}");
+
+    options.database = "postgresql";
+    EXPECT_EQ(format::parse_changelog(dir / "root.xml", options)
+                  .changesets[0]
+                  .changes[0]
+                  .value("tableName"),
+              "default_pg-only_root-local_loaded_too");
+}
+
+} // namespace
+} // namespace strata::test

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "strata/changelog.hpp"
+#include "strata/core/filter.hpp"
 
 #include <filesystem>
 #include <map>
@@ -17,6 +18,10 @@ struct ParseOptions {
     /// -Dname=value and `parameter.name` of the defaults file.
     std::map<std::string, std::string> parameters;
     MissingProperty missing_property = MissingProperty::Preserve;
+    /// The run's --contexts/--labels and database: a <property> limited to other contexts,
+    /// labels or databases is not defined. An empty database means "not known".
+    RunFilter filter;
+    std::string database;
 };
 
 /// Parses a changelog file (the format is chosen by its extension; a directory is read as
