@@ -38,8 +38,9 @@ std::string_view without_leading_zeros(std::string_view digits) {
 // Flyway compares versions part by part as integers of any size; missing parts count as 0.
 int compare_versions(const std::vector<std::string>& a, const std::vector<std::string>& b) {
     for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-        std::string_view x = without_leading_zeros(i < a.size() ? a[i] : "0");
-        std::string_view y = without_leading_zeros(i < b.size() ? b[i] : "0");
+        // Views of the parts themselves: `a[i] : "0"` would build a temporary std::string.
+        std::string_view x = without_leading_zeros(i < a.size() ? std::string_view(a[i]) : "0");
+        std::string_view y = without_leading_zeros(i < b.size() ? std::string_view(b[i]) : "0");
         if (x.size() != y.size())
             return x.size() < y.size() ? -1 : 1;
         if (int order = x.compare(y); order != 0)
