@@ -420,8 +420,11 @@ std::string Engine::apply_visitors(std::string sql, const ChangeSet& changeset,
         if ((for_rollback && !visitor.apply_to_rollback) ||
             (!visitor.dbms.empty() && !dbms_matches(visitor.dbms, dialect_.name())))
             continue;
-        if (settings_.filter.contexts && !visitor.context_filter.empty() &&
-            !evaluate_expression(visitor.context_filter, split_names(*settings_.filter.contexts)))
+        // A visitor's context and labels limit it as they limit a changeset.
+        ChangeSet scope;
+        scope.context_filter = visitor.context_filter;
+        scope.labels = visitor.labels;
+        if (filtered_out(scope, settings_.filter, dialect_.name()))
             continue;
         auto attribute = [&](const char* key) {
             auto it = visitor.attributes.find(key);

@@ -708,3 +708,29 @@ TEST_F(Cli, ConvertWritesAChangelogThatAppliesIdentically) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST_F(Cli, ModifySqlFollowsDbmsContextAndLabels) {
+    write_file(dir_ / "visit.xml", xml_changelog(R"x(<changeSet id="1" author="a">
+        <createTable tableName="t"><column name="id" type="int"/></createTable>
+        <modifySql dbms="sqlite"><append value=" STRICT"/></modifySql>
+        <modifySql dbms="postgresql"><append value=" WITH (fillfactor = 70)"/></modifySql>
+        <modifySql context="audit"><replace replace="CREATE TABLE t" with="CREATE TABLE audited"/></modifySql>
+        <modifySql labels="shadow"><regExpReplace replace="\bt\b" with="shadow_t"/></modifySql>
+        </changeSet>)x"));
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--changelog-file=visit.xml", "--url=sqlite:app.db"});
+        return run_strata(args, dir_.path());
+    };
+    CommandResult plain = run({"update-sql", "--contexts=prod", "--labels=!shadow"});
+    EXPECT_TRUE(contains(plain.out, "CREATE TABLE t (id INTEGER) STRICT;")) << plain.out;
+    CommandResult audited = run({"update-sql", "--contexts=audit", "--labels=shadow"});
+    EXPECT_TRUE(contains(audited.out, "CREATE TABLE audited (id INTEGER) STRICT;")) << audited.out;
+    CommandResult shadow = run({"update-sql", "--contexts=prod", "--labels=shadow"});
+    EXPECT_TRUE(contains(shadow.out, "CREATE TABLE shadow_t (id INTEGER) STRICT;")) << shadow.out;
+}
+
+} // namespace
+} // namespace strata::test
