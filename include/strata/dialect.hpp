@@ -195,6 +195,19 @@ protected:
     [[nodiscard]] virtual std::string column_type(std::string_view liquibase_type) const;
     /// The type of DATEEXECUTED / LOCKGRANTED in the history tables.
     [[nodiscard]] virtual std::string datetime_type() const;
+    /// Statements that recreate what `change` is about to destroy, read from the live
+    /// database (kept by capture(), run by restore()); empty when nothing needs keeping.
+    [[nodiscard]] virtual std::vector<std::string> restore_statements(Connection& connection,
+                                                                      const Change& change) const;
+    /// The primary key columns of a table, in key order (insert/loadData rollback).
+    [[nodiscard]] virtual std::vector<std::string>
+    primary_key_columns(Connection& connection, const std::string& table) const;
+    /// DELETEs of exactly the rows an insert or loadData inserted, by primary key.
+    [[nodiscard]] std::vector<std::string>
+    delete_inserted_rows(const Change& change, const std::vector<std::string>& keys) const;
+    /// A captured definition is a list of fields, each written as "<length>:<text>".
+    [[nodiscard]] static std::string encode_fields(const std::vector<std::string>& fields);
+    [[nodiscard]] static std::vector<std::string> decode_fields(std::string_view text);
     /// SQL for the schema unqualified names resolve in (information_schema lookups).
     [[nodiscard]] virtual std::string current_schema_expression() const;
     /// A text column without a length limit (captured definitions).

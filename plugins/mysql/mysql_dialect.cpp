@@ -355,6 +355,8 @@ public:
     }
 
 protected:
+    // MySQL calls the current schema the current database.
+    [[nodiscard]] std::string current_schema_expression() const override { return "DATABASE()"; }
     [[nodiscard]] std::string datetime_type() const override { return "datetime"; }
     [[nodiscard]] std::string large_text_type() const override { return "LONGTEXT"; }
 

@@ -173,7 +173,7 @@ public:
             for (const StoredTable::Index& index : stored.indexes)
                 record.push_back(index.sql);
             record.insert(record.end(), stored.triggers.begin(), stored.triggers.end());
-            return encode(record);
+            return encode_fields(record);
         }
         case ChangeKind::DropIndex:
         case ChangeKind::DropView: {
@@ -185,36 +185,35 @@ public:
                             quote_literal(index ? "index" : "view"), quote_literal(name)));
             if (result.rows.empty())
                 return std::nullopt; // the drop itself will report what is missing
-            return encode({index ? "index" : "view", name, result.rows[0][0].value_or("")});
-        }
-        case ChangeKind::Insert:
-        case ChangeKind::LoadData:
-        case ChangeKind::LoadUpdateData: {
-            std::vector<std::string> record{"keys", change.value("tableName")};
-            ResultSet keys = connection.query(
-                fmt::format("SELECT name FROM pragma_table_info({}) WHERE pk > 0 ORDER BY pk",
-                            quote_literal(change.value("tableName"))));
-            for (const Row& row : keys.rows)
-                record.push_back(row[0].value_or(""));
-            return record.size() > 2 ? std::optional<std::string>(encode(record)) : std::nullopt;
+            return encode_fields({index ? "index" : "view", name, result.rows[0][0].value_or("")});
         }
         default:
-            return std::nullopt;
+            return AnsiDialect::capture(connection, change); // an insert's keys
         }
+    }
+
+    [[nodiscard]] std::vector<std::string>
+    primary_key_columns(Connection& connection, const std::string& table) const override {
+        ResultSet keys = connection.query(
+            fmt::format("SELECT name FROM pragma_table_info({}) WHERE pk > 0 ORDER BY pk",
+                        quote_literal(table)));
+        std::vector<std::string> names;
+        for (const Row& row : keys.rows)
+            names.push_back(row[0].value_or(""));
+        return names;
     }
 
     [[nodiscard]] std::vector<std::string> restore(const Change& change,
                                                    const std::string& captured,
                                                    const RenderContext& context) const override {
-        std::vector<std::string> record = decode(captured);
+        std::vector<std::string> record = decode_fields(captured);
         if (record.size() < 2)
             throw Error(ErrorKind::Internal, "internal error: unreadable captured definition");
         const std::string& kind = record[0];
         if (kind == "index" || kind == "view")
             return {record.at(2)};
         if (kind == "keys")
-            return delete_inserted_rows(change,
-                                        std::vector<std::string>(record.begin() + 2, record.end()));
+            return AnsiDialect::restore(change, captured, context);
         // A table: recreate it if it was dropped, otherwise rebuild it back to its old definition.
         std::vector<std::string> dependents(record.begin() + 3, record.end());
         if (change.kind == ChangeKind::DropTable) {
@@ -431,26 +430,6 @@ private:
         return column.constraint_flag("primaryKey") || column.constraint_flag("unique") ||
                (not_null && !has_default) || column.get("defaultValueComputed") ||
                column.get("afterColumn") || column.get("beforeColumn") || column.get("position");
-    }
-
-    static std::string encode(const std::vector<std::string>& fields) {
-        std::string text;
-        for (const std::string& field : fields)
-            text += std::to_string(field.size()) + ":" + field;
-        return text;
-    }
-
-    static std::vector<std::string> decode(std::string_view text) {
-        std::vector<std::string> fields;
-        while (!text.empty()) {
-            std::size_t colon = text.find(':');
-            if (colon == std::string_view::npos)
-                break;
-            std::size_t length = std::stoul(std::string(text.substr(0, colon)));
-            fields.emplace_back(text.substr(colon + 1, length));
-            text.remove_prefix(std::min(text.size(), colon + 1 + length));
-        }
-        return fields;
     }
 
     [[nodiscard]] std::string constraint_clause(const Change& change) const {
@@ -790,34 +769,6 @@ private:
     }
 
     // The rollback of insert/loadData: delete exactly the rows it inserted, by primary key.
-    std::vector<std::string> delete_inserted_rows(const Change& change,
-                                                  const std::vector<std::string>& keys) const {
-        std::vector<std::vector<Column>> rows;
-        if (change.kind == ChangeKind::Insert)
-            rows.push_back(change.columns);
-        else
-            load_data_rows(change, rows);
-        std::vector<std::string> statements;
-        for (const std::vector<Column>& row : rows) {
-            std::vector<std::string> conditions;
-            for (const std::string& key : keys) {
-                auto it = std::find_if(row.begin(), row.end(),
-                                       [&](const Column& c) { return same_name(c.name(), key); });
-                if (it == row.end())
-                    throw Error(ErrorKind::Rollback,
-                                fmt::format("{} cannot be rolled back: a row gives no value for "
-                                            "the primary key column '{}'",
-                                            change.type_name(), key),
-                                change.where, "add a <rollback> block that deletes the rows");
-                conditions.push_back(quote_identifier(key) + " = " + value_literal(*it));
-            }
-            statements.push_back(fmt::format("DELETE FROM {} WHERE {}",
-                                             quote_identifier(change.value("tableName")),
-                                             fmt::join(conditions, " AND ")));
-        }
-        return statements;
-    }
-
     void lock_file(const RunLockRequest& request) {
         if (lock_fd_ < 0)
             lock_fd_ = ::open(request.target.database_file.c_str(), O_RDWR | O_CLOEXEC);

@@ -1261,3 +1261,78 @@ INSTANTIATE_TEST_SUITE_P(Dialects, DialectConformance,
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// Beyond Liquibase: a drop rolls back from the definition captured before it ran, and an
+// insert by deleting exactly its rows. SQLite and PostgreSQL capture; on MariaDB such a
+// rollback stops before anything changes, naming the changeset.
+TEST_P(DialectConformance, DropsRollBackFromWhatWasCapturedBeforeThem) {
+    Changelog log = changelog(R"xml(
+    <changeSet id="1" author="cap">
+        <createTable tableName="parent"><column name="id" type="int"><constraints primaryKey="true"/></column></createTable>
+        <createTable tableName="child">
+            <column name="id" type="int"><constraints primaryKey="true"/></column>
+            <column name="parent_id" type="int"/>
+            <column name="amount" type="decimal(12,2)" defaultValueNumeric="7.50"><constraints nullable="false"/></column>
+            <column name="note" type="varchar(40)"/>
+        </createTable>
+        <createIndex tableName="child" indexName="ix_child_note"><column name="note"/></createIndex>
+        <addUniqueConstraint tableName="child" columnNames="note" constraintName="uq_child_note"/>
+        <addForeignKeyConstraint baseTableName="child" baseColumnNames="parent_id" constraintName="fk_child_parent"
+            referencedTableName="parent" referencedColumnNames="id" onDelete="CASCADE"/>
+        <createView viewName="child_notes">SELECT note FROM child</createView>
+        <insert tableName="parent"><column name="id" valueNumeric="1"/></insert>
+        <rollback/>
+    </changeSet>
+    <changeSet id="2" author="cap"><insert tableName="child"><column name="id" valueNumeric="10"/>
+        <column name="parent_id" valueNumeric="1"/><column name="note" value="n"/></insert></changeSet>
+    <changeSet id="3" author="cap"><dropView viewName="child_notes"/></changeSet>
+    <changeSet id="4" author="cap"><dropIndex tableName="child" indexName="ix_child_note"/></changeSet>
+    <changeSet id="5" author="cap"><dropForeignKeyConstraint baseTableName="child" constraintName="fk_child_parent"/></changeSet>
+    <changeSet id="6" author="cap"><dropUniqueConstraint tableName="child" constraintName="uq_child_note"/></changeSet>
+    <changeSet id="7" author="cap"><dropDefaultValue tableName="child" columnName="amount"/></changeSet>
+    <changeSet id="8" author="cap"><modifyDataType tableName="child" columnName="note" newDataType="varchar(80)"/></changeSet>
+    <changeSet id="9" author="cap"><dropColumn tableName="child" columnName="note"/></changeSet>)xml");
+    ASSERT_EQ(update(log).run, 9);
+    EXPECT_FALSE(column_exists("child", "note"));
+
+    RollbackTarget all_but_first;
+    all_but_first.count = 8;
+    if (is("mysql")) {
+        try {
+            rollback(log, all_but_first);
+            FAIL() << "MariaDB has no captured definitions to roll back from";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Rollback);
+            EXPECT_NE(std::string(e.what()).find("::9::cap cannot be rolled back"),
+                      std::string::npos)
+                << e.what();
+        }
+        EXPECT_EQ(history_ids().size(), 9u) << "nothing was rolled back";
+        return;
+    }
+    rollback(log, all_but_first);
+    EXPECT_EQ(history_ids(), std::vector<std::string>{"1"});
+    EXPECT_TRUE(column_exists("child", "note")) << "dropColumn restored the column (not its data)";
+    EXPECT_EQ(count("child"), 0) << "the insert was rolled back by primary key";
+    EXPECT_EQ(count("parent"), 1) << "rows the rolled-back changesets did not insert stay";
+    EXPECT_TRUE(column_exists("child_notes", "note")) << "the dropped view is back";
+    // The restored constraints work again: default, unique and the cascading foreign key.
+    execute(fmt::format("INSERT INTO {} ({}, {}, {}) VALUES (20, 1, 'x')", q("child"), q("id"),
+                        q("parent_id"), q("note")));
+    EXPECT_EQ(scalar(fmt::format("SELECT {} FROM {}", q("amount"), q("child"))).substr(0, 3),
+              "7.5");
+    EXPECT_THROW(execute(fmt::format("INSERT INTO {} ({}, {}) VALUES (21, 'x')", q("child"),
+                                     q("id"), q("note"))),
+                 Error)
+        << "unique (note) is back";
+    if (is("postgresql")) { // SQLite leaves foreign keys unenforced, as Liquibase's driver does
+        execute(fmt::format("DELETE FROM {}", q("parent")));
+        EXPECT_EQ(count("child"), 0) << "ON DELETE CASCADE is back";
+    }
+}
+
+} // namespace
+} // namespace strata::test
