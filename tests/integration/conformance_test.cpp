@@ -1266,8 +1266,7 @@ namespace strata::test {
 namespace {
 
 // Beyond Liquibase: a drop rolls back from the definition captured before it ran, and an
-// insert by deleting exactly its rows. SQLite and PostgreSQL capture; on MariaDB such a
-// rollback stops before anything changes, naming the changeset.
+// insert by deleting exactly its rows, on every dialect.
 TEST_P(DialectConformance, DropsRollBackFromWhatWasCapturedBeforeThem) {
     Changelog log = changelog(R"xml(
     <changeSet id="1" author="cap">
@@ -1300,19 +1299,6 @@ TEST_P(DialectConformance, DropsRollBackFromWhatWasCapturedBeforeThem) {
 
     RollbackTarget all_but_first;
     all_but_first.count = 8;
-    if (is("mysql")) {
-        try {
-            rollback(log, all_but_first);
-            FAIL() << "MariaDB has no captured definitions to roll back from";
-        } catch (const Error& e) {
-            EXPECT_EQ(e.kind(), ErrorKind::Rollback);
-            EXPECT_NE(std::string(e.what()).find("::9::cap cannot be rolled back"),
-                      std::string::npos)
-                << e.what();
-        }
-        EXPECT_EQ(history_ids().size(), 9u) << "nothing was rolled back";
-        return;
-    }
     rollback(log, all_but_first);
     EXPECT_EQ(history_ids(), std::vector<std::string>{"1"});
     EXPECT_TRUE(column_exists("child", "note")) << "dropColumn restored the column (not its data)";
@@ -1328,10 +1314,42 @@ TEST_P(DialectConformance, DropsRollBackFromWhatWasCapturedBeforeThem) {
                                      q("id"), q("note"))),
                  Error)
         << "unique (note) is back";
-    if (is("postgresql")) { // SQLite leaves foreign keys unenforced, as Liquibase's driver does
+    if (!is("sqlite")) { // SQLite leaves foreign keys unenforced, as Liquibase's driver does
         execute(fmt::format("DELETE FROM {}", q("parent")));
         EXPECT_EQ(count("child"), 0) << "ON DELETE CASCADE is back";
     }
+}
+
+} // namespace
+} // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST_P(DialectConformance, DropTableRollsBackToItsStructure) {
+    Changelog log = changelog(R"xml(
+    <changeSet id="1" author="cap">
+        <createTable tableName="kept">
+            <column name="id" type="int"><constraints primaryKey="true"/></column>
+            <column name="code" type="varchar(10)" defaultValue="x"><constraints nullable="false" unique="true"/></column>
+        </createTable>
+        <createIndex tableName="kept" indexName="ix_kept_code_id"><column name="code"/><column name="id"/></createIndex>
+        <insert tableName="kept"><column name="id" valueNumeric="1"/></insert>
+        <rollback/>
+    </changeSet>
+    <changeSet id="2" author="cap"><dropTable tableName="kept"/></changeSet>)xml");
+    ASSERT_EQ(update(log).run, 2);
+    EXPECT_FALSE(table_exists("kept"));
+    RollbackTarget last;
+    last.count = 1;
+    rollback(log, last);
+    EXPECT_TRUE(table_exists("kept"));
+    EXPECT_EQ(count("kept"), 0) << "the structure comes back, the rows do not";
+    execute(fmt::format("INSERT INTO {} ({}) VALUES (5)", q("kept"), q("id")));
+    EXPECT_EQ(scalar(fmt::format("SELECT {} FROM {}", q("code"), q("kept"))), "x")
+        << "the default is back";
+    EXPECT_THROW(execute(fmt::format("INSERT INTO {} ({}) VALUES (5)", q("kept"), q("id"))), Error)
+        << "the primary key is back";
 }
 
 } // namespace
