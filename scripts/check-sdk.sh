@@ -27,4 +27,9 @@ strata="$work/prefix/bin/strata"
     --changelog-file="$OLDPWD/examples/changelogs/app.xml" --log-level=off update >/dev/null)
 tables=$(sqlite3 "$work/strict.db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT'")
 [[ $tables == "customer,product" ]] || { echo "check-sdk: expected STRICT customer and product tables, found: $tables" >&2; exit 1; }
+# The plugin's own override keeps inserts reversible: rolling back the seed row works.
+(cd "$work" && "$strata" --plugin-dir="$work/plugin" --url=sqlite-strict:strict.db \
+    --changelog-file="$OLDPWD/examples/changelogs/app.xml" --log-level=off rollback-count --count=4 >/dev/null)
+[[ $(sqlite3 "$work/strict.db" "SELECT COUNT(*) FROM product") == 0 ]] ||
+    { echo "check-sdk: the rollback through the plugin left the seed row" >&2; exit 1; }
 echo "check-sdk: 1 passed, 0 failed"

@@ -52,6 +52,18 @@ public:
         return value ? "1" : "0";
     }
 
+    // SQLite has no information_schema: the keys that let an insert roll back come from a pragma.
+    [[nodiscard]] std::vector<std::string>
+    primary_key_columns(strata::Connection& connection, const std::string& table) const override {
+        strata::ResultSet keys =
+            connection.query("SELECT name FROM pragma_table_info(" + quote_literal(table) +
+                             ") WHERE pk > 0 ORDER BY pk");
+        std::vector<std::string> names;
+        for (const strata::Row& row : keys.rows)
+            names.push_back(row[0].value_or(""));
+        return names;
+    }
+
     [[nodiscard]] std::vector<std::string>
     render(const strata::Change& change, const strata::RenderContext& context) const override {
         std::vector<std::string> statements = AnsiDialect::render(change, context);
