@@ -5,6 +5,7 @@
 # builds it (Release) into build/. Safe to run again: apt and CMake skip what is done.
 #
 # usage: scripts/setup.sh            (as root, or with sudo available)
+#        scripts/setup.sh --packages (only print the Debian packages it installs)
 # env:   STRATA_BUILD_DIR (default build), STRATA_CMAKE_ARGS (extra configure arguments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,11 @@ packages=(
     # the real Liquibase 4.28 for the interop tests: Java, and slf4j its SQLite driver needs
     openjdk-17-jre-headless libslf4j-java ca-certificates
 )
+# `scripts/setup.sh --packages` prints the list, for .ci/run.
+if [[ ${1:-} == --packages ]]; then
+    printf '%s\n' "${packages[@]}"
+    exit 0
+fi
 $sudo apt-get update
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${packages[@]}"
 # Liquibase comes from the npm registry; this machine image ships Node.js with npm.
