@@ -29,6 +29,27 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
+std::string connect_string_value(std::string_view value) {
+    if (!value.empty() && value.find_first_of(" '\\\t\r\n") == std::string_view::npos)
+        return std::string(value);
+    std::string quoted = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\')
+            quoted += '\\';
+        quoted += c;
+    }
+    return quoted + "'";
+}
+
+std::uint64_t stable_hash(std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+
 std::map<std::string, std::string> parse_properties(std::string_view text) {
     std::map<std::string, std::string> values;
     std::string logical;

@@ -5,6 +5,7 @@
 
 #include "strata/export.hpp"
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -15,6 +16,14 @@ STRATA_API std::string to_upper(std::string_view text);
 STRATA_API std::string to_lower(std::string_view text);
 /// Without leading and trailing spaces, tabs, line breaks and form feeds.
 STRATA_API std::string trim(std::string_view text);
+
+/// A value for a key=value connect string (libpq's and SOCI's MySQL backend share the rule):
+/// as is when plain, else in single quotes with ' and \ escaped.
+STRATA_API std::string connect_string_value(std::string_view value);
+
+/// FNV-1a over the text: a stable 64-bit hash, for lock names and keys that must not change
+/// between runs or builds.
+STRATA_API std::uint64_t stable_hash(std::string_view text);
 
 /// The entries of a Java properties text (key=value or key: value, # and ! comments, a
 /// trailing backslash continuing the line), as liquibase.properties files are written.

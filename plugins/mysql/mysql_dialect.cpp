@@ -53,30 +53,6 @@ bool mysql_reserved_word(std::string_view name) {
     return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
 }
 
-// SOCI's MySQL connect string: a value with a space, quote or backslash (or an empty one)
-// goes in single quotes with ' and \ escaped.
-std::string soci_value(std::string_view value) {
-    if (!value.empty() && value.find_first_of(" '\\\t\r\n") == std::string_view::npos)
-        return std::string(value);
-    std::string quoted = "'";
-    for (char c : value) {
-        if (c == '\'' || c == '\\')
-            quoted += '\\';
-        quoted += c;
-    }
-    return quoted + "'";
-}
-
-// FNV-1a, for a GET_LOCK name that is short (MySQL allows 64 characters) and stable.
-std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t hash = 14695981039346656037ULL;
-    for (unsigned char c : text) {
-        hash ^= c;
-        hash *= 1099511628211ULL;
-    }
-    return hash;
-}
-
 std::vector<std::string> split_names(std::string_view list) {
     std::vector<std::string> names;
     std::size_t start = 0;
@@ -130,23 +106,24 @@ public:
         // port; a JDBC URL always means TCP, so localhost becomes 127.0.0.1.
         std::string host =
             url.host.empty() || to_lower(url.host) == "localhost" ? "127.0.0.1" : url.host;
-        std::string connect = fmt::format("host={} port={} db={}", soci_value(host),
-                                          url.port.value_or(3306), soci_value(url.database));
+        std::string connect =
+            fmt::format("host={} port={} db={}", connect_string_value(host),
+                        url.port.value_or(3306), connect_string_value(url.database));
         if (!user.empty())
-            connect += " user=" + soci_value(user);
+            connect += " user=" + connect_string_value(user);
         if (!password.empty())
-            connect += " password=" + soci_value(password);
+            connect += " password=" + connect_string_value(password);
         connect += " charset=utf8mb4";
         for (const auto& [key, value] : url.parameters) {
             std::string name = to_lower(key);
             if (name == "sslca" || name == "sslcert" || name == "sslkey" || name == "sslcapath" ||
                 name == "sslcipher" || name == "unix_socket") {
-                connect += fmt::format(" {}={}", name, soci_value(value));
+                connect += fmt::format(" {}={}", name, connect_string_value(value));
             } else if (name == "servercert" || name == "serversslcert" ||
                        name == "trustcertificatekeystoreurl") {
-                connect += " sslca=" + soci_value(value);
+                connect += " sslca=" + connect_string_value(value);
             } else if (name == "localsocket") {
-                connect += " unix_socket=" + soci_value(value);
+                connect += " unix_socket=" + connect_string_value(value);
             } else if (name == "connecttimeout") {
                 // JDBC counts milliseconds, the C client seconds.
                 long millis = std::strtol(value.c_str(), nullptr, 10);
@@ -320,7 +297,7 @@ public:
             database.rows.empty() ? std::string() : database.rows[0][0].value_or("");
         // GET_LOCK names are server-wide: one per database and lock table.
         std::string lock_name =
-            fmt::format("strata.run_lock.{:016x}", fnv1a(scope + "." + request.lock_table));
+            fmt::format("strata.run_lock.{:016x}", stable_hash(scope + "." + request.lock_table));
         double seconds = static_cast<double>(request.wait.count()) / 1000.0;
         ResultSet taken = connection.query(
             fmt::format("SELECT GET_LOCK({}, {:.3f})", quote_literal(lock_name), seconds));

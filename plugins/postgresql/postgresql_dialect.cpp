@@ -44,30 +44,6 @@ bool postgresql_reserved_word(std::string_view name) {
     return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
 }
 
-// libpq's connect-string quoting: a value with a space, quote or backslash (or an empty
-// one) goes in single quotes with ' and \ escaped.
-std::string libpq_value(std::string_view value) {
-    if (!value.empty() && value.find_first_of(" '\\\t\r\n") == std::string_view::npos)
-        return std::string(value);
-    std::string quoted = "'";
-    for (char c : value) {
-        if (c == '\'' || c == '\\')
-            quoted += '\\';
-        quoted += c;
-    }
-    return quoted + "'";
-}
-
-// FNV-1a: a stable 64-bit advisory lock key for a schema-qualified lock table.
-std::int64_t lock_key(std::string_view text) {
-    std::uint64_t hash = 14695981039346656037ULL;
-    for (unsigned char c : text) {
-        hash ^= c;
-        hash *= 1099511628211ULL;
-    }
-    return static_cast<std::int64_t>(hash);
-}
-
 class PostgresDialect final : public AnsiDialect {
 public:
     [[nodiscard]] std::string name() const override { return "postgresql"; }
@@ -101,13 +77,14 @@ public:
                                                            : std::string();
 
         // JDBC talks TCP to localhost when no host is given; libpq would use a socket.
-        std::string connect = fmt::format("host={} port={} dbname={}",
-                                          libpq_value(url.host.empty() ? "localhost" : url.host),
-                                          url.port.value_or(5432), libpq_value(url.database));
+        std::string connect =
+            fmt::format("host={} port={} dbname={}",
+                        connect_string_value(url.host.empty() ? "localhost" : url.host),
+                        url.port.value_or(5432), connect_string_value(url.database));
         if (!user.empty())
-            connect += " user=" + libpq_value(user);
+            connect += " user=" + connect_string_value(user);
         if (!password.empty())
-            connect += " password=" + libpq_value(password);
+            connect += " password=" + connect_string_value(password);
 
         std::string application = "strata";
         std::string options;
@@ -116,12 +93,12 @@ public:
             if (name == "sslmode" || name == "sslrootcert" || name == "sslcert" ||
                 name == "sslkey" || name == "target_session_attrs" || name == "gssencmode" ||
                 name == "channel_binding") {
-                connect += fmt::format(" {}={}", name, libpq_value(value));
+                connect += fmt::format(" {}={}", name, connect_string_value(value));
             } else if (name == "ssl") {
                 // pgJDBC's ssl=true means "encrypt", without verifying the certificate chain.
                 connect += value == "true" ? " sslmode=require" : " sslmode=disable";
             } else if (name == "connecttimeout" || name == "connect_timeout") {
-                connect += " connect_timeout=" + libpq_value(value);
+                connect += " connect_timeout=" + connect_string_value(value);
             } else if (name == "applicationname" || name == "application_name") {
                 application = value;
             } else if (name == "currentschema") {
@@ -132,9 +109,9 @@ public:
             }
             // Every other pgJDBC parameter tunes the Java driver and means nothing to libpq.
         }
-        connect += " application_name=" + libpq_value(application);
+        connect += " application_name=" + connect_string_value(application);
         if (!options.empty())
-            connect += " options=" + libpq_value(trim(options));
+            connect += " options=" + connect_string_value(trim(options));
 
         ConnectionSpec spec;
         spec.soci_backend = "postgresql";
@@ -260,8 +237,8 @@ public:
         auto deadline = std::chrono::steady_clock::now() + request.wait;
         ResultSet schema = connection.query("SELECT current_schema()");
         std::string scope = schema.rows.empty() ? std::string() : schema.rows[0][0].value_or("");
-        std::int64_t key =
-            lock_key("strata.run_lock:" + scope + "." + stored_name(request.lock_table));
+        std::int64_t key = static_cast<std::int64_t>(
+            stable_hash("strata.run_lock:" + scope + "." + stored_name(request.lock_table)));
         while (true) {
             ResultSet taken = connection.query(fmt::format("SELECT pg_try_advisory_lock({})", key));
             if (!taken.rows.empty() && is_true(taken.rows[0][0]))
