@@ -3,15 +3,11 @@
 # headers (core/include) stay private to this build.
 include(CMakePackageConfigHelpers)
 
-add_library(strata_sdk INTERFACE)
-add_library(strata::sdk ALIAS strata_sdk)
-target_link_libraries(strata_sdk INTERFACE strata_core)
-set_target_properties(strata_sdk PROPERTIES EXPORT_NAME sdk)
-set_target_properties(strata_core PROPERTIES EXPORT_NAME core)
-
-install(TARGETS strata_core strata_sdk EXPORT strataTargets
+# The SDK is the only exported target; core is installed beside it as the host's library.
+install(TARGETS strata_sdk EXPORT strataTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS strata_core LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/strata DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.hpp")
 install(FILES ${PROJECT_BINARY_DIR}/include/strata/build_id.hpp

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/core/checksum.hpp"
 
-#include "strata/core/filter.hpp"
+#include "strata/filter.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model_builder.hpp"
 
-#include "strata/core/history.hpp"
+#include "strata/identity.hpp"
 #include "strata/text.hpp"
 
 #include <algorithm>

@@ -67,6 +67,8 @@ struct RenderContext {
     /// The live database, for dialects that must read the current schema to render (SQLite's
     /// table rebuild). Null when rendering without a database; such renders then fail clearly.
     Connection* connection = nullptr;
+    /// The changeset's objectQuotingStrategy; strata's own tables are always LEGACY.
+    ObjectQuoting quoting = ObjectQuoting::Legacy;
 };
 
 /// How the run lock is taken: DATABASECHANGELOGLOCK for Liquibase, plus whatever the
@@ -94,7 +96,9 @@ struct STRATA_API LiquibaseType {
 STRATA_API LiquibaseType parse_liquibase_type(std::string_view written);
 
 /// Everything database-specific. A plugin implements this (usually by deriving from
-/// AnsiDialect and overriding where its SQL differs); core never writes dialect SQL itself.
+/// AnsiDialect and overriding where its SQL differs). Core writes only the portable SQL of the
+/// protocols it owns (the history, lock and capture tables), with the dialect's quoting and
+/// literals; every change is rendered here.
 class STRATA_API Dialect {
 public:
     virtual ~Dialect();
@@ -124,8 +128,6 @@ public:
     /// Liquibase's).
     [[nodiscard]] virtual std::string capture_table_ddl(std::string_view table) const = 0;
 
-    /// The quoting strategy of the changeset being rendered; history tables always use LEGACY.
-    virtual void set_object_quoting(ObjectQuoting quoting) = 0;
     [[nodiscard]] virtual std::string quote_identifier(std::string_view name) const = 0;
     [[nodiscard]] virtual std::string quote_literal(std::string_view value) const = 0;
     /// SQL for "now" as the history table stores it.
@@ -145,22 +147,27 @@ public:
     [[nodiscard]] virtual bool object_exists(Connection& connection,
                                              const Precondition& check) const = 0;
 
-    /// Takes the run lock or throws Error{Lock} naming the holder once `wait` has passed.
-    virtual void acquire_run_lock(Connection& connection, const RunLockRequest& request) = 0;
-    /// Releases what acquire_run_lock took. Never throws.
-    virtual void release_run_lock(Connection& connection,
-                                  const RunLockRequest& request) noexcept = 0;
+    /// The database's own lock for one run (an advisory lock, GET_LOCK, a file lock): one the
+    /// server or the kernel drops when the session or the process dies, so a killed run never
+    /// leaves a stuck lock. Waits up to `request.wait`, then throws Error{Lock} saying what
+    /// holds it. Returns false when the database has none. Core owns the DATABASECHANGELOGLOCK
+    /// row protocol around it; holding the native lock lets core take over a row that a dead
+    /// strata process left behind.
+    virtual bool acquire_native_lock(Connection& connection, const RunLockRequest& request) = 0;
+    /// Releases what acquire_native_lock took. Never throws.
+    virtual void release_native_lock(Connection& connection) noexcept = 0;
 };
 
-/// The ANSI base every bundled dialect derives from: standard SQL for each change type,
-/// Liquibase's history tables and the DATABASECHANGELOGLOCK row protocol.
+/// The ANSI base every bundled dialect derives from: standard SQL for each change type and
+/// the DDL of Liquibase's history tables.
 class STRATA_API AnsiDialect : public Dialect {
 public:
     ~AnsiDialect() override;
 
     [[nodiscard]] std::optional<std::string> unsupported(const Change& change) const override;
+    /// Renders with the context's quoting strategy in force, through render_change().
     [[nodiscard]] std::vector<std::string> render(const Change& change,
-                                                  const RenderContext& context) const override;
+                                                  const RenderContext& context) const final;
     [[nodiscard]] std::optional<std::string> capture(Connection& connection,
                                                      const Change& change) const override;
     [[nodiscard]] std::vector<std::string> restore(const Change& change,
@@ -169,7 +176,6 @@ public:
     [[nodiscard]] std::string capture_table_ddl(std::string_view table) const override;
     [[nodiscard]] bool object_exists(Connection& connection,
                                      const Precondition& check) const override;
-    void set_object_quoting(ObjectQuoting quoting) override;
     /// Applies the quoting strategy; dialects say what their quotes and reserved words are.
     [[nodiscard]] std::string quote_identifier(std::string_view name) const final;
     [[nodiscard]] std::string quote_literal(std::string_view value) const override;
@@ -178,10 +184,16 @@ public:
     void prepare_session(Connection& connection) const override;
     [[nodiscard]] std::string history_table_ddl(std::string_view table) const override;
     [[nodiscard]] std::string lock_table_ddl(std::string_view table) const override;
-    void acquire_run_lock(Connection& connection, const RunLockRequest& request) override;
-    void release_run_lock(Connection& connection, const RunLockRequest& request) noexcept override;
+    /// No native lock: the row protocol alone serialises runs.
+    bool acquire_native_lock(Connection& connection, const RunLockRequest& request) override;
+    void release_native_lock(Connection& connection) noexcept override;
 
 protected:
+    /// The statements of one change; dialects override this for the changes whose SQL
+    /// differs. quote_identifier() applies the quoting of the render in progress.
+    [[nodiscard]] virtual std::vector<std::string>
+    render_change(const Change& change, const RenderContext& context) const;
+
     /// A word the database reserves: LEGACY and QUOTE_ONLY_RESERVED_WORDS quote it.
     [[nodiscard]] virtual bool reserved_word(std::string_view name) const;
     /// Whether LEGACY quoting must quote this name even if it is no reserved word.
@@ -251,13 +263,10 @@ protected:
     /// `schemaName.tableName` as written in the change, quoted.
     [[nodiscard]] std::string qualified(const Change& change, std::string_view name_key) const;
 
-    /// Row protocol on DATABASECHANGELOGLOCK. `take_over_stale` says whether a row held by
-    /// another strata process may be taken (the native lock proved that process is gone).
-    void acquire_lock_row(Connection& connection, const RunLockRequest& request,
-                          bool take_over_stale);
-
 private:
-    ObjectQuoting quoting_ = ObjectQuoting::Legacy;
+    /// The quoting of the render() in progress, LEGACY outside one. Set only for the length
+    /// of a render() call (a dialect object serves one connection, one render at a time).
+    mutable ObjectQuoting quoting_ = ObjectQuoting::Legacy;
 };
 
 } // namespace strata

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace strata {
 
@@ -16,6 +18,11 @@ STRATA_API std::string to_upper(std::string_view text);
 STRATA_API std::string to_lower(std::string_view text);
 /// Without leading and trailing spaces, tabs, line breaks and form feeds.
 STRATA_API std::string trim(std::string_view text);
+/// The items of a separated list ("a, b,,c" -> a, b, c): trimmed, empty ones dropped.
+STRATA_API std::vector<std::string> split_list(std::string_view list, char separator = ',');
+/// How databases and Liquibase write "true" in a column or attribute: 1, true, t, y (any case).
+STRATA_API bool is_truthy(std::string_view value);
+STRATA_API bool is_truthy(const std::optional<std::string>& value);
 
 /// A value for a key=value connect string (libpq's and SOCI's MySQL backend share the rule):
 /// as is when plain, else in single quotes with ' and \ escaped.

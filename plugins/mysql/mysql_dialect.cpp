@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // MySQL and MariaDB. DDL is not transactional: every CREATE/ALTER/DROP commits on its own
-// (shared/research/mariadb1011-alter-algorithms.md §4), so the engine runs changesets
+// (measured on MariaDB 10.11: even INSTANT and INPLACE ALTERs commit), so the engine runs changesets
 // statement by statement and reports what a failed changeset left behind. Names are
 // quoted with backticks, only where needed, as Liquibase does. The run lock is GET_LOCK —
 // the server frees it when the session ends, so a killed run leaves nothing behind — plus
-// Liquibase's DATABASECHANGELOGLOCK row for interop.
+// Liquibase's DATABASECHANGELOGLOCK row (core's LockTable) for interop.
 #include "mysql_dialect.hpp"
 
 #include <algorithm>
@@ -194,7 +194,7 @@ public:
         return !result.rows.empty() && result.rows[0][0].value_or("0") != "0";
     }
 
-    // Liquibase's MySQL DDL (LIQUIBASE.md §4.1).
+    // The history table as Liquibase creates it on MySQL and MariaDB.
     [[nodiscard]] std::string history_table_ddl(std::string_view table) const override {
         return fmt::format("CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT "
                            "NULL, FILENAME VARCHAR(255) NOT "
@@ -215,8 +215,8 @@ public:
             quote_identifier(table), boolean_type(), to_upper(table));
     }
 
-    [[nodiscard]] std::vector<std::string> render(const Change& change,
-                                                  const RenderContext& context) const override {
+    [[nodiscard]] std::vector<std::string>
+    render_change(const Change& change, const RenderContext& context) const override {
         auto table = [&] { return qualified(change, "tableName"); }; // throws when absent
         auto required = [&](std::string_view attribute) {
             std::string value = change.value(attribute);
@@ -255,7 +255,7 @@ public:
         }
         if (std::optional<std::vector<std::string>> own = render_alter(change, context))
             return *own;
-        return AnsiDialect::render(change, context);
+        return AnsiDialect::render_change(change, context);
     }
 
     // The change types beyond the ANSI base that MySQL runs natively; sequences only on
@@ -290,8 +290,7 @@ public:
         }
     }
 
-    void acquire_run_lock(Connection& connection, const RunLockRequest& request) override {
-        auto deadline = std::chrono::steady_clock::now() + request.wait;
+    bool acquire_native_lock(Connection& connection, const RunLockRequest& request) override {
         ResultSet database = connection.query("SELECT DATABASE()");
         std::string scope =
             database.rows.empty() ? std::string() : database.rows[0][0].value_or("");
@@ -307,28 +306,23 @@ public:
                 ErrorKind::Lock,
                 fmt::format(
                     "could not acquire the change log lock: another session holds GET_LOCK('{}') "
-                    "for {}.{}{}",
-                    lock_name, scope, request.lock_table, row_holder(connection, request)),
+                    "for {}.{}",
+                    lock_name, scope, request.lock_table),
                 {},
                 "wait for the other run to finish, or raise --changelog-lock-wait-time-in-minutes");
         lock_name_ = lock_name;
-        // Holding GET_LOCK proves no other strata process is running against this database,
-        // so a row left by a strata process that was killed may be taken over.
-        RunLockRequest rest = request;
-        rest.wait = std::max(std::chrono::milliseconds(0),
-                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 deadline - std::chrono::steady_clock::now()));
-        try {
-            acquire_lock_row(connection, rest, true);
-        } catch (...) {
-            release_named_lock(connection);
-            throw;
-        }
+        return true;
     }
 
-    void release_run_lock(Connection& connection, const RunLockRequest& request) noexcept override {
-        AnsiDialect::release_run_lock(connection, request);
-        release_named_lock(connection);
+    void release_native_lock(Connection& connection) noexcept override {
+        if (lock_name_.empty())
+            return;
+        try {
+            connection.query(fmt::format("SELECT RELEASE_LOCK({})", quote_literal(lock_name_)));
+        } catch (...) {
+            // Best effort: the server drops the lock when the session ends anyway.
+        }
+        lock_name_.clear();
     }
 
 protected:
@@ -864,34 +858,6 @@ private:
             column.constraints->erase("uniqueConstraintName");
         }
         return uniques;
-    }
-
-    // ", held by <LOCKEDBY>" when the lock row says who, for the timeout message.
-    std::string row_holder(Connection& connection, const RunLockRequest& request) const {
-        try {
-            if (!table_exists(connection, request.lock_table))
-                return {};
-            ResultSet row =
-                connection.query(fmt::format("SELECT LOCKEDBY, LOCKGRANTED FROM {} WHERE ID = 1",
-                                             quote_identifier(request.lock_table)));
-            if (row.rows.empty() || !row.rows[0][0])
-                return {};
-            return fmt::format(", held by {} since {}", *row.rows[0][0],
-                               row.rows[0][1].value_or("?"));
-        } catch (const Error&) {
-            return {}; // the message is about the lock; a failed look-up must not replace it
-        }
-    }
-
-    void release_named_lock(Connection& connection) noexcept {
-        if (lock_name_.empty())
-            return;
-        try {
-            connection.query(fmt::format("SELECT RELEASE_LOCK({})", quote_literal(lock_name_)));
-        } catch (...) {
-            // Best effort: the server frees the lock when the session ends anyway.
-        }
-        lock_name_.clear();
     }
 
     // Learned from the URL scheme and the server (prepare_session); the dialect object

@@ -161,8 +161,8 @@ public:
             quote_identifier(name), quote_identifier(name + "_pkey"));
     }
 
-    [[nodiscard]] std::vector<std::string> render(const Change& change,
-                                                  const RenderContext& context) const override {
+    [[nodiscard]] std::vector<std::string>
+    render_change(const Change& change, const RenderContext& context) const override {
         switch (change.kind) {
         case ChangeKind::AddPrimaryKey:
             if (change.value("constraintName").empty()) {
@@ -203,7 +203,7 @@ public:
         }
         if (std::optional<std::vector<std::string>> own = render_alter(change, context))
             return *own;
-        return AnsiDialect::render(change, context);
+        return AnsiDialect::render_change(change, context);
     }
 
     // The change types beyond the ANSI base that PostgreSQL runs natively.
@@ -233,7 +233,7 @@ public:
         }
     }
 
-    void acquire_run_lock(Connection& connection, const RunLockRequest& request) override {
+    bool acquire_native_lock(Connection& connection, const RunLockRequest& request) override {
         auto deadline = std::chrono::steady_clock::now() + request.wait;
         ResultSet schema = connection.query("SELECT current_schema()");
         std::string scope = schema.rows.empty() ? std::string() : schema.rows[0][0].value_or("");
@@ -241,38 +241,31 @@ public:
             stable_hash("strata.run_lock:" + scope + "." + stored_name(request.lock_table)));
         while (true) {
             ResultSet taken = connection.query(fmt::format("SELECT pg_try_advisory_lock({})", key));
-            if (!taken.rows.empty() && is_true(taken.rows[0][0]))
+            if (!taken.rows.empty() && is_truthy(taken.rows[0][0]))
                 break;
             if (std::chrono::steady_clock::now() >= deadline)
-                throw Error(
-                    ErrorKind::Lock,
-                    fmt::format("could not acquire the change log lock: another session holds the "
-                                "PostgreSQL advisory lock {} of {}.{}{}",
-                                key, scope, stored_name(request.lock_table),
-                                row_holder(connection, request)),
-                    {},
-                    "wait for the other run to finish, or raise "
-                    "--changelog-lock-wait-time-in-minutes");
+                throw Error(ErrorKind::Lock,
+                            fmt::format("could not acquire the change log lock: another session "
+                                        "holds the PostgreSQL advisory lock {} of {}.{}",
+                                        key, scope, stored_name(request.lock_table)),
+                            {},
+                            "wait for the other run to finish, or raise "
+                            "--changelog-lock-wait-time-in-minutes");
             std::this_thread::sleep_for(request.poll);
         }
         advisory_key_ = key;
-        // Holding the advisory lock proves no other strata process is running against this
-        // schema, so a row left by a strata process that was killed may be taken over.
-        RunLockRequest rest = request;
-        rest.wait = std::max(std::chrono::milliseconds(0),
-                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 deadline - std::chrono::steady_clock::now()));
-        try {
-            acquire_lock_row(connection, rest, true);
-        } catch (...) {
-            unlock_advisory(connection);
-            throw;
-        }
+        return true;
     }
 
-    void release_run_lock(Connection& connection, const RunLockRequest& request) noexcept override {
-        AnsiDialect::release_run_lock(connection, request);
-        unlock_advisory(connection);
+    void release_native_lock(Connection& connection) noexcept override {
+        if (!advisory_key_)
+            return;
+        try {
+            connection.query(fmt::format("SELECT pg_advisory_unlock({})", *advisory_key_));
+        } catch (...) {
+            // Best effort: the server drops the lock when the session ends anyway.
+        }
+        advisory_key_.reset();
     }
 
 protected:
@@ -770,38 +763,6 @@ private:
             start = comma + 1;
         }
         return names;
-    }
-
-    static bool is_true(const std::optional<std::string>& value) {
-        return value && (*value == "1" || *value == "t" || *value == "true");
-    }
-
-    // ", held by <LOCKEDBY>" when the lock row says who, for the timeout message.
-    std::string row_holder(Connection& connection, const RunLockRequest& request) const {
-        try {
-            if (!table_exists(connection, request.lock_table))
-                return {};
-            ResultSet row =
-                connection.query(fmt::format("SELECT LOCKEDBY, LOCKGRANTED FROM {} WHERE ID = 1",
-                                             quote_identifier(request.lock_table)));
-            if (row.rows.empty() || !row.rows[0][0])
-                return {};
-            return fmt::format(", held by {} since {}", *row.rows[0][0],
-                               row.rows[0][1].value_or("?"));
-        } catch (const Error&) {
-            return {}; // the message is about the lock; a failed look-up must not replace it
-        }
-    }
-
-    void unlock_advisory(Connection& connection) noexcept {
-        if (!advisory_key_)
-            return;
-        try {
-            connection.query(fmt::format("SELECT pg_advisory_unlock({})", *advisory_key_));
-        } catch (...) {
-            // Best effort: the server drops the lock when the session ends anyway.
-        }
-        advisory_key_.reset();
     }
 
     std::optional<std::int64_t> advisory_key_;

@@ -33,7 +33,7 @@ class SqliteDialect final : public AnsiDialect {
 public:
     ~SqliteDialect() override {
         if (lock_fd_ >= 0)
-            ::close(lock_fd_); // after the connection is gone: see acquire_run_lock
+            ::close(lock_fd_); // after the connection is gone: see lock_file
     }
 
     [[nodiscard]] std::string name() const override { return "sqlite"; }
@@ -101,8 +101,8 @@ public:
         }
     }
 
-    [[nodiscard]] std::vector<std::string> render(const Change& change,
-                                                  const RenderContext& context) const override {
+    [[nodiscard]] std::vector<std::string>
+    render_change(const Change& change, const RenderContext& context) const override {
         if (auto why = unsupported(change))
             throw Error(ErrorKind::Validation, *why, change.where);
         switch (change.kind) {
@@ -112,7 +112,7 @@ public:
                 plain.attributes.erase("replaceIfExists");
                 std::vector<std::string> statements{
                     fmt::format("DROP VIEW IF EXISTS {}", qualified(change, "viewName"))};
-                for (std::string& statement : AnsiDialect::render(plain, context))
+                for (std::string& statement : AnsiDialect::render_change(plain, context))
                     statements.push_back(std::move(statement));
                 return statements;
             }
@@ -148,7 +148,7 @@ public:
         default:
             break;
         }
-        return AnsiDialect::render(change, context);
+        return AnsiDialect::render_change(change, context);
     }
 
     [[nodiscard]] std::optional<std::string> capture(Connection& connection,
@@ -302,19 +302,16 @@ public:
         return false;
     }
 
-    void release_run_lock(Connection& connection, const RunLockRequest& request) noexcept override {
-        AnsiDialect::release_run_lock(connection, request);
+    bool acquire_native_lock(Connection&, const RunLockRequest& request) override {
+        if (!request.target.database_file.empty())
+            lock_file(request);
+        return lock_fd_ >= 0;
+    }
+
+    void release_native_lock(Connection&) noexcept override {
         // Unlock, but keep the descriptor open: closing it would drop SQLite's own POSIX locks.
         if (lock_fd_ >= 0)
             ::flock(lock_fd_, LOCK_UN);
-    }
-
-    void acquire_run_lock(Connection& connection, const RunLockRequest& request) override {
-        if (!request.target.database_file.empty())
-            lock_file(request);
-        // Holding the file lock proves no other strata process is running, so a row left by
-        // a strata process that was killed may be taken over.
-        acquire_lock_row(connection, request, lock_fd_ >= 0);
     }
 
 protected:
@@ -646,7 +643,7 @@ private:
             // gets SQLite's own DROP COLUMN, which is what running it later would need.
             if (std::any_of(names.begin(), names.end(),
                             [&](const std::string& n) { return table.column(n) == nullptr; }))
-                return AnsiDialect::render(change, RenderContext{});
+                return AnsiDialect::render_change(change, RenderContext{});
             for (const std::string& name : names) {
                 ColumnDefinition& column = existing_column(table, change, name);
                 std::string dropped = column.name;

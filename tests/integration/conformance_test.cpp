@@ -21,6 +21,8 @@
 #include <set>
 #include <strata/core/database.hpp>
 #include <strata/core/engine.hpp>
+#include <strata/core/lock_table.hpp>
+#include <strata/text.hpp>
 #include <strata/core/plugin_registry.hpp>
 #include <strata/format/parse.hpp>
 #include <sys/wait.h>
@@ -489,14 +491,15 @@ TEST_P(DialectConformance, NativeLockOfALiveRunBlocksAnotherRun) {
     request.holder = "livehost (strata pid 1)";
     request.wait = 2s;
     request.target = holder.spec;
-    holder.dialect->acquire_run_lock(*holder.connection, request);
+    LockTable holder_lock(*holder.dialect, request.lock_table);
+    holder_lock.acquire(*holder.connection, request);
     try {
         update(log, 400ms);
         ADD_FAILURE() << "two runs held the run lock at once";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Lock) << e.describe();
     }
-    holder.dialect->release_run_lock(*holder.connection, request);
+    holder_lock.release(*holder.connection, request);
     EXPECT_EQ(update(log, 2s).run, 0);
 }
 
@@ -511,7 +514,7 @@ TEST_P(DialectConformance, KilledRunLeavesNoNativeLock) {
         request.holder = "deadhost (strata pid 999998)";
         request.wait = 2s;
         request.target = doomed.spec;
-        doomed.dialect->acquire_run_lock(*doomed.connection, request);
+        LockTable(*doomed.dialect, request.lock_table).acquire(*doomed.connection, request);
         doomed.connection.reset();
     }
     EXPECT_EQ(update(log, 3s).run, 0);
@@ -1350,6 +1353,79 @@ TEST_P(DialectConformance, DropTableRollsBackToItsStructure) {
         << "the default is back";
     EXPECT_THROW(execute(fmt::format("INSERT INTO {} ({}) VALUES (5)", q("kept"), q("id"))), Error)
         << "the primary key is back";
+}
+
+} // namespace
+} // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+/// What reaches the real connection, in order: the database's view of what strata sent.
+class RecordingConnection final : public Connection {
+public:
+    explicit RecordingConnection(Connection& inner) : inner_(inner) {}
+    std::uint64_t execute(std::string_view sql) override {
+        sent.emplace_back(sql);
+        return inner_.execute(sql);
+    }
+    ResultSet query(std::string_view sql) override {
+        sent.emplace_back(sql);
+        return inner_.query(sql);
+    }
+    void begin() override {
+        sent.emplace_back("BEGIN");
+        inner_.begin();
+    }
+    void commit() override {
+        sent.emplace_back("COMMIT");
+        inner_.commit();
+    }
+    void rollback() override {
+        sent.emplace_back("ROLLBACK");
+        inner_.rollback();
+    }
+    [[nodiscard]] bool in_transaction() const override { return inner_.in_transaction(); }
+
+    std::vector<std::string> sent;
+
+private:
+    Connection& inner_;
+};
+
+// --log-level=fine promises every statement: the lock protocol, the history, the captures
+// of a drop and the dialect's own catalog reads all pass through the one executor.
+TEST_P(DialectConformance, FineLogShowsExactlyTheStatementsSent) {
+    Changelog log = changelog(R"xml(
+    <changeSet id="1" author="log">
+        <preConditions onFail="MARK_RAN"><not><tableExists tableName="logged"/></not></preConditions>
+        <createTable tableName="logged">
+            <column name="id" type="int"><constraints primaryKey="true"/></column>
+            <column name="note" type="varchar(20)"/>
+        </createTable>
+        <insert tableName="logged"><column name="id" valueNumeric="1"/></insert>
+    </changeSet>
+    <changeSet id="2" author="log"><dropColumn tableName="logged" columnName="note"/></changeSet>)xml");
+    RecordingConnection recording(*db().connection);
+    std::vector<std::string> logged;
+    EngineSettings with_log = settings(db());
+    with_log.sql_log = [&](const std::string& sql) { logged.push_back(sql); };
+    Engine engine(*db().dialect, recording, with_log);
+    ASSERT_EQ(engine.update(log).run, 2);
+    RollbackTarget last;
+    last.count = 1;
+    engine.rollback(log, last);
+
+    EXPECT_EQ(logged, recording.sent);
+    // Not vacuous: the log holds the lock row, the history insert and the capture of the drop.
+    auto mentions = [&](std::string_view text) {
+        return std::any_of(logged.begin(), logged.end(), [&](const std::string& sql) {
+            return to_lower(sql).find(text) != std::string::npos;
+        });
+    };
+    EXPECT_TRUE(mentions("databasechangeloglock"));
+    EXPECT_TRUE(mentions("insert into"));
+    EXPECT_TRUE(mentions("strata_rollback_capture"));
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
-#include <strata/core/filter.hpp>
+#include <strata/filter.hpp>
 
 namespace strata {
 namespace {

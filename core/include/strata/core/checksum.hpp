@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Liquibase-compatible checksums (LIQUIBASE.md §5): the MD5SUM column's "9:<md5>" values.
+// Liquibase-compatible checksums: the MD5SUM column's "9:<md5>" values, computed as
+// Liquibase 4.x computes them (checked against vectors the real Liquibase produced).
 #pragma once
 
 #include "strata/changelog.hpp"

@@ -4,8 +4,11 @@
 
 #include "strata/changelog.hpp"
 #include "strata/connection.hpp"
-#include "strata/core/filter.hpp"
+#include "strata/core/capture_store.hpp"
+#include "strata/filter.hpp"
 #include "strata/core/history.hpp"
+#include "strata/core/lock_table.hpp"
+#include "strata/core/logged_connection.hpp"
 #include "strata/dialect.hpp"
 #include "strata/export.hpp"
 
@@ -66,12 +69,6 @@ struct ChecksumMismatch {
     std::string identifier;
     std::string stored;
     std::string current;
-};
-
-struct LockState {
-    bool locked = false;
-    std::string holder;
-    std::string granted;
 };
 
 /// Runs the commands against one connected database. With `sql_output` set, statements that
@@ -139,13 +136,8 @@ private:
     void check_supported(const std::vector<Change>& changes) const;
     std::vector<std::string> render_change(const Change& change, const ChangeSet& changeset,
                                            bool for_rollback, const RenderContext& context);
-    void keep_capture(const ChangeSet& changeset, std::size_t change_index,
-                      const std::string& definition);
-    void forget_captures(const std::string& id, const std::string& author, const std::string& path);
-    std::map<std::string, std::map<std::size_t, std::string>> read_captures();
-    RollbackStep
-    plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
-                  const std::map<std::string, std::map<std::size_t, std::string>>& captures);
+    RollbackStep plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
+                               const Captures& captures);
     std::vector<std::string> rollback_statements(const RollbackStep& step);
     std::string apply_visitors(std::string sql, const ChangeSet& changeset,
                                bool for_rollback) const;
@@ -161,14 +153,17 @@ private:
     void write_sql_header(std::string_view title, std::string_view changelog_path);
 
     Dialect& dialect_;
-    Connection& connection_;
     EngineSettings settings_;
+    /// Every statement of the engine and of the dialect it hands the connection to goes
+    /// through here (--log-level=fine).
+    LoggedConnection connection_;
     std::ostream* sql_output_;
     HistoryTable history_;
+    LockTable locks_;
+    CaptureStore captures_;
     std::string deployment_id_;
     int next_order_ = 1;
     bool history_exists_ = false;
-    bool capture_table_exists_ = false;
     std::map<const ChangeSet*, std::string> checksums_;
 };
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// DATABASECHANGELOG exactly as Liquibase 4.x keeps it (LIQUIBASE.md §4.1).
+// DATABASECHANGELOG exactly as Liquibase 4.x keeps it: the same columns with the same
+// meanings, so either tool can take over a database the other migrated.
 #pragma once
 
 #include "strata/changelog.hpp"
 #include "strata/connection.hpp"
 #include "strata/dialect.hpp"
 #include "strata/export.hpp"
+#include "strata/identity.hpp"
 
 #include <optional>
 #include <string>
@@ -32,15 +34,6 @@ struct STRATA_API HistoryRow {
 
     [[nodiscard]] std::string identifier() const;
 };
-
-/// Liquibase's path normalisation for identity: no "classpath:", '/' separators, no drive
-/// letter or leading '/', "." and ".." resolved.
-STRATA_API std::string normalize_changelog_path(std::string_view path);
-
-/// The key a changeset and a history row share when they are the same changeset:
-/// id, author and normalised path, compared case-insensitively.
-STRATA_API std::string identity_key(std::string_view id, std::string_view author,
-                                    std::string_view path);
 
 /// The SQL of the history table, written with the dialect's quoting.
 class STRATA_API HistoryTable {

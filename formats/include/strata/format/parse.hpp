@@ -3,7 +3,8 @@
 #pragma once
 
 #include "strata/changelog.hpp"
-#include "strata/core/filter.hpp"
+#include "strata/export.hpp"
+#include "strata/filter.hpp"
 
 #include <filesystem>
 #include <map>
@@ -28,10 +29,10 @@ struct ParseOptions {
 /// a folder of Flyway migrations) and everything it includes. FILENAME paths are recorded as given,
 /// as Liquibase records them relative to its search path. Throws Error{Parse|Validation} with
 /// file:line:col.
-Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions& options = {});
+STRATA_API Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions& options = {});
 
 /// The format a path is read in: "xml", "yaml", "json", "sql" (formatted or plain SQL) or
 /// "flyway" (a directory); empty when no parser knows it.
-std::string format_of(const std::filesystem::path& file);
+STRATA_API std::string format_of(const std::filesystem::path& file);
 
 } // namespace strata::format

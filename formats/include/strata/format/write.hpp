@@ -3,6 +3,7 @@
 #pragma once
 
 #include "strata/changelog.hpp"
+#include "strata/export.hpp"
 
 #include <string>
 
@@ -16,6 +17,6 @@ namespace strata::format {
 ///
 /// Throws Error{Usage} for an unknown format, and Error{Validation} naming the changeset
 /// when the format cannot express it (formatted SQL holds raw SQL changes only).
-std::string write_changelog(const Changelog& changelog, const std::string& format);
+STRATA_API std::string write_changelog(const Changelog& changelog, const std::string& format);
 
 } // namespace strata::format

@@ -24,8 +24,8 @@ Error::Error(ErrorKind kind, std::string message, SourceLocation where, std::str
     : std::runtime_error(std::move(message)), kind_(kind), where_(std::move(where)),
       hint_(std::move(hint)) {}
 
-// Out of line so the vtable and type_info live in strata_core only: a plugin's throw is
-// caught by the host's catch (DESIGN.md, plugin ABI).
+// Out of line so the vtable and type_info live in strata_sdk only: a plugin's throw is
+// caught by the host's catch, since both see the one copy in the SDK library.
 Error::~Error() = default;
 
 Error& Error::add_context(std::string what) {

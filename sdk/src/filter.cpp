@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "strata/core/filter.hpp"
+#include "strata/filter.hpp"
 
 #include "strata/text.hpp"
 

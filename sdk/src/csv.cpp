@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "strata/core/csv.hpp"
+#include "strata/csv.hpp"
 
 #include "strata/error.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The precondition types of Liquibase (LIQUIBASE.md §2.6) and their attributes: the one place
+// The precondition types of Liquibase 4.x and their attributes: the one place
 // every format's reader checks them against.
 #include "strata/changelog.hpp"
 

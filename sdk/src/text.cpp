@@ -29,6 +29,29 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
+std::vector<std::string> split_list(std::string_view list, char separator) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t end = list.find(separator, start);
+        std::string item = trim(list.substr(start, end == std::string_view::npos ? end : end - start));
+        if (!item.empty())
+            items.push_back(std::move(item));
+        if (end == std::string_view::npos)
+            return items;
+        start = end + 1;
+    }
+}
+
+bool is_truthy(std::string_view value) {
+    std::string v = to_upper(trim(value));
+    return v == "1" || v == "TRUE" || v == "T" || v == "Y";
+}
+
+bool is_truthy(const std::optional<std::string>& value) {
+    return value && is_truthy(std::string_view(*value));
+}
+
 std::string connect_string_value(std::string_view value) {
     if (!value.empty() && value.find_first_of(" '\\\t\r\n") == std::string_view::npos)
         return std::string(value);

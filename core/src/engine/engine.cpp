@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+// The engine's shared ground: history reads, checksums, history rows, SQL output.
+#include "engine_internal.hpp"
+
+#include "strata/core/checksum.hpp"
+#include "strata/core/rollback.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <set>
+#include <tuple>
+
+namespace strata {
+
+int UpdateSummary::filtered_total() const {
+    int sum = 0;
+    for (const auto& [reason, count] : filtered)
+        sum += count;
+    return sum;
+}
+
+Engine::Engine(Dialect& dialect, Connection& connection, EngineSettings settings,
+               std::ostream* sql_output)
+    : dialect_(dialect), settings_(std::move(settings)), connection_(connection, settings_.sql_log),
+      sql_output_(sql_output), history_(dialect, settings_.history_table),
+      locks_(dialect, settings_.lock_table), captures_(dialect, settings_.capture_table),
+      deployment_id_(make_deployment_id()) {}
+
+void Engine::run(const std::string& sql) {
+    if (sql_output_ != nullptr) {
+        *sql_output_ << sql << ";\n\n";
+        return;
+    }
+    execute(sql);
+}
+
+void Engine::execute(const std::string& sql) {
+    connection_.execute(sql);
+}
+
+void Engine::ensure_history_table() {
+    history_exists_ = history_.exists(connection_);
+    if (history_exists_)
+        return;
+    if (sql_output_ != nullptr)
+        *sql_output_ << "-- Create Database Change Log Table\n";
+    run(history_.create_sql());
+    history_exists_ = sql_output_ == nullptr;
+}
+
+std::vector<HistoryRow> Engine::read_history() {
+    if (!history_exists_ && !history_.exists(connection_))
+        return {};
+    history_exists_ = true;
+    std::vector<HistoryRow> rows = history_.read(connection_);
+    next_order_ = 1;
+    for (const HistoryRow& row : rows)
+        next_order_ = std::max(next_order_, row.order_executed + 1);
+    return rows;
+}
+
+std::map<std::string, const HistoryRow*> Engine::index(const std::vector<HistoryRow>& rows) const {
+    std::map<std::string, const HistoryRow*> by_identity;
+    for (const HistoryRow& row : rows)
+        by_identity[identity_key(row.id, row.author, row.filename)] = &row;
+    return by_identity;
+}
+
+std::string Engine::current_checksum(const ChangeSet& changeset) {
+    auto it = checksums_.find(&changeset);
+    if (it != checksums_.end())
+        return it->second;
+    std::string sum = checksum::of_changeset(changeset, checksum::Version::V9, dialect_.name());
+    checksums_.emplace(&changeset, sum);
+    return sum;
+}
+
+bool Engine::checksum_changed(const ChangeSet& changeset, const HistoryRow& row) {
+    if (!row.md5sum)
+        return false; // cleared checksums are recomputed, never a change
+    checksum::Stored stored = checksum::parse(*row.md5sum);
+    std::string current;
+    if (stored.version == 8)
+        current = checksum::of_changeset(changeset, checksum::Version::V8, dialect_.name());
+    else
+        current = current_checksum(changeset);
+    if (current == *row.md5sum)
+        return false;
+    for (const std::string& valid : changeset.valid_checksums) {
+        std::string v = trim(valid);
+        std::transform(v.begin(), v.end(), v.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        if (v == "any" || v == "all" || v == "*" || v == *row.md5sum || v == current)
+            return false;
+    }
+    return true;
+}
+
+std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
+                                                 const std::vector<HistoryRow>& rows) {
+    std::vector<ChecksumMismatch> found;
+    auto by_identity = index(rows);
+    for (const ChangeSet& changeset : changelog.changesets) {
+        auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
+        if (it == by_identity.end() || changeset.run_on_change || changeset.run_always ||
+            changeset.mark_ran_on_validation_fail)
+            continue;
+        if (checksum_changed(changeset, *it->second))
+            found.push_back(
+                {changeset.identifier(), *it->second->md5sum, current_checksum(changeset)});
+    }
+    return found;
+}
+
+void Engine::require_valid_checksums(const Changelog& changelog,
+                                     const std::vector<HistoryRow>& rows) {
+    std::vector<ChecksumMismatch> found = mismatches(changelog, rows);
+    if (found.empty())
+        return;
+    std::string text =
+        fmt::format("Validation Failed:\n     {} changesets check sum", found.size());
+    for (const ChecksumMismatch& mismatch : found)
+        text += fmt::format("\n          {} was: {} but is now: {}", mismatch.identifier,
+                            mismatch.stored, mismatch.current);
+    throw Error(
+        ErrorKind::ChecksumMismatch, text, {},
+        "an applied changeset was edited: revert the edit, add <validCheckSum> with the new "
+        "value, or mark the changeset runOnChange=\"true\"");
+}
+
+HistoryRow Engine::new_row(const ChangeSet& changeset, std::string exec_type) {
+    HistoryRow row;
+    row.id = changeset.id;
+    row.author = changeset.author;
+    row.filename = changeset.path;
+    row.order_executed = next_order_++;
+    row.exec_type = std::move(exec_type);
+    row.md5sum = current_checksum(changeset);
+    std::vector<std::string> descriptions;
+    for (const Change& change : changeset.changes)
+        descriptions.push_back(change.description());
+    row.description = limited(fmt::format("{}", fmt::join(descriptions, "; ")));
+    row.comments = limited(trim(changeset.comment));
+    row.tag = tag_of(changeset);
+    row.liquibase = "strata-" STRATA_VERSION;
+    row.contexts = stored_contexts(changeset.context_filter);
+    row.labels = optional_text(changeset.labels);
+    row.deployment_id = deployment_id_;
+    return row;
+}
+
+std::vector<HistoryRow> Engine::history() {
+    return read_history();
+}
+
+std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
+    for (const ChangeSet& changeset : changelog.changesets) {
+        if (filtered_out(changeset, settings_.filter, dialect_.name()))
+            continue;
+        for (const Change& change : changeset.changes) {
+            if (auto why = dialect_.unsupported(change))
+                throw Error(ErrorKind::Validation, *why, change.where);
+        }
+    }
+    return mismatches(changelog, read_history());
+}
+
+void Engine::write_sql_header(std::string_view title, std::string_view changelog_path) {
+    std::time_t now = std::time(nullptr);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
+    constexpr std::string_view kRule =
+        "-- *********************************************************************\n";
+    *sql_output_ << kRule << "-- " << title << "\n"
+                 << kRule << "-- Change Log: " << changelog_path << "\n-- Ran at: " << when
+                 << " UTC\n-- Against: " << settings_.target.display
+                 << "\n-- strata version: " << STRATA_VERSION << "\n"
+                 << kRule << "\n";
+}
+
+} // namespace strata

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the engine's command files share: the run lock of one command and small helpers.
+// Private to core.
+#pragma once
+
+#include "strata/build_id.hpp"
+#include "strata/core/engine.hpp"
+#include "strata/text.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+#include <optional>
+#include <string>
+#include <unistd.h>
+
+namespace strata {
+
+inline constexpr std::size_t kMaxTextColumn = 250;
+
+inline std::string limited(std::string text) {
+    if (text.size() > kMaxTextColumn)
+        text = text.substr(0, kMaxTextColumn - 3) + "...";
+    return text;
+}
+
+// Liquibase keeps the last 10 digits of the start time in milliseconds.
+inline std::string make_deployment_id() {
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    std::string digits = std::to_string(millis);
+    return digits.substr(digits.size() > 10 ? digits.size() - 10 : 0);
+}
+
+// "host (strata pid N)": the "(strata pid " marker lets LockTable recognise a row left
+// behind by a strata process that died.
+inline std::string lock_holder() {
+    char host[256] = "localhost";
+    gethostname(host, sizeof host - 1);
+    return fmt::format("{} (strata pid {})", host, getpid());
+}
+
+// A complex context expression is stored in parentheses, as Liquibase stores it.
+inline std::optional<std::string> stored_contexts(const std::string& expression) {
+    std::string text = trim(expression);
+    if (text.empty())
+        return std::nullopt;
+    bool complex = text.find(" and ") != std::string::npos ||
+                   text.find(" or ") != std::string::npos || text.find('!') != std::string::npos ||
+                   text.find("not ") != std::string::npos;
+    return complex && !text.starts_with('(') ? "(" + text + ")" : text;
+}
+
+inline std::optional<std::string> optional_text(const std::string& text) {
+    std::string trimmed = trim(text);
+    return trimmed.empty() ? std::nullopt : std::optional<std::string>(trimmed);
+}
+
+inline bool holds_tag(const ChangeSet& changeset, std::string_view tag) {
+    return std::any_of(
+        changeset.changes.begin(), changeset.changes.end(), [tag](const Change& change) {
+            return change.kind == ChangeKind::TagDatabase && change.value("tag") == tag;
+        });
+}
+
+inline std::optional<std::string> tag_of(const ChangeSet& changeset) {
+    for (const Change& change : changeset.changes) {
+        if (change.kind == ChangeKind::TagDatabase)
+            return change.value("tag");
+    }
+    return std::nullopt;
+}
+
+inline std::string normalized_date(std::string date) {
+    std::replace(date.begin(), date.end(), 'T', ' ');
+    if (date.size() == 10)
+        date += " 00:00:00";
+    return date;
+}
+
+/// Holds the run lock for one command; does nothing when only writing SQL.
+class Engine::RunLock {
+public:
+    explicit RunLock(Engine& engine) : engine_(engine) {
+        if (engine.sql_output_ != nullptr)
+            return;
+        request_.lock_table = engine.settings_.lock_table;
+        request_.holder = lock_holder();
+        request_.wait = engine.settings_.lock_wait;
+        request_.target = engine.settings_.target;
+        engine.locks_.acquire(engine.connection_, request_);
+        held_ = true;
+    }
+    ~RunLock() {
+        if (held_)
+            engine_.locks_.release(engine_.connection_, request_);
+    }
+    RunLock(const RunLock&) = delete;
+    RunLock& operator=(const RunLock&) = delete;
+
+private:
+    Engine& engine_;
+    RunLockRequest request_;
+    bool held_ = false;
+};
+
+} // namespace strata

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+// update and status: which changesets run (the plan), then running them (the execution).
+#include "engine_internal.hpp"
+
+#include "strata/core/checksum.hpp"
+#include "strata/core/rollback.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <set>
+#include <tuple>
+
+namespace strata {
+
+namespace {
+
+// runOrder="first" changesets run before the others and runOrder="last" ones after them,
+// each group in changelog order.
+std::vector<const ChangeSet*> in_run_order(const Changelog& changelog) {
+    std::vector<const ChangeSet*> ordered;
+    for (const char* group : {"first", "", "last"}) {
+        for (const ChangeSet& changeset : changelog.changesets) {
+            if (changeset.run_order == group)
+                ordered.push_back(&changeset);
+        }
+    }
+    return ordered;
+}
+
+} // namespace
+
+UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit) {
+    RunLock lock(*this);
+    if (sql_output_ != nullptr)
+        write_sql_header("Update Database Script", changelog.path);
+    ensure_history_table();
+    std::vector<HistoryRow> rows = read_history();
+    require_valid_checksums(changelog, rows);
+    auto by_identity = index(rows);
+
+    if (changelog.preconditions && sql_output_ == nullptr) {
+        PreconditionVerdict verdict = evaluate(*changelog.preconditions, changelog);
+        if (!verdict.passed) {
+            std::string what =
+                fmt::format("changelog preconditions {}: {}",
+                            verdict.errored ? "could not be checked" : "failed", verdict.message);
+            PreconditionAction action = verdict.errored ? changelog.preconditions->on_error
+                                                        : changelog.preconditions->on_fail;
+            if (action != PreconditionAction::Warn)
+                throw Error(ErrorKind::Validation, what, changelog.preconditions->where,
+                            "nothing was applied; onFail=\"WARN\" lets the update go on");
+            if (settings_.progress)
+                settings_.progress("WARNING: " + what);
+        }
+    }
+
+    UpdateSummary summary;
+    summary.total = static_cast<int>(changelog.changesets.size());
+    if (limit.tag) {
+        summary.tag_found =
+            std::any_of(changelog.changesets.begin(), changelog.changesets.end(),
+                        [&](const ChangeSet& cs) { return holds_tag(cs, *limit.tag); });
+    }
+    // Decide everything first, then check every change that will run, so a changelog with a
+    // change this database cannot run changes nothing.
+    enum class Step { Run, Rerun, MarkRanOnValidation, PreviouslyRun };
+    std::vector<std::tuple<const ChangeSet*, const HistoryRow*, Step>> plan;
+    bool past_tag = false;
+    int planned = 0;
+    for (const ChangeSet* next : in_run_order(changelog)) {
+        const ChangeSet& changeset = *next;
+        if (auto reason = filtered_out(changeset, settings_.filter, dialect_.name())) {
+            ++summary.filtered[*reason];
+            continue;
+        }
+        auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
+        const HistoryRow* previous = it == by_identity.end() ? nullptr : it->second;
+        bool changed = previous != nullptr && checksum_changed(changeset, *previous);
+        bool rerun =
+            previous != nullptr && (changeset.run_always || (changeset.run_on_change && changed));
+        if (previous != nullptr && !rerun) {
+            plan.emplace_back(&changeset, previous,
+                              changed && changeset.mark_ran_on_validation_fail
+                                  ? Step::MarkRanOnValidation
+                                  : Step::PreviouslyRun);
+            continue;
+        }
+        if (past_tag && summary.tag_found) {
+            ++summary.filtered["After tag"];
+            continue;
+        }
+        if (limit.count && planned >= *limit.count) {
+            ++summary.filtered["After count"];
+            continue;
+        }
+        plan.emplace_back(&changeset, previous, rerun ? Step::Rerun : Step::Run);
+        ++planned;
+        if (limit.tag && holds_tag(changeset, *limit.tag))
+            past_tag = true;
+    }
+    for (const auto& [changeset, previous, step] : plan) {
+        if (step == Step::Run || step == Step::Rerun)
+            check_supported(changeset->changes);
+    }
+
+    for (const auto& [next, previous, step] : plan) {
+        const ChangeSet& changeset = *next;
+        if (step == Step::MarkRanOnValidation) {
+            run(history_.rerun_sql(new_row(changeset, "MARK_RAN")));
+            ++summary.run;
+            continue;
+        }
+        if (step == Step::PreviouslyRun) {
+            ++summary.previously_run;
+            // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
+            if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
+                run(history_.update_checksum_sql(*previous, current_checksum(changeset)));
+            continue;
+        }
+        if (changeset.preconditions && sql_output_ == nullptr) {
+            PreconditionVerdict verdict = evaluate(*changeset.preconditions, changelog);
+            if (!verdict.passed) {
+                PreconditionAction action = verdict.errored ? changeset.preconditions->on_error
+                                                            : changeset.preconditions->on_fail;
+                std::string what = fmt::format(
+                    "preconditions of changeSet {} {}: {}", changeset.identifier(),
+                    verdict.errored ? "could not be checked" : "failed", verdict.message);
+                if (action == PreconditionAction::Halt)
+                    throw Error(ErrorKind::Validation, what, changeset.preconditions->where,
+                                "onFail/onError=\"CONTINUE\" skips the changeset, \"MARK_RAN\" "
+                                "records it without running it, \"WARN\" runs it anyway");
+                if (settings_.progress)
+                    settings_.progress("WARNING: " + what);
+                if (action == PreconditionAction::Continue) {
+                    ++summary.filtered["Preconditions failed (CONTINUE)"];
+                    continue;
+                }
+                if (action == PreconditionAction::MarkRan) {
+                    HistoryRow row = new_row(changeset, "MARK_RAN");
+                    execute(previous ? history_.rerun_sql(row) : history_.insert_sql(row));
+                    ++summary.run;
+                    continue;
+                }
+            }
+        }
+        apply(changeset, previous);
+        ++summary.run;
+    }
+    return summary;
+}
+
+std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
+    std::vector<HistoryRow> rows = read_history();
+    require_valid_checksums(changelog, rows);
+    auto by_identity = index(rows);
+    std::vector<const ChangeSet*> result;
+    for (const ChangeSet* next : in_run_order(changelog)) {
+        const ChangeSet& changeset = *next;
+        if (filtered_out(changeset, settings_.filter, dialect_.name()))
+            continue;
+        auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
+        if (it == by_identity.end() || changeset.run_always ||
+            (changeset.run_on_change && checksum_changed(changeset, *it->second)))
+            result.push_back(&changeset);
+    }
+    return result;
+}
+
+void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
+    if (settings_.progress && sql_output_ == nullptr)
+        settings_.progress(fmt::format("Running Changeset: {}", changeset.identifier()));
+    // A change the dialect cannot run is refused before anything runs.
+    check_supported(changeset.changes);
+    HistoryRow row = new_row(changeset, previous ? "RERAN" : "EXECUTED");
+    std::string record = previous ? history_.rerun_sql(row) : history_.insert_sql(row);
+    RenderContext context = render_context(changeset);
+
+    if (sql_output_ != nullptr) {
+        *sql_output_ << "-- Changeset " << changeset.identifier() << "\n";
+        if (!trim(changeset.comment).empty())
+            *sql_output_ << "-- " << trim(changeset.comment) << "\n";
+        for (const Change& change : changeset.changes) {
+            if (change.kind == ChangeKind::ExecuteCommand)
+                *sql_output_ << "-- executeCommand (not run by SQL output): "
+                             << change.value("executable") << "\n";
+            for (const std::string& statement : render_change(change, changeset, false, context))
+                run(statement);
+        }
+        run(record);
+        return;
+    }
+
+    // Each change is rendered just before it runs: a SQLite table rebuild reads the table as
+    // the changes before it in the same changeset left it.
+    bool atomic = dialect_.capabilities().transactional_ddl && changeset.run_in_transaction;
+    std::vector<std::string> executed;
+    try {
+        if (atomic)
+            connection_.begin();
+        if (previous != nullptr)
+            captures_.forget(connection_, changeset.id, changeset.author, changeset.path);
+        for (std::size_t i = 0; i < changeset.changes.size(); ++i) {
+            const Change& change = changeset.changes[i];
+            if (std::optional<std::string> captured = dialect_.capture(connection_, change))
+                captures_.keep(connection_, changeset, i, *captured);
+            if (change.kind == ChangeKind::ExecuteCommand)
+                execute_command(change, changeset);
+            for (const std::string& statement : render_change(change, changeset, false, context)) {
+                execute(statement);
+                executed.push_back(statement);
+            }
+        }
+        execute(record);
+        if (atomic)
+            connection_.commit();
+    } catch (Error& error) {
+        if (atomic && connection_.in_transaction()) {
+            try {
+                connection_.rollback();
+            } catch (const Error&) {
+                // the original error is what the user needs to see
+            }
+        }
+        if (!changeset.fail_on_error) {
+            if (settings_.progress)
+                settings_.progress(
+                    fmt::format("changeSet {} failed and is skipped (failOnError=false): {}",
+                                changeset.identifier(), error.what()));
+            --next_order_;
+            return;
+        }
+        error.add_context(fmt::format("applying changeSet {} ({})", changeset.identifier(),
+                                      changeset.where.str()));
+        if (atomic) {
+            error.add_context(
+                "the changeset was rolled back: the database and its history are as before it");
+        } else if (!executed.empty()) {
+            std::string ran;
+            for (const std::string& statement : executed)
+                ran += fmt::format("\n    {}", statement);
+            error.add_context(fmt::format("{} statement(s) of the changeset ran and were NOT "
+                                          "rolled back (no transactional DDL), and no history row "
+                                          "was written: undo them by hand, or mark the changeset "
+                                          "ran with `strata mark-next-changeset-ran` once the "
+                                          "rest is done:{}",
+                                          executed.size(), ran));
+        }
+        throw;
+    }
+}
+
+} // namespace strata

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "strata/core/logged_connection.hpp"
+
+namespace strata {
+
+LoggedConnection::LoggedConnection(Connection& inner, Sink sink)
+    : inner_(inner), sink_(std::move(sink)) {}
+
+void LoggedConnection::log(std::string_view sql) const {
+    if (sink_)
+        sink_(std::string(sql));
+}
+
+std::uint64_t LoggedConnection::execute(std::string_view sql) {
+    log(sql);
+    return inner_.execute(sql);
+}
+
+ResultSet LoggedConnection::query(std::string_view sql) {
+    log(sql);
+    return inner_.query(sql);
+}
+
+// Transaction control is logged as the statements a SQL log would show.
+void LoggedConnection::begin() {
+    log("BEGIN");
+    inner_.begin();
+}
+
+void LoggedConnection::commit() {
+    log("COMMIT");
+    inner_.commit();
+}
+
+void LoggedConnection::rollback() {
+    log("ROLLBACK");
+    inner_.rollback();
+}
+
+bool LoggedConnection::in_transaction() const {
+    return inner_.in_transaction();
+}
+
+} // namespace strata

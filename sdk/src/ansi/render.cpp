@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ANSI render of each change type, and which types the base cannot run.
+#include "ansi_internal.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace strata {
+
+using ansi_detail::ansi_reserved_word;
+using ansi_detail::required;
+using ansi_detail::strip_comments;
+
+std::vector<std::string> AnsiDialect::render_sql(const Change& change) const {
+    std::string sql = change.value("sql");
+    if (change.flag("stripComments"))
+        sql = strip_comments(sql);
+    if (!change.flag("splitStatements", true)) {
+        std::string statement = trim(sql);
+        return statement.empty() ? std::vector<std::string>{} : std::vector<std::string>{statement};
+    }
+    std::string delimiter = change.value("endDelimiter");
+    return split_statements(sql, delimiter.empty() ? ";" : delimiter);
+}
+
+
+std::optional<std::string> AnsiDialect::unsupported(const Change& change) const {
+    switch (change.kind) {
+    case ChangeKind::AddColumn:
+    case ChangeKind::AddForeignKeyConstraint:
+    case ChangeKind::AddPrimaryKey:
+    case ChangeKind::AddUniqueConstraint:
+    case ChangeKind::AddCheckConstraint:
+    case ChangeKind::CreateIndex:
+    case ChangeKind::CreateTable:
+    case ChangeKind::CreateView:
+    case ChangeKind::Delete:
+    case ChangeKind::DropCheckConstraint:
+    case ChangeKind::DropColumn:
+    case ChangeKind::DropForeignKeyConstraint:
+    case ChangeKind::DropIndex:
+    case ChangeKind::DropPrimaryKey:
+    case ChangeKind::DropTable:
+    case ChangeKind::DropUniqueConstraint:
+    case ChangeKind::DropView:
+    case ChangeKind::Empty:
+    case ChangeKind::ExecuteCommand:
+    case ChangeKind::Insert:
+    case ChangeKind::Output:
+    case ChangeKind::RenameColumn:
+    case ChangeKind::RenameTable:
+    case ChangeKind::Sql:
+    case ChangeKind::SqlFile:
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData:
+    case ChangeKind::TagDatabase:
+    case ChangeKind::Update:
+        return std::nullopt;
+    case ChangeKind::AddAutoIncrement:
+    case ChangeKind::AddDefaultValue:
+    case ChangeKind::AddLookupTable:
+    case ChangeKind::AddNotNullConstraint:
+    case ChangeKind::AlterSequence:
+    case ChangeKind::CreateProcedure:
+    case ChangeKind::CreateSequence:
+    case ChangeKind::DropAllForeignKeyConstraints:
+    case ChangeKind::DropDefaultValue:
+    case ChangeKind::DropNotNullConstraint:
+    case ChangeKind::DropProcedure:
+    case ChangeKind::DropSequence:
+    case ChangeKind::MergeColumns:
+    case ChangeKind::ModifyDataType:
+    case ChangeKind::RenameSequence:
+    case ChangeKind::RenameView:
+    case ChangeKind::SetColumnRemarks:
+    case ChangeKind::SetTableRemarks:
+    case ChangeKind::Stop:
+        break;
+    }
+    return fmt::format("{} is not supported on {} yet", change.type_name(), name());
+}
+
+std::vector<std::string> AnsiDialect::render_change(const Change& change,
+                                                    const RenderContext&) const {
+    if (auto why = unsupported(change))
+        throw Error(ErrorKind::Validation, *why, change.where);
+    std::string table = change.get("tableName") ? qualified(change, "tableName") : std::string();
+    auto columns_of = [this](std::string_view list) {
+        std::vector<std::string> quoted;
+        for (const std::string& column : split_list(list))
+            quoted.push_back(quote_identifier(column));
+        return fmt::format("{}", fmt::join(quoted, ", "));
+    };
+    auto where_clause = [&] {
+        const std::string* where = change.get("where");
+        return where && !trim(*where).empty() ? " WHERE " + trim(*where) : std::string();
+    };
+    switch (change.kind) {
+    case ChangeKind::CreateTable:
+        return render_create_table(change);
+    case ChangeKind::AddColumn:
+        return render_add_column(change);
+    case ChangeKind::Sql:
+        return render_sql(change);
+    case ChangeKind::SqlFile: {
+        Change sql = change;
+        sql.kind = ChangeKind::Sql;
+        sql.attributes.insert_or_assign("sql", read_referenced_file(change, "path"));
+        return render_sql(sql);
+    }
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData: {
+        std::vector<std::vector<Column>> rows;
+        load_data_rows(change, rows);
+        std::vector<std::string> keys;
+        if (change.kind == ChangeKind::LoadUpdateData) {
+            for (const std::string& key : split_list(required(change, "primaryKey")))
+                keys.push_back(quote_identifier(key));
+        }
+        std::vector<std::string> statements;
+        for (const std::vector<Column>& row : rows) {
+            std::vector<std::string> names, values;
+            for (const Column& column : row) {
+                names.push_back(quote_identifier(column.name()));
+                values.push_back(value_literal(column));
+            }
+            statements.push_back(keys.empty()
+                                     ? fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
+                                                   fmt::join(names, ", "), fmt::join(values, ", "))
+                                     : upsert(table, names, values, keys));
+        }
+        return statements;
+    }
+    case ChangeKind::CreateIndex: {
+        std::vector<std::string> columns;
+        for (const Column& column : change.columns)
+            columns.push_back(
+                quote_identifier(column.name()) +
+                (column.get("descending") && *column.get("descending") == "true" ? " DESC" : ""));
+        return {fmt::format("CREATE {}INDEX {} ON {} ({})", change.flag("unique") ? "UNIQUE " : "",
+                            quote_identifier(required(change, "indexName")), table,
+                            fmt::join(columns, ", "))};
+    }
+    case ChangeKind::DropIndex:
+        return {fmt::format("DROP INDEX {}", quote_identifier(required(change, "indexName")))};
+    case ChangeKind::DropTable:
+        return {fmt::format("DROP TABLE {}{}", table,
+                            change.flag("cascadeConstraints") ? " CASCADE" : "")};
+    case ChangeKind::DropColumn: {
+        std::vector<std::string> statements;
+        if (const std::string* column = change.get("columnName"))
+            statements.push_back(
+                fmt::format("ALTER TABLE {} DROP COLUMN {}", table, quote_identifier(*column)));
+        for (const Column& column : change.columns)
+            statements.push_back(fmt::format("ALTER TABLE {} DROP COLUMN {}", table,
+                                             quote_identifier(column.name())));
+        return statements;
+    }
+    case ChangeKind::Insert: {
+        std::vector<std::string> names, values;
+        for (const Column& column : change.columns) {
+            names.push_back(quote_identifier(column.name()));
+            values.push_back(value_literal(column));
+        }
+        return {fmt::format("INSERT INTO {} ({}) VALUES ({})", table, fmt::join(names, ", "),
+                            fmt::join(values, ", "))};
+    }
+    case ChangeKind::Update: {
+        std::vector<std::string> sets;
+        for (const Column& column : change.columns)
+            sets.push_back(quote_identifier(column.name()) + " = " + value_literal(column));
+        return {fmt::format("UPDATE {} SET {}{}", table, fmt::join(sets, ", "), where_clause())};
+    }
+    case ChangeKind::Delete:
+        return {fmt::format("DELETE FROM {}{}", table, where_clause())};
+    case ChangeKind::RenameTable:
+        return {fmt::format("ALTER TABLE {} RENAME TO {}", qualified(change, "oldTableName"),
+                            quote_identifier(required(change, "newTableName")))};
+    case ChangeKind::RenameColumn:
+        return {fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", table,
+                            quote_identifier(required(change, "oldColumnName")),
+                            quote_identifier(required(change, "newColumnName")))};
+    case ChangeKind::CreateView:
+        return {fmt::format("CREATE {}VIEW {} AS {}",
+                            change.flag("replaceIfExists") ? "OR REPLACE " : "",
+                            qualified(change, "viewName"), trim(required(change, "selectQuery")))};
+    case ChangeKind::DropView:
+        return {fmt::format("DROP VIEW {}{}", change.flag("ifExists") ? "IF EXISTS " : "",
+                            qualified(change, "viewName"))};
+    case ChangeKind::AddForeignKeyConstraint: {
+        std::string sql =
+            fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+                        quote_identifier(required(change, "baseTableName")),
+                        quote_identifier(required(change, "constraintName")),
+                        columns_of(required(change, "baseColumnNames")),
+                        quote_identifier(required(change, "referencedTableName")),
+                        columns_of(required(change, "referencedColumnNames")));
+        if (const std::string* action = change.get("onDelete"))
+            sql += " ON DELETE " + *action;
+        else if (change.flag("deleteCascade"))
+            sql += " ON DELETE CASCADE";
+        if (const std::string* action = change.get("onUpdate"))
+            sql += " ON UPDATE " + *action;
+        return {sql};
+    }
+    case ChangeKind::DropForeignKeyConstraint:
+        return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {}",
+                            quote_identifier(required(change, "baseTableName")),
+                            quote_identifier(required(change, "constraintName")))};
+    case ChangeKind::AddPrimaryKey: {
+        std::string name = change.value("constraintName");
+        if (name.empty())
+            name = "PK_" + to_upper(required(change, "tableName"));
+        return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})", table,
+                            quote_identifier(name), columns_of(required(change, "columnNames")))};
+    }
+    case ChangeKind::DropPrimaryKey: {
+        std::string name = change.value("constraintName");
+        if (name.empty())
+            name = "PK_" + to_upper(required(change, "tableName"));
+        return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table, quote_identifier(name))};
+    }
+    case ChangeKind::AddUniqueConstraint: {
+        const std::string* name = change.get("constraintName");
+        return {fmt::format("ALTER TABLE {} ADD {}UNIQUE ({})", table,
+                            name ? "CONSTRAINT " + quote_identifier(*name) + " " : "",
+                            columns_of(required(change, "columnNames")))};
+    }
+    case ChangeKind::DropUniqueConstraint:
+    case ChangeKind::DropCheckConstraint:
+        return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table,
+                            quote_identifier(required(change, "constraintName")))};
+    case ChangeKind::AddCheckConstraint:
+        return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})", table,
+                            quote_identifier(required(change, "constraintName")),
+                            required(change, "constraintBody"))};
+    case ChangeKind::TagDatabase:
+    case ChangeKind::Empty:
+    case ChangeKind::Output:
+    case ChangeKind::ExecuteCommand:
+        // No SQL: the tag lives in the history row; core prints output and runs commands.
+        return {};
+    default:
+        break;
+    }
+    throw Error(ErrorKind::Internal,
+                fmt::format("internal error: no ANSI rendering for {}", change.type_name()));
+}
+
+} // namespace strata

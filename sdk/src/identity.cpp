@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// How Liquibase decides that a changeset and a history row are the same changeset.
+#include "strata/identity.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <vector>
+
+namespace strata {
+
+std::string normalize_changelog_path(std::string_view raw) {
+    std::string path(raw);
+    if (path.starts_with("classpath:"))
+        path.erase(0, 10);
+    std::replace(path.begin(), path.end(), '\\', '/');
+    if (path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':')
+        path.erase(0, 2);
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t slash = path.find('/', start);
+        std::string part = path.substr(start, slash - start);
+        if (part == "..") {
+            if (!parts.empty() && parts.back() != "..")
+                parts.pop_back();
+            else
+                parts.push_back(part);
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        if (slash == std::string::npos)
+            break;
+        start = slash + 1;
+    }
+    return fmt::format("{}", fmt::join(parts, "/"));
+}
+
+std::string identity_key(std::string_view id, std::string_view author, std::string_view path) {
+    std::string key = fmt::format("{}::{}::{}", id, author, normalize_changelog_path(path));
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return key;
+}
+
+} // namespace strata
