@@ -14,6 +14,7 @@
 #include <strata/core/checksum.hpp>
 #include <strata/core/plugin_registry.hpp>
 #include <strata/error.hpp>
+#include <strata/format/formats.hpp>
 #include <strata/format/parse.hpp>
 #include <strata/format/write.hpp>
 
@@ -223,7 +224,8 @@ int run_convert(Session& session) {
         settings.format != "text" ? settings.format : format::format_of(settings.output_file);
     if (target.empty())
         throw Error(ErrorKind::Usage, "convert needs the format to write", {},
-                    "pass --format=xml|yaml|json|sql, or an --output-file ending in one of them");
+                    fmt::format("pass --format={}, or an --output-file ending in one of them",
+                                format::writable_format_names()));
     session.out() << format::write_changelog(session.changelog(), target);
     return 0;
 }

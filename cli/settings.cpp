@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <strata/error.hpp>
+#include <strata/format/formats.hpp>
 #include <strata/text.hpp>
 
 namespace strata::cli {
@@ -219,11 +220,16 @@ resolve_settings(const GivenFlags& flags,
     }
     if (auto found = channels.find(*find_option("format"))) {
         std::string format = to_lower(trim(found->values.back()));
-        static const std::vector<std::string> formats{"text", "json", "xml", "yaml", "yml", "sql"};
-        if (std::find(formats.begin(), formats.end(), format) == formats.end())
+        // text and json for reports; for convert, whatever the format table can write.
+        bool known = format == "text" || format == "json";
+        for (const format::FormatInfo& info : format::changelog_formats()) {
+            if (info.writable && (info.name == format || info.aliases == format))
+                known = true;
+        }
+        if (!known)
             throw bad_value(*found, "a format",
-                            "use text or json, or for convert xml, yaml, "
-                            "json or sql");
+                            fmt::format("use text or json, or for convert {}",
+                                        format::writable_format_names()));
         settings.format = format;
     }
     if (auto found = channels.find(*find_option("missing-property-mode"))) {

@@ -137,5 +137,37 @@ TEST_F(CommandLine, RequiredArgumentsAndBadValuesAreUsageErrors) {
     EXPECT_FALSE(exists("strata.db"));
 }
 
+// Reading and converting go through the one format table: extensions, aliases, the list of
+// formats in messages.
+TEST_F(CommandLine, ConvertAndReadFollowTheFormatTable) {
+    CommandResult yml = strata({"--changelog-file=app.xml", "convert", "--output-file=app.yml"});
+    ASSERT_EQ(yml.exit_code, 0) << yml.err;
+    CommandResult from_yml =
+        strata({"--changelog-file=app.yml", "--url=sqlite:app.db", "--log-level=off", "update"});
+    ASSERT_EQ(from_yml.exit_code, 0) << from_yml.err;
+    EXPECT_EQ(scalar_sqlite(dir_ / "app.db", "SELECT COUNT(*) FROM DATABASECHANGELOG"), "6");
+    EXPECT_EQ(scalar_sqlite(dir_ / "app.db", "SELECT DISTINCT FILENAME FROM DATABASECHANGELOG"),
+              "app.xml")
+        << "a converted changeset keeps its identity";
+
+    CommandResult alias = strata({"--changelog-file=app.xml", "convert", "--format=YML"});
+    ASSERT_EQ(alias.exit_code, 0) << alias.err;
+    EXPECT_TRUE(contains(alias.out, "databaseChangeLog:")) << alias.out;
+
+    CommandResult no_format = strata({"--changelog-file=app.xml", "convert"});
+    EXPECT_EQ(no_format.exit_code, 2);
+    EXPECT_TRUE(contains(no_format.err, "xml, yaml, json or sql")) << no_format.err;
+
+    CommandResult bad_format = strata({"--changelog-file=app.xml", "convert", "--format=toml"});
+    EXPECT_EQ(bad_format.exit_code, 2);
+    EXPECT_TRUE(contains(bad_format.err, "xml, yaml, json or sql")) << bad_format.err;
+
+    write_file(dir_ / "app.txt", "not a changelog");
+    CommandResult unknown = strata({"--changelog-file=app.txt", "--url=sqlite:t.db", "status"});
+    EXPECT_EQ(unknown.exit_code, 3);
+    EXPECT_TRUE(contains(unknown.err, "no parser reads 'app.txt'")) << unknown.err;
+    EXPECT_TRUE(contains(unknown.err, ".xml, .yaml, .yml, .json, .sql")) << unknown.err;
+}
+
 } // namespace
 } // namespace strata::test
