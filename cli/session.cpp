@@ -59,7 +59,6 @@ Database& Session::database() {
     // LIQUIBASE_COMMAND_URL, the defaults file) names a database.
     if (settings_.url.empty()) {
         settings_.url = kDefaultUrl;
-        settings_.url_is_default = true;
         info("No --url given: using the embedded SQLite database strata.db in the current "
              "directory");
     }

@@ -16,7 +16,6 @@ namespace strata::cli {
 struct Settings {
     std::string changelog_file;
     std::string url;
-    bool url_is_default = false; ///< no channel named a database: the SQLite default is used
     std::string username;
     std::string password;
     std::optional<std::string> contexts;
