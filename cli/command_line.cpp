@@ -45,11 +45,14 @@ void add(CLI::App& app, const OptionSpec& option, GivenFlags& given) {
         },
         std::string(option.help));
     added->type_name("VALUE");
-    if (!option.multiple)
-        added->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    else
+    if (option.multiple) {
+        // One value per occurrence (-Da=1 -Db=2), every occurrence kept.
         added->allow_extra_args(false);
-    added->expected(1);
+        added->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    } else {
+        added->expected(1);
+        added->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    }
 }
 
 /// The first argument that is not an option or an option's value: the command as typed.

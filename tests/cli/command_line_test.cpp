@@ -127,6 +127,22 @@ TEST_F(CommandLine, OptionsWorkBeforeAndAfterTheCommand) {
     EXPECT_EQ(scalar_sqlite(dir_ / "app.db", "SELECT COUNT(*) FROM DATABASECHANGELOG"), "2");
 }
 
+TEST_F(CommandLine, RepeatableOptionsKeepEveryValue) {
+    write_file(
+        dir_ / "param.xml",
+        xml_changelog(R"(<changeSet id="1" author="a"><createTable tableName="${a}_${b}_${c}">
+        <column name="id" type="int"/></createTable></changeSet>)"));
+    CommandResult result =
+        strata({"--changelog-file=param.xml", "--url=sqlite:ignored.db", "-Da=one", "-D", "b=two",
+                "update", "-Dc=three", "--url=sqlite:app.db", "--plugin-dir=/nonexistent",
+                "--plugin-dir=" STRATA_PLUGIN_DIR});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(scalar_sqlite(dir_ / "app.db",
+                            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'one_two_three'"),
+              "1");
+    EXPECT_FALSE(exists("ignored.db")) << "the last --url wins";
+}
+
 TEST_F(CommandLine, RequiredArgumentsAndBadValuesAreUsageErrors) {
     CommandResult no_count = strata({"--changelog-file=app.xml", "rollback-count"});
     EXPECT_EQ(no_count.exit_code, 2);
