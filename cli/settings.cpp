@@ -1,106 +1,282 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "settings.hpp"
 
+#include "options.hpp"
+
 #include <algorithm>
-#include <cctype>
+#include <charconv>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <sstream>
 #include <strata/error.hpp>
+#include <strata/format/formats.hpp>
 #include <strata/text.hpp>
 
 namespace strata::cli {
 namespace {
 
-// "liquibase.command.changelogFile", "changelog-file" and "changeLogFile" all name one key.
-std::string canonical_key(std::string key) {
-    for (std::string_view prefix : {"liquibase.command.", "liquibase.", "strata."}) {
-        if (key.starts_with(prefix) && !key.starts_with("parameter.")) {
-            key.erase(0, prefix.size());
-            break;
-        }
-    }
-    std::string out;
-    for (char c : key) {
-        if (c != '-' && c != '_')
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
-} // namespace
+/// One option's value and the channel it came from (for error messages).
+struct Found {
+    std::vector<std::string> values;
+    std::string channel;
+};
 
 std::map<std::string, std::string> read_properties_file(const std::string& path) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error(ErrorKind::Usage, fmt::format("cannot read the defaults file '{}'", path), {},
                     "check --defaults-file");
     std::ostringstream content;
     content << in.rdbuf();
-    return parse_properties(content.str());
+    try {
+        return parse_properties(content.str());
+    } catch (const Error& e) {
+        throw Error(ErrorKind::Usage, fmt::format("{}: {}", path, e.what()), {}, e.hint());
+    }
 }
 
-void apply_defaults_file(Settings& settings, std::vector<std::string>& warnings) {
-    std::string file = settings.defaults_file;
-    if (file.empty()) {
+class Channels {
+public:
+    Channels(const GivenFlags& flags,
+             const std::function<std::optional<std::string>(const std::string&)>& environment)
+        : flags_(flags), environment_(environment) {}
+
+    /// The first channel that has the option, without the defaults file.
+    std::optional<Found> before_file(const OptionSpec& option) const {
+        if (auto it = flags_.find(std::string(option.key)); it != flags_.end())
+            return Found{it->second, "--" + std::string(option.key)};
+        for (const std::string& name : long_names(option)) {
+            if (option.short_name.empty()) {
+                std::string variable = strata_variable(name);
+                if (auto value = environment_(variable))
+                    return Found{{*value}, variable};
+            }
+        }
+        for (const std::string& variable : liquibase_variables(option)) {
+            if (auto value = environment_(variable))
+                return Found{{*value}, variable};
+        }
+        return std::nullopt;
+    }
+
+    void read_file(const std::string& file, std::vector<std::string>& warnings) {
+        file_ = file;
+        for (const auto& [raw_key, value] : read_properties_file(file)) {
+            if (raw_key.starts_with("parameter.")) {
+                file_parameters_[raw_key.substr(10)] = value;
+                continue;
+            }
+            std::string key = property_key(raw_key);
+            const OptionSpec* match = nullptr;
+            for (const OptionSpec& option : all_options()) {
+                for (const std::string& name : long_names(option)) {
+                    if (option.short_name.empty() && property_key(name) == key)
+                        match = &option;
+                }
+            }
+            if (match != nullptr)
+                file_values_[std::string(match->key)] = value;
+            else if (key != "driver" && key != "classpath" && key != "showbanner")
+                warnings.push_back(fmt::format("{}: unknown key '{}' ignored", file, raw_key));
+        }
+    }
+
+    std::optional<Found> find(const OptionSpec& option) const {
+        if (auto found = before_file(option))
+            return found;
+        if (auto it = file_values_.find(std::string(option.key)); it != file_values_.end())
+            return Found{{it->second}, fmt::format("{} ({})", option.key, file_)};
+        return std::nullopt;
+    }
+
+    [[nodiscard]] const std::map<std::string, std::string>& file_parameters() const {
+        return file_parameters_;
+    }
+
+private:
+    const GivenFlags& flags_;
+    const std::function<std::optional<std::string>(const std::string&)>& environment_;
+    std::string file_;
+    std::map<std::string, std::string> file_values_;
+    std::map<std::string, std::string> file_parameters_;
+};
+
+Error bad_value(const Found& found, std::string_view what, std::string hint) {
+    return Error(ErrorKind::Usage,
+                 fmt::format("{}: '{}' is not {}", found.channel, found.values.back(), what), {},
+                 std::move(hint));
+}
+
+bool is_true(const std::string& text) {
+    std::string lower = to_lower(trim(text));
+    return lower.empty() || lower == "true" || lower == "1" || lower == "yes";
+}
+
+bool all_digits(std::string_view text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+} // namespace
+
+bool Settings::logs_statements() const {
+    return log_level == "fine" || log_level == "finer" || log_level == "finest" ||
+           log_level == "debug" || log_level == "all";
+}
+
+const std::vector<std::string>& log_levels() {
+    static const std::vector<std::string> levels{"off",  "severe", "warning", "info",   "config",
+                                                 "fine", "debug",  "finer",   "finest", "all"};
+    return levels;
+}
+
+std::optional<std::string> parse_date(const std::string& text) {
+    // YYYY-MM-DD, optionally followed by 'T' or ' ' and HH:MM:SS, as Liquibase parses --date.
+    if (text.size() != 10 && text.size() != 19)
+        return std::nullopt;
+    auto number = [&](std::size_t at, std::size_t length) -> std::optional<int> {
+        std::string_view part = std::string_view(text).substr(at, length);
+        if (!all_digits(part))
+            return std::nullopt;
+        return std::stoi(std::string(part));
+    };
+    auto year = number(0, 4), month = number(5, 2), day = number(8, 2);
+    if (!year || !month || !day || text[4] != '-' || text[7] != '-' || *month < 1 || *month > 12)
+        return std::nullopt;
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
+    int days = *month == 2 && !leap ? 28 : kDays[*month - 1];
+    if (*day < 1 || *day > days)
+        return std::nullopt;
+    if (text.size() == 10)
+        return text + " 00:00:00";
+    auto hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+    if ((text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':' || !hour ||
+        !minute || !second || *hour > 23 || *minute > 59 || *second > 59)
+        return std::nullopt;
+    return text.substr(0, 10) + " " + text.substr(11);
+}
+
+Settings
+resolve_settings(const GivenFlags& flags,
+                 const std::function<std::optional<std::string>(const std::string&)>& environment,
+                 std::vector<std::string>& warnings) {
+    Channels channels(flags, environment);
+    Settings settings;
+
+    // The defaults file is itself an option: found through the channels before it.
+    if (auto found = channels.before_file(*find_option("defaults-file"))) {
+        settings.defaults_file = found->values.back();
+    } else {
         for (const char* candidate : {"strata.properties", "liquibase.properties"}) {
             if (std::filesystem::exists(candidate)) {
-                file = candidate;
+                settings.defaults_file = candidate;
                 break;
             }
         }
     }
-    std::map<std::string, std::string> parameters;
-    if (!file.empty()) {
-        for (const auto& [raw_key, value] : read_properties_file(file)) {
-            if (raw_key.starts_with("parameter.")) {
-                parameters[raw_key.substr(10)] = value;
-                continue;
-            }
-            std::string key = canonical_key(raw_key);
-            auto fill = [&](std::string& target) {
-                if (target.empty())
-                    target = value;
-            };
-            if (key == "changelogfile")
-                fill(settings.changelog_file);
-            else if (key == "url")
-                fill(settings.url);
-            else if (key == "username")
-                fill(settings.username);
-            else if (key == "password")
-                fill(settings.password);
-            else if ((key == "contexts" || key == "contextfilter") && !settings.contexts)
-                settings.contexts = value;
-            else if ((key == "labels" || key == "labelfilter") && !settings.labels)
-                settings.labels = value;
-            else if (key == "databasechangelogtablename")
-                settings.history_table = value;
-            else if (key == "databasechangeloglocktablename")
-                settings.lock_table = value;
-            else if (key == "loglevel")
-                settings.log_level = value;
-            else if (key == "missingpropertymode")
-                settings.missing_property_mode = value;
-            else if (key == "changeloglockwaittimeinminutes")
-                settings.lock_wait_minutes = std::stod(value);
-            else if (key == "driver" || key == "classpath" || key == "showbanner")
-                continue; // Java-only settings: meaningless here, harmless to keep
-            else
-                warnings.push_back(fmt::format("{}: unknown key '{}' ignored", file, raw_key));
+    if (!settings.defaults_file.empty())
+        channels.read_file(settings.defaults_file, warnings);
+
+    auto text = [&](std::string_view key, std::string& target) {
+        if (auto found = channels.find(*find_option(key)))
+            target = found->values.back();
+    };
+    text("changelog-file", settings.changelog_file);
+    text("url", settings.url);
+    text("username", settings.username);
+    text("password", settings.password);
+    text("output-file", settings.output_file);
+    text("database-changelog-table-name", settings.history_table);
+    text("database-changelog-lock-table-name", settings.lock_table);
+    text("default-schema-name", settings.default_schema);
+    text("liquibase-schema-name", settings.liquibase_schema);
+    text("search-path", settings.search_path);
+    text("tag", settings.tag);
+    text("changeset-identifier", settings.changeset_identifier);
+    text("changeset-path", settings.changeset_path);
+    text("changeset-id", settings.changeset_id);
+    text("changeset-author", settings.changeset_author);
+    if (auto found = channels.find(*find_option("contexts")))
+        settings.contexts = found->values.back();
+    if (auto found = channels.find(*find_option("labels")))
+        settings.labels = found->values.back();
+    if (auto found = channels.find(*find_option("plugin-dir")))
+        settings.plugin_dirs = found->values;
+    if (auto found = channels.find(*find_option("allow-execute-command")))
+        settings.allow_execute_command = is_true(found->values.back());
+    if (auto found = channels.find(*find_option("verbose")))
+        settings.verbose = is_true(found->values.back());
+
+    if (auto found = channels.find(*find_option("log-level"))) {
+        std::string level = to_lower(trim(found->values.back()));
+        const auto& levels = log_levels();
+        if (std::find(levels.begin(), levels.end(), level) == levels.end())
+            throw bad_value(*found, "a log level",
+                            fmt::format("use one of {}", fmt::join(levels, ", ")));
+        settings.log_level = level;
+    }
+    if (auto found = channels.find(*find_option("format"))) {
+        std::string format = to_lower(trim(found->values.back()));
+        // text and json for reports; for convert, whatever the format table can write.
+        bool known = format == "text" || format == "json";
+        for (const format::FormatInfo& info : format::changelog_formats()) {
+            if (info.writable && (info.name == format || info.aliases == format))
+                known = true;
+        }
+        if (!known)
+            throw bad_value(*found, "a format",
+                            fmt::format("use text or json, or for convert {}",
+                                        format::writable_format_names()));
+        settings.format = format;
+    }
+    if (auto found = channels.find(*find_option("missing-property-mode"))) {
+        std::string mode = to_lower(trim(found->values.back()));
+        if (mode != "preserve" && mode != "empty" && mode != "error")
+            throw bad_value(*found, "a missing property mode", "use preserve, empty or error");
+        settings.missing_property_mode = mode;
+    }
+    if (auto found = channels.find(*find_option("changelog-lock-wait-time-in-minutes"))) {
+        const std::string& value = found->values.back();
+        double minutes = -1;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), minutes);
+        if (error != std::errc() || end != value.data() + value.size() || minutes < 0)
+            throw bad_value(*found, "a number of minutes", "write e.g. 5 or 0.5");
+        settings.lock_wait_minutes = minutes;
+    }
+    if (auto found = channels.find(*find_option("count"))) {
+        const std::string& value = found->values.back();
+        int count = -1;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), count);
+        if (error != std::errc() || end != value.data() + value.size())
+            throw bad_value(*found, "a whole number", "write e.g. --count=2");
+        if (count < 0)
+            throw Error(ErrorKind::Usage, "--count must not be negative");
+        settings.count = count;
+    }
+    if (auto found = channels.find(*find_option("date"))) {
+        auto date = parse_date(trim(found->values.back()));
+        if (!date)
+            throw bad_value(*found, "a date",
+                            "write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, e.g. 2024-05-01T10:30:00");
+        settings.date = *date;
+    }
+
+    // -D on the command line wins over parameter.* of the file.
+    std::map<std::string, std::string> parameters = channels.file_parameters();
+    if (auto it = flags.find("D"); it != flags.end()) {
+        for (const std::string& define : it->second) {
+            std::size_t equals = define.find('=');
+            if (equals == std::string::npos)
+                throw Error(ErrorKind::Usage, fmt::format("-D{} has no value", define), {},
+                            "write -Dname=value");
+            parameters[define.substr(0, equals)] = define.substr(equals + 1);
         }
     }
-    // -D on the command line wins over parameter.* of the file.
-    for (const std::string& define : settings.defines) {
-        std::size_t equals = define.find('=');
-        if (equals == std::string::npos)
-            throw Error(ErrorKind::Usage, fmt::format("-D{} has no value", define), {},
-                        "write -Dname=value");
-        parameters[define.substr(0, equals)] = define.substr(equals + 1);
-    }
-    for (auto& [name, value] : parameters)
-        settings.parameters.emplace(name, value);
+    settings.parameters = std::move(parameters);
+    return settings;
 }
 
 } // namespace strata::cli

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Configuration: flags > STRATA_* environment > defaults file (strata.properties or
-// liquibase.properties, Liquibase's keys).
+// Configuration: one value per option, from the first channel that has it:
+//   command-line flag > STRATA_<OPTION> > LIQUIBASE_COMMAND_<OPTION> / LIQUIBASE_<GLOBAL>
+//   > the defaults file (--defaults-file, else strata.properties, else liquibase.properties)
+// then checked and typed. Nothing here opens a database or reads a changelog.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,24 +21,51 @@ struct Settings {
     std::optional<std::string> contexts;
     std::optional<std::string> labels;
     std::string defaults_file;
-    std::string log_level = "info";
+    std::string log_level = "info"; ///< lower case, one of log_levels()
     std::string output_file;
     std::string format = "text";
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
     double lock_wait_minutes = 5;
-    std::string missing_property_mode = "preserve";
+    std::string missing_property_mode = "preserve"; ///< preserve, empty or error
     bool allow_execute_command = false;
     std::vector<std::string> plugin_dirs;
-    std::vector<std::string> defines; ///< -Dname=value as given
-    std::map<std::string, std::string> parameters;
+    std::map<std::string, std::string> parameters; ///< -D, then parameter.* of the file
+    std::string default_schema;
+    std::string liquibase_schema;
+    std::string search_path;
+
+    // Command arguments.
+    std::optional<int> count;
+    std::string tag;
+    std::string date; ///< checked: "YYYY-MM-DD HH:MM:SS"
+    bool verbose = false;
+    std::string changeset_identifier;
+    std::string changeset_path;
+    std::string changeset_id;
+    std::string changeset_author;
+
+    /// Whether messages at info level are shown, and whether every statement is logged.
+    [[nodiscard]] bool shows_info() const { return log_level != "off" && log_level != "severe"; }
+    [[nodiscard]] bool logs_statements() const;
 };
 
-/// Reads a Java-style properties file (key=value or key: value, # comments, \ continuations).
-std::map<std::string, std::string> read_properties_file(const std::string& path);
+/// The values given on the command line, by option key ("changelog-file" → its values).
+using GivenFlags = std::map<std::string, std::vector<std::string>>;
 
-/// Fills every setting the command line and environment left unset from the defaults
-/// file, and parses -D definitions into `parameters`. Throws Error{Usage} on a bad file.
-void apply_defaults_file(Settings& settings, std::vector<std::string>& warnings);
+/// Resolves every option through the channels above; `environment` looks a variable up
+/// (std::getenv in the binary). Throws Error{Usage} naming the option and its channel for a
+/// value that cannot be used. Warnings (unknown keys of the defaults file) are appended.
+Settings
+resolve_settings(const GivenFlags& flags,
+                 const std::function<std::optional<std::string>(const std::string&)>& environment,
+                 std::vector<std::string>& warnings);
+
+/// The log levels accepted (case-insensitively), most quiet first.
+const std::vector<std::string>& log_levels();
+
+/// "2024-05-01" or "2024-05-01T10:30:00" (or with a space) as "2024-05-01 10:30:00";
+/// nullopt when it is not such a date.
+std::optional<std::string> parse_date(const std::string& text);
 
 } // namespace strata::cli

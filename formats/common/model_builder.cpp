@@ -14,16 +14,9 @@
 
 namespace strata::format {
 
-void read_xml_changelog(ParseSession& session, const std::filesystem::path& on_disk,
-                        const std::string& recorded);
-void read_yaml_changelog(ParseSession& session, const std::filesystem::path& on_disk,
-                         const std::string& recorded);
-void read_json_changelog(ParseSession& session, const std::filesystem::path& on_disk,
-                         const std::string& recorded);
-void read_sql_changelog(ParseSession& session, const std::filesystem::path& on_disk,
-                        const std::string& recorded);
-void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_disk,
-                        const std::string& recorded);
+// The format table (formats/dispatch/format_table.cpp) picks the reader.
+void read_changelog_as(ParseSession& session, const std::filesystem::path& on_disk,
+                       const std::string& recorded, const SourceLocation& included_from);
 
 namespace {
 
@@ -388,40 +381,9 @@ void read_changelog_file(ParseSession& session, const std::filesystem::path& on_
         throw Error(
             ErrorKind::Parse, fmt::format("changelog file '{}' does not exist", on_disk.string()),
             included_from, "check --changelog-file (paths are relative to the current directory)");
-    std::string format = format_of(on_disk);
     session.include_stack.push_back(canonical);
-    if (format == "xml")
-        read_xml_changelog(session, on_disk, recorded);
-    else if (format == "yaml")
-        read_yaml_changelog(session, on_disk, recorded);
-    else if (format == "json")
-        read_json_changelog(session, on_disk, recorded);
-    else if (format == "sql")
-        read_sql_changelog(session, on_disk, recorded);
-    else if (format == "flyway")
-        read_flyway_folder(session, on_disk, recorded);
-    else
-        throw Error(ErrorKind::Parse, fmt::format("no parser reads '{}'", on_disk.string()),
-                    included_from,
-                    "strata reads changelogs ending in .xml, .yaml, .yml, .json or .sql, and "
-                    "folders of Flyway migrations");
+    read_changelog_as(session, on_disk, recorded, included_from);
     session.include_stack.pop_back();
-}
-
-std::string format_of(const std::filesystem::path& file) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-        return "flyway";
-    std::string extension = to_lower(file.extension().string());
-    if (extension == ".xml")
-        return "xml";
-    if (extension == ".yaml" || extension == ".yml")
-        return "yaml";
-    if (extension == ".json")
-        return "json";
-    if (extension == ".sql")
-        return "sql";
-    return {};
 }
 
 Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions& options) {

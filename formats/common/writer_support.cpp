@@ -111,17 +111,4 @@ void cannot_write(const ChangeSet& changeset, std::string_view format, std::stri
                 changeset.where, std::string(hint));
 }
 
-std::string write_changelog(const Changelog& changelog, const std::string& format) {
-    if (format == "xml")
-        return write_xml_changelog(changelog);
-    if (format == "yaml" || format == "yml")
-        return write_yaml_changelog(changelog);
-    if (format == "json")
-        return write_json_changelog(changelog);
-    if (format == "sql")
-        return write_formatted_sql_changelog(changelog);
-    throw Error(ErrorKind::Usage, fmt::format("unknown changelog format '{}'", format), {},
-                "use xml, yaml, json or sql");
-}
-
 } // namespace strata::format

@@ -32,8 +32,10 @@ STRATA_API std::string connect_string_value(std::string_view value);
 /// between runs or builds.
 STRATA_API std::uint64_t stable_hash(std::string_view text);
 
-/// The entries of a Java properties text (key=value or key: value, # and ! comments, a
-/// trailing backslash continuing the line), as liquibase.properties files are written.
+/// The entries of a Java properties text, read as java.util.Properties.load reads it:
+/// `key=value`, `key: value` and `key value`; # and ! comment lines; an odd number of
+/// trailing backslashes continuing the line; \t \n \r \f and \uXXXX escapes (as UTF-8);
+/// the last definition of a key wins. Throws Error{Usage} on a malformed \u escape.
 STRATA_API std::map<std::string, std::string> parse_properties(std::string_view text);
 
 } // namespace strata

@@ -74,6 +74,27 @@ TEST_P(ServerConnection, MissingDatabaseIsClear) {
     EXPECT_FALSE(contains(result.out + result.err, password_));
 }
 
+// Liquibase's own variables name the server, the user and the password apart: strata uses
+// them and never falls back to a local strata.db.
+TEST_P(ServerConnection, LiquibaseVariablesNameTheServer) {
+    std::map<std::string, std::string> env = {{"LIQUIBASE_COMMAND_URL", url(port_, database_)},
+                                              {"LIQUIBASE_COMMAND_USERNAME", user_},
+                                              {"LIQUIBASE_COMMAND_PASSWORD", password_},
+                                              {"LIQUIBASE_COMMAND_CHANGELOG_FILE", "app.xml"}};
+    CommandResult status = run_strata({"status"}, dir_.path(), env);
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_TRUE(contains(status.out, host_ + ":" + port_)) << status.out;
+    EXPECT_FALSE(contains(status.out + status.err, password_));
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "strata.db"));
+
+    env["LIQUIBASE_COMMAND_PASSWORD"] = "Wrong-Secret-" + password_.substr(0, 4);
+    CommandResult wrong = run_strata({"update"}, dir_.path(), env);
+    EXPECT_EQ(wrong.exit_code, 1) << "a wrong password is a connection error, not a local run";
+    EXPECT_TRUE(contains(wrong.err, "cannot connect to")) << wrong.err;
+    EXPECT_FALSE(contains(wrong.out + wrong.err, env["LIQUIBASE_COMMAND_PASSWORD"]));
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "strata.db"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ServerConnection,
                          ::testing::Values("STRATA_TEST_PG_URL", "STRATA_TEST_MYSQL_URL"),
                          [](const ::testing::TestParamInfo<const char*>& param) {

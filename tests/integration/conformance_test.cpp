@@ -22,6 +22,7 @@
 #include <strata/core/database.hpp>
 #include <strata/core/engine.hpp>
 #include <strata/core/lock_table.hpp>
+#include <strata/core/open_database.hpp>
 #include <strata/text.hpp>
 #include <strata/core/plugin_registry.hpp>
 #include <strata/format/parse.hpp>
@@ -33,12 +34,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// One database session as the CLI opens it: dialect from the registry, connection from core.
-struct Session {
-    std::unique_ptr<Dialect> dialect; // declared first: destroyed after the connection
-    ConnectionSpec spec;
-    std::unique_ptr<Connection> connection;
-};
+/// One database session, opened as the CLI opens it: through core's open_database.
+using Session = Database;
 
 std::string unique_suffix() {
     static std::atomic<int> counter{0};
@@ -87,22 +84,22 @@ protected:
         admin_ = open(base_url_);
         namespace_ = "strata_test_" + unique_suffix();
         if (kind == "postgresql") {
-            admin_.connection->execute("CREATE SCHEMA " + namespace_);
+            admin_.connection().execute("CREATE SCHEMA " + namespace_);
             url_ = with_parameter(base_url_, "currentSchema=" + namespace_);
         } else {
-            admin_.connection->execute("CREATE DATABASE " + namespace_);
+            admin_.connection().execute("CREATE DATABASE " + namespace_);
             url_ = with_database(base_url_, namespace_);
         }
     }
 
     void TearDown() override {
-        if (!admin_.connection || namespace_.empty())
+        if (!admin_.connected() || namespace_.empty())
             return;
         try {
             if (GetParam() == "postgresql")
-                admin_.connection->execute("DROP SCHEMA " + namespace_ + " CASCADE");
+                admin_.connection().execute("DROP SCHEMA " + namespace_ + " CASCADE");
             else
-                admin_.connection->execute("DROP DATABASE " + namespace_);
+                admin_.connection().execute("DROP DATABASE " + namespace_);
         } catch (const Error& e) {
             ADD_FAILURE() << "cleaning up " << namespace_ << ": " << e.describe();
         }
@@ -110,46 +107,44 @@ protected:
 
     [[nodiscard]] bool is(std::string_view kind) const { return GetParam() == kind; }
 
-    Session open(const std::string& url) {
-        Session session;
-        session.dialect = registry_.create_for_url(url);
-        session.spec = session.dialect->connection_spec(ConnectionTarget{url, "", ""});
-        session.connection = open_connection(session.spec, "");
-        session.dialect->prepare_session(*session.connection);
-        return session;
+    static Session open(const std::string& url) {
+        DatabaseOptions options;
+        options.url = url;
+        options.plugin_dirs = {STRATA_PLUGIN_DIR};
+        return open_database(options);
     }
 
     /// The session the engine runs on; `observer()` is a second one for looking.
     Session& db() {
-        if (!db_.connection)
+        if (!db_.connected())
             db_ = open(url_);
         return db_;
     }
     Session& observer() {
-        if (!observer_.connection) {
+        if (!observer_.connected()) {
             observer_ = open(url_);
             // The SQLite dialect leaves foreign keys unenforced, as Liquibase's driver does;
             // the observer enforces them to check that the schema declares them.
             if (is("sqlite"))
-                observer_.connection->execute("PRAGMA foreign_keys = ON");
+                observer_.connection().execute("PRAGMA foreign_keys = ON");
         }
         return observer_;
     }
 
     EngineSettings settings(Session& session, std::chrono::milliseconds wait = 10s) {
         EngineSettings settings;
-        settings.target = session.spec;
+        settings.target = session.spec();
         settings.lock_wait = wait;
         return settings;
     }
 
     UpdateSummary update(const Changelog& changelog, std::chrono::milliseconds wait = 10s) {
-        Engine engine(*db().dialect, *db().connection, settings(db(), wait));
+        Engine engine(db().dialect(), db().connection(), settings(db(), wait));
         return engine.update(changelog);
     }
 
     std::vector<HistoryRow> rollback(const Changelog& changelog, RollbackTarget target) {
-        Engine engine(*db().dialect, *db().connection, settings(db()));
+        Engine engine(db().dialect(), db().connection(), settings(db()));
         return engine.rollback(changelog, target);
     }
 
@@ -165,9 +160,9 @@ protected:
         return format::parse_changelog(dir_ / file);
     }
 
-    std::string q(std::string_view name) { return observer().dialect->quote_identifier(name); }
+    std::string q(std::string_view name) { return observer().dialect().quote_identifier(name); }
 
-    ResultSet query(const std::string& sql) { return observer().connection->query(sql); }
+    ResultSet query(const std::string& sql) { return observer().connection().query(sql); }
     std::string scalar(const std::string& sql) {
         ResultSet result = query(sql);
         if (result.rows.empty() || result.rows[0].empty())
@@ -178,10 +173,10 @@ protected:
         return std::stoll(scalar(fmt::format("SELECT COUNT(*) FROM {}{}", q(table),
                                              where.empty() ? "" : " WHERE " + where)));
     }
-    void execute(const std::string& sql) { observer().connection->execute(sql); }
+    void execute(const std::string& sql) { observer().connection().execute(sql); }
 
     bool table_exists(const std::string& table) {
-        return observer().dialect->table_exists(*observer().connection, table);
+        return observer().dialect().table_exists(observer().connection(), table);
     }
     /// Whether `SELECT column FROM table` works (a failed query changes nothing).
     bool column_exists(const std::string& table, const std::string& column) {
@@ -205,8 +200,8 @@ protected:
         Session& o = observer();
         execute(
             fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = {}, LOCKGRANTED = {} WHERE ID = 1",
-                        q("DATABASECHANGELOGLOCK"), o.dialect->boolean_literal(true),
-                        o.dialect->quote_literal(holder), o.dialect->current_timestamp()));
+                        q("DATABASECHANGELOGLOCK"), o.dialect().boolean_literal(true),
+                        o.dialect().quote_literal(holder), o.dialect().current_timestamp()));
     }
     std::pair<bool, std::string> lock_row() {
         ResultSet row = query(fmt::format("SELECT LOCKED, LOCKEDBY FROM {} WHERE ID = 1",
@@ -327,13 +322,13 @@ TEST_P(DialectConformance, StatusListsWhatUpdateWouldRun) {
         <addColumn tableName="person"><column name="email" type="varchar(100)"/></addColumn>
     </changeSet>)xml");
     {
-        Engine engine(*db().dialect, *db().connection, settings(db()));
+        Engine engine(db().dialect(), db().connection(), settings(db()));
         EXPECT_EQ(engine.pending(log).size(), 2u);
         UpdateLimit one;
         one.count = 1;
         EXPECT_EQ(engine.update(log, one).run, 1);
     }
-    Engine engine(*db().dialect, *db().connection, settings(db()));
+    Engine engine(db().dialect(), db().connection(), settings(db()));
     std::vector<const ChangeSet*> pending = engine.pending(log);
     ASSERT_EQ(pending.size(), 1u);
     EXPECT_EQ(pending[0]->id, "2");
@@ -420,7 +415,7 @@ TEST_P(DialectConformance, FailingChangesetLeavesDatabaseAndHistoryAsBeforeOrSay
     EXPECT_EQ(history_ids(), (std::vector<std::string>{"1"}))
         << "no history row for the failed changeset";
     EXPECT_TRUE(table_exists("person"));
-    if (observer().dialect->capabilities().transactional_ddl) {
+    if (observer().dialect().capabilities().transactional_ddl) {
         EXPECT_FALSE(table_exists("half_done")) << "the changeset was not rolled back";
         EXPECT_NE(report.find("rolled back"), std::string::npos) << report;
     } else {
@@ -442,7 +437,7 @@ TEST_P(DialectConformance, RunLockIsReleasedAfterARun) {
     EXPECT_EQ(holder, "");
     // The database-native lock is gone too: another session gets the lock at once.
     Session other = open(url_);
-    Engine engine(*other.dialect, *other.connection, settings(other, 0ms));
+    Engine engine(other.dialect(), other.connection(), settings(other, 0ms));
     EXPECT_EQ(engine.update(log).run, 0);
 }
 
@@ -490,16 +485,16 @@ TEST_P(DialectConformance, NativeLockOfALiveRunBlocksAnotherRun) {
     request.lock_table = "DATABASECHANGELOGLOCK";
     request.holder = "livehost (strata pid 1)";
     request.wait = 2s;
-    request.target = holder.spec;
-    LockTable holder_lock(*holder.dialect, request.lock_table);
-    holder_lock.acquire(*holder.connection, request);
+    request.target = holder.spec();
+    LockTable holder_lock(holder.dialect(), request.lock_table);
+    holder_lock.acquire(holder.connection(), request);
     try {
         update(log, 400ms);
         ADD_FAILURE() << "two runs held the run lock at once";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Lock) << e.describe();
     }
-    holder_lock.release(*holder.connection, request);
+    holder_lock.release(holder.connection(), request);
     EXPECT_EQ(update(log, 2s).run, 0);
 }
 
@@ -513,9 +508,9 @@ TEST_P(DialectConformance, KilledRunLeavesNoNativeLock) {
         request.lock_table = "DATABASECHANGELOGLOCK";
         request.holder = "deadhost (strata pid 999998)";
         request.wait = 2s;
-        request.target = doomed.spec;
-        LockTable(*doomed.dialect, request.lock_table).acquire(*doomed.connection, request);
-        doomed.connection.reset();
+        request.target = doomed.spec();
+        LockTable(doomed.dialect(), request.lock_table).acquire(doomed.connection(), request);
+        doomed.close();
     }
     EXPECT_EQ(update(log, 3s).run, 0);
     EXPECT_FALSE(lock_row().first);
@@ -526,7 +521,7 @@ TEST_P(DialectConformance, ChecksumMismatchIsDetected) {
     std::string edited =
         std::regex_replace(kPersonChangeset, std::regex("varchar\\(50\\)"), "varchar(80)");
     Changelog log = changelog(edited);
-    Engine engine(*db().dialect, *db().connection, settings(db()));
+    Engine engine(db().dialect(), db().connection(), settings(db()));
     std::vector<ChecksumMismatch> found = engine.validate(log);
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].stored, "9:cc0bd552b514380da6f99877c89a7000");
@@ -581,7 +576,7 @@ TEST_P(DialectConformance, CreateTableWithEveryColumnConstraint) {
     EXPECT_EQ(rows.rows[0][2], "0");
     EXPECT_EQ(rows.rows[0][3], "it's fine");
     EXPECT_TRUE(rows.rows[0][4].has_value()) << "defaultValueComputed";
-    EXPECT_EQ(count("member", q("active") + " = " + observer().dialect->boolean_literal(true)), 2);
+    EXPECT_EQ(count("member", q("active") + " = " + observer().dialect().boolean_literal(true)), 2);
 
     auto rejected = [&](const std::string& sql) {
         try {
@@ -665,7 +660,7 @@ TEST_P(DialectConformance, LiquibaseTypesMapToNativeTypes) {
     EXPECT_EQ(row.rows[0][3].value_or("").substr(0, 10), "2024-02-29");
     EXPECT_EQ(row.rows[0][4].value_or("").substr(0, 19), "2024-02-29 13:14:15");
     EXPECT_EQ(row.rows[0][5], "long text");
-    EXPECT_EQ(count("typed", q("c_boolean") + " = " + observer().dialect->boolean_literal(true)),
+    EXPECT_EQ(count("typed", q("c_boolean") + " = " + observer().dialect().boolean_literal(true)),
               1);
 
     // The native types Liquibase 4.28 creates for these names.
@@ -834,7 +829,7 @@ TEST_P(DialectConformance, ConstraintChangesWhereSupported) {
           ChangeKind::DropUniqueConstraint, ChangeKind::DropPrimaryKey}) {
         Change probe;
         probe.kind = kind;
-        if (auto why = s.dialect->unsupported(probe))
+        if (auto why = s.dialect().unsupported(probe))
             missing += *why + "; ";
     }
     EXPECT_TRUE(missing.empty() || is("sqlite")) << "the server dialects support all: " << missing;
@@ -899,7 +894,7 @@ TEST_P(DialectConformance, ColumnAlterationsLookupTablesAndSequencesWhereSupport
     auto supported = [&](ChangeKind kind) {
         Change probe;
         probe.kind = kind;
-        return !s.dialect->unsupported(probe).has_value();
+        return !s.dialect().unsupported(probe).has_value();
     };
     // The server dialects run every one of these natively (sequences: MariaDB, not MySQL).
     if (!is("sqlite")) {
@@ -1108,24 +1103,24 @@ TEST_P(DialectConformance, QuotingAndNameCaseFollowTheDatabase) {
     ASSERT_EQ(update(log).run, 1);
     EXPECT_EQ(scalar(fmt::format("SELECT {} FROM {}", q("Select"), q("OrderItems"))), "x");
     Session& s = observer();
-    EXPECT_TRUE(s.dialect->table_exists(*s.connection, "OrderItems"));
-    EXPECT_TRUE(s.dialect->table_exists(*s.connection, "DATABASECHANGELOG"));
+    EXPECT_TRUE(s.dialect().table_exists(s.connection(), "OrderItems"));
+    EXPECT_TRUE(s.dialect().table_exists(s.connection(), "DATABASECHANGELOG"));
     if (is("postgresql")) {
         // Mixed case is quoted (kept), upper case folds to lower case, as in Liquibase.
-        EXPECT_EQ(s.dialect->quote_identifier("OrderItems"), "\"OrderItems\"");
-        EXPECT_EQ(s.dialect->quote_identifier("PERSON"), "PERSON");
-        EXPECT_EQ(s.dialect->quote_identifier("order"), "\"order\"");
-        EXPECT_FALSE(s.dialect->table_exists(*s.connection, "orderitems"));
-        EXPECT_TRUE(s.dialect->table_exists(*s.connection, "databasechangelog"));
+        EXPECT_EQ(s.dialect().quote_identifier("OrderItems"), "\"OrderItems\"");
+        EXPECT_EQ(s.dialect().quote_identifier("PERSON"), "PERSON");
+        EXPECT_EQ(s.dialect().quote_identifier("order"), "\"order\"");
+        EXPECT_FALSE(s.dialect().table_exists(s.connection(), "orderitems"));
+        EXPECT_TRUE(s.dialect().table_exists(s.connection(), "databasechangelog"));
     } else if (is("mysql")) {
-        EXPECT_EQ(s.dialect->quote_identifier("order"), "`order`");
-        EXPECT_EQ(s.dialect->quote_identifier("OrderItems"), "OrderItems");
+        EXPECT_EQ(s.dialect().quote_identifier("order"), "`order`");
+        EXPECT_EQ(s.dialect().quote_identifier("OrderItems"), "OrderItems");
         if (scalar("SELECT @@lower_case_table_names") == "0") {
-            EXPECT_FALSE(s.dialect->table_exists(*s.connection, "orderitems"));
-            EXPECT_FALSE(s.dialect->table_exists(*s.connection, "databasechangelog"));
+            EXPECT_FALSE(s.dialect().table_exists(s.connection(), "orderitems"));
+            EXPECT_FALSE(s.dialect().table_exists(s.connection(), "databasechangelog"));
         }
     } else {
-        EXPECT_TRUE(s.dialect->table_exists(*s.connection, "orderitems"))
+        EXPECT_TRUE(s.dialect().table_exists(s.connection(), "orderitems"))
             << "SQLite names ignore case";
     }
 }
@@ -1161,14 +1156,8 @@ TEST_P(DialectConformance, ConcurrentUpdatesApplyEachChangesetExactlyOnce) {
             (void)!read(barrier[0], &go, 1); // returns when the parent closes its end
             int code = 100;
             try {
-                PluginRegistry registry;
-                registry.discover(PluginRegistry::search_path({STRATA_PLUGIN_DIR}));
-                Session session;
-                session.dialect = registry.create_for_url(url_);
-                session.spec = session.dialect->connection_spec(ConnectionTarget{url_, "", ""});
-                session.connection = open_connection(session.spec, "");
-                session.dialect->prepare_session(*session.connection);
-                Engine engine(*session.dialect, *session.connection, settings(session, 120s));
+                Session session = open(url_);
+                Engine engine(session.dialect(), session.connection(), settings(session, 120s));
                 code = engine.update(log).run;
             } catch (const std::exception& e) {
                 write_file(dir_ / fmt::format("runner-{}.err", i), e.what());
@@ -1406,11 +1395,11 @@ TEST_P(DialectConformance, FineLogShowsExactlyTheStatementsSent) {
         <insert tableName="logged"><column name="id" valueNumeric="1"/></insert>
     </changeSet>
     <changeSet id="2" author="log"><dropColumn tableName="logged" columnName="note"/></changeSet>)xml");
-    RecordingConnection recording(*db().connection);
+    RecordingConnection recording(db().connection());
     std::vector<std::string> logged;
     EngineSettings with_log = settings(db());
     with_log.sql_log = [&](const std::string& sql) { logged.push_back(sql); };
-    Engine engine(*db().dialect, recording, with_log);
+    Engine engine(db().dialect(), recording, with_log);
     ASSERT_EQ(engine.update(log).run, 2);
     RollbackTarget last;
     last.count = 1;

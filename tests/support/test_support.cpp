@@ -7,7 +7,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
-#include <strata/core/database.hpp>
+#include <strata/core/open_database.hpp>
 #include <sys/wait.h>
 
 namespace strata::test {
@@ -73,13 +73,12 @@ CommandResult run_strata(const std::vector<std::string>& args, const std::filesy
 }
 
 ResultSet query_sqlite(const std::filesystem::path& database, const std::string& sql) {
-    ConnectionSpec spec;
-    spec.soci_backend = "sqlite3";
-    spec.connect_string = "db=" + database.string();
-    spec.display = database.string();
-    auto connection = open_connection(spec, "");
-    connection->execute("PRAGMA busy_timeout = 60000");
-    return connection->query(sql);
+    DatabaseOptions options;
+    options.url = "sqlite:" + database.string();
+    options.plugin_dirs = {STRATA_PLUGIN_DIR};
+    // The dialect's session waits for other writers (busy_timeout), as strata's own does.
+    Database session = open_database(options);
+    return session.connection().query(sql);
 }
 
 std::string scalar_sqlite(const std::filesystem::path& database, const std::string& sql) {

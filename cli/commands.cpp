@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+
+#include "handlers.hpp"
+#include "options.hpp"
+
+namespace strata::cli {
+namespace {
+
+// The groups most commands share.
+constexpr unsigned kRead = kCommon | kDatabase | kHistoryTables | kChangelog;
+constexpr unsigned kApply = kRead | kExecute;
+constexpr unsigned kHistoryOnly = kCommon | kDatabase | kHistoryTables;
+
+using enum Needs;
+
+constexpr CommandSpec kCommands[] = {
+    {"update", "update", "Deploy every changeset not yet applied", kApply, Both, false, run_update},
+    {"update-count", "updateCount", "Deploy the next --count pending changesets", kApply | kCount,
+     Both, false, run_update},
+    {"update-to-tag", "updateToTag",
+     "Deploy up to and including the changeset with tagDatabase --tag", kApply | kTag, Both, false,
+     run_update},
+    {"update-sql", "updateSQL", "Print the SQL update would run, without running it", kRead, Both,
+     true, run_update},
+    {"update-count-sql", "updateCountSQL", "Print the SQL update-count would run", kRead | kCount,
+     Both, true, run_update},
+    {"update-to-tag-sql", "updateToTagSQL", "Print the SQL update-to-tag would run", kRead | kTag,
+     Both, true, run_update},
+    {"update-testing-rollback", "updateTestingRollback", "Update, roll back what ran, update again",
+     kApply, Both, false, run_update_testing_rollback},
+    {"status", "status", "List the changesets not yet applied", kRead | kFormat | kVerbose, Both,
+     true, run_status},
+    {"history", "history", "List the applied changesets, grouped by deployment",
+     kHistoryOnly | kFormat, Database, true, run_history},
+    {"validate", "validate", "Check the changelog and the checksums of applied changesets",
+     kRead | kFormat, Both, true, run_validate},
+    {"tag", "tag", "Tag the most recently applied changeset with --tag", kHistoryOnly | kTag,
+     Database, false, run_tag},
+    {"tag-exists", "tagExists", "Say whether --tag exists in the history", kHistoryOnly | kTag,
+     Database, true, run_tag_exists},
+    {"rollback", "rollback", "Roll back every changeset applied after --tag", kRead | kTag, Both,
+     false, run_rollback},
+    {"rollback-count", "rollbackCount", "Roll back the last --count changesets", kRead | kCount,
+     Both, false, run_rollback},
+    {"rollback-to-date", "rollbackToDate", "Roll back every changeset applied after --date",
+     kRead | kDate, Both, false, run_rollback},
+    {"rollback-sql", "rollbackSQL", "Print the SQL of rollback --tag", kRead | kTag, Both, true,
+     run_rollback},
+    {"rollback-count-sql", "rollbackCountSQL", "Print the SQL of rollback-count", kRead | kCount,
+     Both, true, run_rollback},
+    {"rollback-to-date-sql", "rollbackToDateSQL", "Print the SQL of rollback-to-date",
+     kRead | kDate, Both, true, run_rollback},
+    {"future-rollback-sql", "futureRollbackSQL",
+     "Print the SQL that would roll back the pending changesets", kRead, Both, true,
+     run_future_rollback},
+    {"future-rollback-count-sql", "futureRollbackCountSQL",
+     "Same, for the first --count pending changesets", kRead | kCount, Both, true,
+     run_future_rollback},
+    {"changelog-sync", "changelogSync",
+     "Record every pending changeset as applied, without running it", kRead, Both, false,
+     run_changelog_sync},
+    {"changelog-sync-sql", "changelogSyncSQL", "Print the SQL of changelog-sync", kRead, Both, true,
+     run_changelog_sync},
+    {"changelog-sync-to-tag", "changelogSyncToTag", "changelog-sync up to and including --tag",
+     kRead | kTag, Both, false, run_changelog_sync},
+    {"changelog-sync-to-tag-sql", "changelogSyncToTagSQL", "Print the SQL of changelog-sync-to-tag",
+     kRead | kTag, Both, true, run_changelog_sync},
+    {"mark-next-changeset-ran", "markNextChangeSetRan",
+     "Record the next pending changeset as applied", kRead, Both, false,
+     run_mark_next_changeset_ran},
+    {"clear-checksums", "clearCheckSums",
+     "Set every stored checksum to NULL (recomputed by the next update)", kHistoryOnly, Database,
+     false, run_clear_checksums},
+    {"calculate-checksum", "calculateCheckSum", "Print the checksum of one changeset",
+     kCommon | kDatabase | kChangelog | kChangesetId, Dialect, true, run_calculate_checksum},
+    {"list-locks", "listLocks", "Show who holds the run lock", kHistoryOnly, Database, true,
+     run_list_locks},
+    {"release-locks", "releaseLocks", "Release the run lock", kHistoryOnly, Database, false,
+     run_release_locks},
+    {"unexpected-changesets", "unexpectedChangeSets",
+     "List applied changesets missing from the changelog", kRead | kVerbose, Both, true,
+     run_unexpected_changesets},
+    {"plugins", "plugins", "List the dialect plugins found and the URL schemes they serve", kCommon,
+     Nothing, true, run_plugins},
+    {"convert", "convert",
+     "Write the changelog in another format (--format or --output-file's extension)",
+     kCommon | kChangelog | kFormat, Changelog, true, run_convert},
+};
+
+} // namespace
+
+std::span<const CommandSpec> all_commands() {
+    return kCommands;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+    for (const CommandSpec& command : kCommands) {
+        if (command.name == name || command.alias == name)
+            return &command;
+    }
+    return nullptr;
+}
+
+} // namespace strata::cli

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+// The command handlers: each asks the Session for what it needs (already opened in the
+// command table's order), calls core's Engine, and prints through report.hpp. No SQL and no
+// changelog format is written here; the -sql commands' SQL comes from the engine.
+#include "handlers.hpp"
+
+#include "commands.hpp"
+#include "options.hpp"
+#include "report.hpp"
+#include "session.hpp"
+
+#include <fmt/format.h>
+#include <iostream>
+#include <strata/core/checksum.hpp>
+#include <strata/core/plugin_registry.hpp>
+#include <strata/error.hpp>
+#include <strata/format/formats.hpp>
+#include <strata/format/parse.hpp>
+#include <strata/format/write.hpp>
+
+namespace strata::cli {
+namespace {
+
+bool takes(const Session& session, OptionGroup group) {
+    return (session.command().options & group) != 0;
+}
+
+bool sql_mode(const Session& session) {
+    return session.command().name.ends_with("-sql");
+}
+
+bool json(Session& session) {
+    return session.settings().format == "json";
+}
+
+} // namespace
+
+int run_update(Session& session) {
+    UpdateLimit limit;
+    if (takes(session, kCount))
+        limit.count = session.settings().count;
+    if (takes(session, kTag))
+        limit.tag = session.settings().tag;
+    const Changelog& log = session.changelog();
+    UpdateSummary summary = session.engine().update(log, limit);
+    if (sql_mode(session))
+        return 0;
+    if (!summary.tag_found)
+        session.info(fmt::format(
+            "WARNING: The tag '{}' was not found in the changelog '{}'. All changesets in the "
+            "changelog were deployed.",
+            session.settings().tag, log.path));
+    print_update_summary(session.out(), summary);
+    session.info(summary.run == 0 ? "Database is up to date, no changesets to execute"
+                                  : "strata: Update has been successful.");
+    return 0;
+}
+
+int run_update_testing_rollback(Session& session) {
+    const Changelog& log = session.changelog();
+    Engine& engine = session.engine();
+    UpdateSummary first = engine.update(log);
+    engine.rollback(log, RollbackTarget{first.run, std::nullopt, std::nullopt});
+    UpdateSummary second = engine.update(log);
+    print_update_summary(session.out(), second);
+    session.info("strata: update-testing-rollback has been successful.");
+    return 0;
+}
+
+int run_status(Session& session) {
+    print_status(session.out(), session.target(), session.engine().pending(session.changelog()),
+                 json(session));
+    return 0;
+}
+
+int run_history(Session& session) {
+    print_history(session.out(), session.target(), session.engine().history(), json(session));
+    return 0;
+}
+
+int run_validate(Session& session) {
+    std::vector<ChecksumMismatch> mismatches = session.engine().validate(session.changelog());
+    print_validation(session.out(), mismatches, json(session));
+    if (mismatches.empty())
+        return 0;
+    std::string text =
+        fmt::format("Validation Failed:\n     {} changesets check sum", mismatches.size());
+    for (const ChecksumMismatch& mismatch : mismatches)
+        text += fmt::format("\n          {} was: {} but is now: {}", mismatch.identifier,
+                            mismatch.stored, mismatch.current);
+    if (!json(session))
+        std::cerr << text << "\n";
+    return 4; // README "Exit codes": checksum validation failed
+}
+
+int run_rollback(Session& session) {
+    RollbackTarget target;
+    if (takes(session, kCount))
+        target.count = session.settings().count;
+    else if (takes(session, kDate))
+        target.date = session.settings().date;
+    else
+        target.tag = session.settings().tag;
+    std::vector<HistoryRow> undone = session.engine().rollback(session.changelog(), target);
+    if (!sql_mode(session))
+        session.info(fmt::format(
+            "strata: Rollback has been successful ({} changesets rolled back).", undone.size()));
+    return 0;
+}
+
+int run_future_rollback(Session& session) {
+    session.engine().future_rollback(
+        session.changelog(), takes(session, kCount) ? session.settings().count : std::nullopt);
+    return 0;
+}
+
+int run_tag(Session& session) {
+    session.engine().tag(session.settings().tag);
+    session.info(fmt::format("Successfully tagged '{}'", session.target()));
+    return 0;
+}
+
+int run_tag_exists(Session& session) {
+    const std::string& tag = session.settings().tag;
+    bool exists = session.engine().tag_exists(tag);
+    session.out() << fmt::format("The tag '{}' {} in '{}'.\n", tag,
+                                 exists ? "already exists" : "does NOT exist", session.target());
+    return 0;
+}
+
+int run_changelog_sync(Session& session) {
+    std::optional<std::string> tag;
+    if (takes(session, kTag))
+        tag = session.settings().tag;
+    int synced = session.engine().changelog_sync(session.changelog(), tag);
+    if (!sql_mode(session))
+        session.info(fmt::format("{} changesets marked as ran in '{}'", synced, session.target()));
+    return 0;
+}
+
+int run_mark_next_changeset_ran(Session& session) {
+    const ChangeSet* marked = session.engine().mark_next_changeset_ran(session.changelog());
+    session.info(marked ? fmt::format("Marked {} as ran", marked->identifier())
+                        : "No pending changeset to mark as ran");
+    return 0;
+}
+
+int run_clear_checksums(Session& session) {
+    session.engine().clear_checksums();
+    session.info(fmt::format("Successfully cleared the checksums of '{}'", session.target()));
+    return 0;
+}
+
+int run_calculate_checksum(Session& session) {
+    const Settings& settings = session.settings();
+    std::string path = settings.changeset_path, id = settings.changeset_id,
+                author = settings.changeset_author;
+    if (!settings.changeset_identifier.empty()) {
+        const std::string& text = settings.changeset_identifier;
+        std::size_t first = text.find("::"), last = text.rfind("::");
+        if (first == std::string::npos || first == last)
+            throw Error(ErrorKind::Usage, fmt::format("'{}' is not path::id::author", text));
+        path = text.substr(0, first);
+        id = text.substr(first + 2, last - first - 2);
+        author = text.substr(last + 2);
+    }
+    std::string database = session.database().dialect().name();
+    for (const ChangeSet& changeset : session.changelog().changesets) {
+        if (changeset.id == id && changeset.author == author &&
+            (path.empty() || changeset.path == path)) {
+            session.out() << checksum::of_changeset(changeset, checksum::Version::V9, database)
+                          << "\n";
+            return 0;
+        }
+    }
+    throw Error(ErrorKind::Validation,
+                fmt::format("no changeSet {}::{}::{} in the changelog", path, id, author));
+}
+
+int run_list_locks(Session& session) {
+    LockState state = session.engine().lock_state();
+    session.out() << fmt::format("Database change log locks for {}\n", session.target());
+    session.out() << (state.locked ? fmt::format(" - {} at {}\n", state.holder, state.granted)
+                                   : " - No locks\n");
+    return 0;
+}
+
+int run_release_locks(Session& session) {
+    session.engine().release_locks();
+    session.info(fmt::format("Successfully released all database change log locks for '{}'",
+                             session.target()));
+    return 0;
+}
+
+int run_unexpected_changesets(Session& session) {
+    std::vector<HistoryRow> unexpected =
+        session.engine().unexpected_changesets(session.changelog());
+    if (unexpected.empty()) {
+        session.out() << fmt::format("{} contains no unexpected changes!\n", session.target());
+        return 0;
+    }
+    session.out() << fmt::format("{} unexpected changes were found in {}\n", unexpected.size(),
+                                 session.target());
+    if (session.settings().verbose) {
+        for (const HistoryRow& row : unexpected)
+            session.out() << fmt::format("     {}\n", row.identifier());
+    }
+    return 0;
+}
+
+int run_plugins(Session& session) {
+    PluginRegistry registry;
+    std::vector<std::filesystem::path> dirs(session.settings().plugin_dirs.begin(),
+                                            session.settings().plugin_dirs.end());
+    registry.discover(PluginRegistry::search_path(dirs));
+    print_plugins(session.out(), registry.plugins(), registry.problems());
+    return 0;
+}
+
+int run_convert(Session& session) {
+    // The target format: --format, else the output file's extension.
+    const Settings& settings = session.settings();
+    std::string target =
+        settings.format != "text" ? settings.format : format::format_of(settings.output_file);
+    if (target.empty())
+        throw Error(ErrorKind::Usage, "convert needs the format to write", {},
+                    fmt::format("pass --format={}, or an --output-file ending in one of them",
+                                format::writable_format_names()));
+    session.out() << format::write_changelog(session.changelog(), target);
+    return 0;
+}
+
+} // namespace strata::cli

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "options.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <strata/change.hpp>
+
+namespace strata::cli {
+namespace {
+
+using enum LiquibaseScope;
+
+constexpr OptionSpec kOptions[] = {
+    // Every command.
+    {"defaults-file", "", "Properties file (default strata.properties, then liquibase.properties)",
+     kCommon, false, false, Global},
+    {"log-level", "", "off, severe, warning, info (default), fine (logs every statement)", kCommon,
+     false, false, Global},
+    {"output-file", "", "Write results to this file instead of stdout", kCommon, false, false,
+     Global},
+    {"plugin-dir", "", "Directory to search for dialect plugins first (repeatable)", kCommon, false,
+     true, None},
+    // Commands that open a database.
+    {"url", "", "Database URL: sqlite:PATH, postgresql://..., mysql://... (see README)", kDatabase},
+    {"username", "", "Database user", kDatabase},
+    {"password", "", "Database password (never printed)", kDatabase},
+    {"default-schema-name", "", "Schema for unqualified objects (refused for now: use the URL)",
+     kDatabase},
+    {"liquibase-schema-name", "", "Schema of the history tables (refused for now: use the URL)",
+     kDatabase},
+    {"database-changelog-table-name", "", "History table name (default DATABASECHANGELOG)",
+     kHistoryTables, false, false, Global},
+    {"database-changelog-lock-table-name", "", "Lock table name (default DATABASECHANGELOGLOCK)",
+     kHistoryTables, false, false, Global},
+    {"changelog-lock-wait-time-in-minutes", "", "How long to wait for the run lock (default 5)",
+     kHistoryTables, false, false, Global},
+    // Commands that read the changelog.
+    {"changelog-file", "", "The changelog to read (a file, or a folder of Flyway migrations)",
+     kChangelog},
+    {"contexts", "context-filter", "Context expression to run with", kChangelog},
+    {"labels", "label-filter", "Label expression to run with", kChangelog},
+    {"search-path", "",
+     "Where to look for changelog files (refused for now: paths are relative "
+     "to the current directory)",
+     kChangelog, false, false, Global},
+    {"missing-property-mode", "", "What an undefined ${name} does: preserve, empty or error",
+     kChangelog, false, false, Global},
+    {"D", "", "Changelog parameter: -Dname=value (repeatable)", kChangelog, false, true, None, "D"},
+    {"allow-execute-command", "", "Let executeCommand changes run programs on this machine",
+     kExecute, true, false, None},
+    {"format", "", "text or json (status, history, validate); xml, yaml, json or sql (convert)",
+     kFormat},
+    // Command arguments.
+    {"count", "", "How many changesets", kCount},
+    {"tag", "", "The tag", kTag},
+    {"date", "", "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS", kDate},
+    {"verbose", "", "List every changeset", kVerbose, true},
+    {"changeset-identifier", "", "The changeset as path::id::author", kChangesetId},
+    {"changeset-path", "", "The changeset's path", kChangesetId},
+    {"changeset-id", "", "The changeset's id", kChangesetId},
+    {"changeset-author", "", "The changeset's author", kChangesetId},
+};
+
+std::string upper_snake(std::string_view name) {
+    std::string out;
+    for (char c : name)
+        out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+} // namespace
+
+std::span<const OptionSpec> all_options() {
+    return kOptions;
+}
+
+const OptionSpec* find_option(std::string_view key) {
+    for (const OptionSpec& option : kOptions) {
+        if (option.key == key)
+            return &option;
+    }
+    return nullptr;
+}
+
+std::vector<const OptionSpec*> options_in(unsigned groups) {
+    std::vector<const OptionSpec*> out;
+    for (const OptionSpec& option : kOptions) {
+        if ((option.group & groups) != 0)
+            out.push_back(&option);
+    }
+    return out;
+}
+
+std::vector<std::string> long_names(const OptionSpec& option) {
+    std::vector<std::string> names{std::string(option.key)};
+    std::string_view rest = option.aliases;
+    while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        names.emplace_back(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    return names;
+}
+
+std::string strata_variable(std::string_view name) {
+    return "STRATA_" + upper_snake(name);
+}
+
+std::vector<std::string> liquibase_variables(const OptionSpec& option) {
+    std::vector<std::string> out;
+    if (option.liquibase == None)
+        return out;
+    for (const std::string& name : long_names(option))
+        out.push_back((option.liquibase == Global ? "LIQUIBASE_" : "LIQUIBASE_COMMAND_") +
+                      upper_snake(name));
+    return out;
+}
+
+std::string property_key(std::string_view name) {
+    for (std::string_view prefix : {"liquibase.command.", "liquibase.", "strata."}) {
+        if (name.starts_with(prefix)) {
+            name.remove_prefix(prefix.size());
+            break;
+        }
+    }
+    std::string out;
+    for (char c : name) {
+        if (c != '-' && c != '_')
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+std::string suggest_option(std::string_view unknown,
+                           const std::vector<const OptionSpec*>& candidates) {
+    std::string_view name = unknown.substr(0, unknown.find('='));
+    while (name.starts_with('-'))
+        name.remove_prefix(1);
+    if (name.empty())
+        return {};
+    std::vector<std::string> names;
+    for (const OptionSpec* option : candidates) {
+        if (option->short_name.empty()) {
+            for (std::string& long_name : long_names(*option))
+                names.push_back(std::move(long_name));
+        }
+    }
+    // A unique abbreviation ("--cont" for "--contexts") first, then the nearest spelling.
+    std::string_view prefixed;
+    bool ambiguous = false;
+    for (const OptionSpec* option : candidates) {
+        for (const std::string& long_name : long_names(*option)) {
+            if (!option->short_name.empty() || !long_name.starts_with(name))
+                continue;
+            ambiguous = ambiguous || (!prefixed.empty() && prefixed != option->key);
+            prefixed = option->key;
+        }
+    }
+    if (!prefixed.empty() && !ambiguous)
+        return "--" + std::string(prefixed);
+    std::vector<std::string_view> views(names.begin(), names.end());
+    std::string best = closest_match(name, views);
+    return best.empty() ? std::string() : "--" + best;
+}
+
+} // namespace strata::cli

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// The option catalogue: every option strata takes, once, with the channels it can come
+// from (flag, STRATA_* and LIQUIBASE_* environment, properties file). Commands name the
+// groups of options they take; the command line, per-command --help and the did-you-mean
+// for unknown options are all built from this one table.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::cli {
+
+/// Groups of options a command takes (a command's `options` is a mask of these).
+enum OptionGroup : unsigned {
+    kCommon = 1U << 0,         ///< every command: defaults file, log level, output file, plugins
+    kDatabase = 1U << 1,       ///< commands that open a database
+    kChangelog = 1U << 2,      ///< commands that read the changelog
+    kExecute = 1U << 3,        ///< commands that apply changesets
+    kFormat = 1U << 4,         ///< --format
+    kCount = 1U << 5,          ///< --count, required
+    kTag = 1U << 6,            ///< --tag, required
+    kDate = 1U << 7,           ///< --date, required
+    kVerbose = 1U << 8,        ///< --verbose
+    kChangesetId = 1U << 9,    ///< --changeset-identifier and its parts
+    kHistoryTables = 1U << 10, ///< history and lock table names
+};
+
+/// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global
+/// settings, LIQUIBASE_COMMAND_<NAME> for command arguments; strata-only options have none.
+enum class LiquibaseScope { Global, Command, None };
+
+struct OptionSpec {
+    std::string_view key;     ///< the long name without dashes: "changelog-file"
+    std::string_view aliases; ///< other long names, comma separated: "context-filter"
+    std::string_view help;
+    unsigned group;
+    bool flag = false;     ///< takes no value
+    bool multiple = false; ///< may be given more than once (values accumulate)
+    LiquibaseScope liquibase = LiquibaseScope::Command;
+    std::string_view short_name = {}; ///< "D" for -Dname=value
+};
+
+std::span<const OptionSpec> all_options();
+const OptionSpec* find_option(std::string_view key);
+/// The options a command with this group mask takes, in catalogue order.
+std::vector<const OptionSpec*> options_in(unsigned groups);
+
+/// Every long name of the option (key first, then aliases).
+std::vector<std::string> long_names(const OptionSpec& option);
+/// STRATA_CHANGELOG_FILE for "changelog-file".
+std::string strata_variable(std::string_view name);
+/// LIQUIBASE_COMMAND_CHANGELOG_FILE, LIQUIBASE_LOG_LEVEL, ... for each long name ("" when none).
+std::vector<std::string> liquibase_variables(const OptionSpec& option);
+/// "changelogfile": how a properties key names the option once case, dashes, underscores
+/// and the liquibase./liquibase.command./strata. prefixes are dropped.
+std::string property_key(std::string_view name);
+
+/// "did you mean '--contexts'?" for an unknown option among `candidates`, or "".
+std::string suggest_option(std::string_view unknown,
+                           const std::vector<const OptionSpec*>& candidates);
+
+} // namespace strata::cli

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "session.hpp"
+
+#include "commands.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <iostream>
+#include <strata/core/database.hpp>
+#include <strata/error.hpp>
+#include <strata/format/parse.hpp>
+
+namespace strata::cli {
+namespace {
+
+constexpr const char* kDefaultUrl = "sqlite:strata.db";
+
+} // namespace
+
+std::string redact_secrets(std::string text, const Settings& settings) {
+    text = redact(std::move(text), settings.password);
+    return redact(std::move(text), url_password(settings.url));
+}
+
+Session::Session(const CommandSpec& command, Settings& settings, std::ostream& out)
+    : command_(command), settings_(settings), out_(out) {}
+
+void Session::info(const std::string& text) const {
+    if (settings_.shows_info())
+        std::cerr << redact_secrets(text, settings_) << "\n";
+}
+
+void Session::prepare() {
+    switch (command_.needs) {
+    case Needs::Nothing:
+        return;
+    case Needs::Changelog:
+        (void)changelog();
+        return;
+    case Needs::Dialect:
+        (void)database();
+        (void)changelog();
+        return;
+    case Needs::Database:
+        (void)engine();
+        return;
+    case Needs::Both:
+        (void)database();
+        (void)changelog();
+        (void)engine();
+        return;
+    }
+}
+
+Database& Session::database() {
+    if (database_)
+        return *database_;
+    // The SQLite default applies only when no channel (flag, STRATA_URL,
+    // LIQUIBASE_COMMAND_URL, the defaults file) names a database.
+    if (settings_.url.empty()) {
+        settings_.url = kDefaultUrl;
+        info("No --url given: using the embedded SQLite database strata.db in the current "
+             "directory");
+    }
+    DatabaseOptions options;
+    options.url = settings_.url;
+    options.username = settings_.username;
+    options.password = settings_.password;
+    options.plugin_dirs.assign(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
+    options.default_schema = settings_.default_schema;
+    options.liquibase_schema = settings_.liquibase_schema;
+    options.read_only = command_.read_only;
+    database_.emplace(open_database(options, false));
+    if (database_->stand_in())
+        info(fmt::format("{} does not exist: {} reads it as an empty database and does not "
+                         "create it",
+                         database_->spec().display, command_.name));
+    return *database_;
+}
+
+const Changelog& Session::changelog() {
+    if (changelog_)
+        return *changelog_;
+    if (settings_.changelog_file.empty())
+        throw Error(ErrorKind::Usage, "no changelog given", {},
+                    "pass --changelog-file=PATH, or set changelogFile in strata.properties");
+    if (!settings_.search_path.empty())
+        throw Error(ErrorKind::Usage,
+                    fmt::format("--search-path={} is not supported yet", settings_.search_path), {},
+                    "strata reads --changelog-file and its includes relative to the current "
+                    "directory: run it from the search path's root instead");
+    format::ParseOptions options;
+    options.parameters = settings_.parameters;
+    options.filter.contexts = settings_.contexts;
+    options.filter.labels = settings_.labels;
+    // The dialect is known before the changelog is read: its properties may be limited to a
+    // database. Commands that open none read it for no database in particular.
+    if (database_)
+        options.database = database_->dialect().name();
+    if (settings_.missing_property_mode == "empty")
+        options.missing_property = format::MissingProperty::Empty;
+    else if (settings_.missing_property_mode == "error")
+        options.missing_property = format::MissingProperty::Error;
+    changelog_.emplace(format::parse_changelog(settings_.changelog_file, options));
+    return *changelog_;
+}
+
+Engine& Session::engine() {
+    if (engine_)
+        return *engine_;
+    Database& db = database();
+    db.connect();
+    EngineSettings engine_settings;
+    engine_settings.history_table = settings_.history_table;
+    engine_settings.lock_table = settings_.lock_table;
+    engine_settings.filter.contexts = settings_.contexts;
+    engine_settings.filter.labels = settings_.labels;
+    engine_settings.lock_wait =
+        std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
+    engine_settings.target = db.spec();
+    engine_settings.progress = [this](const std::string& line) { info(line); };
+    engine_settings.allow_execute_command = settings_.allow_execute_command;
+    engine_settings.username = settings_.username;
+    if (settings_.logs_statements())
+        engine_settings.sql_log = [this](const std::string& sql) { info("SQL: " + sql); };
+    bool sql_mode = command_.name.ends_with("-sql");
+    engine_ = std::make_unique<Engine>(db.dialect(), db.connection(), std::move(engine_settings),
+                                       sql_mode ? &out_ : nullptr);
+    return *engine_;
+}
+
+const std::string& Session::target() {
+    return database().spec().display;
+}
+
+} // namespace strata::cli

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a command handler works with: the resolved settings, where results and messages go,
+// and, opened on demand in the order that keeps bad input harmless, the changelog, the
+// database (through core's open_database) and the engine.
+#pragma once
+
+#include "settings.hpp"
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <strata/changelog.hpp>
+#include <strata/core/engine.hpp>
+#include <strata/core/open_database.hpp>
+#include <string>
+
+namespace strata::cli {
+
+struct CommandSpec;
+
+class Session {
+public:
+    Session(const CommandSpec& command, Settings& settings, std::ostream& out);
+
+    [[nodiscard]] const CommandSpec& command() const { return command_; }
+    [[nodiscard]] Settings& settings() { return settings_; }
+    /// Results: stdout, or --output-file.
+    [[nodiscard]] std::ostream& out() { return out_; }
+    /// A message on stderr, unless --log-level is off or severe; never shows a password.
+    void info(const std::string& text) const;
+
+    /// Opens what the command needs, in the order that keeps bad input harmless: the dialect
+    /// (chosen from the URL), then the changelog, then the connection.
+    void prepare();
+
+    /// The dialect for the URL (the SQLite default when no channel names a database), not
+    /// yet connected: the changelog is read before the database is touched.
+    Database& database();
+    /// The changelog, read (once) as the dialect sees it; Error{Usage} without --changelog-file.
+    const Changelog& changelog();
+    /// Connects (once) and returns the engine; SQL goes to out() for the *-sql commands.
+    Engine& engine();
+    /// The database as shown to the user, password masked.
+    [[nodiscard]] const std::string& target();
+
+private:
+    const CommandSpec& command_;
+    Settings& settings_;
+    std::ostream& out_;
+    std::optional<Database> database_;
+    std::optional<Changelog> changelog_;
+    std::unique_ptr<Engine> engine_;
+};
+
+/// Every text printed passes through here: neither --password nor a password written in the
+/// URL ever reaches the terminal or a log.
+std::string redact_secrets(std::string text, const Settings& settings);
+
+} // namespace strata::cli
