@@ -378,7 +378,14 @@ private:
                                             origin == "c" ? index_name : "(automatic)", name, cols,
                                             origin, value(index[2]), value(index[4])));
         }
-        ResultSet rows = db.query("SELECT * FROM " + quoted);
+        // quote() gives each value exactly as stored, with its storage class: 1000 and '1000'
+        // differ, and no driver reformats dates.
+        std::string list;
+        for (const Row& c : columns.rows) {
+            std::string column = "\"" + replace_all(value(c[1]), "\"", "\"\"") + "\"";
+            list += (list.empty() ? "" : ", ") + ("quote(" + column + ") AS " + column);
+        }
+        ResultSet rows = db.query("SELECT " + list + " FROM " + quoted);
         for (const Row& row : rows.rows) {
             std::map<std::string, std::string> cells;
             for (std::size_t c = 0; c < row.size(); ++c)
@@ -701,8 +708,24 @@ public:
         for (const Row& t : triggers.rows)
             add(fmt::format("trigger {} on {} {} {}", value(t[0]), value(t[1]), value(t[2]),
                             value(t[3])));
+        // Binary and bit values read as hex: the client library has no text form for them.
+        std::map<std::string, std::vector<std::string>> selected;
+        ResultSet types = db.query("SELECT table_name, column_name, data_type FROM "
+                                   "information_schema.columns WHERE table_schema = " +
+                                   where + " ORDER BY table_name, ordinal_position");
+        for (const Row& t : types.rows) {
+            std::string column = "`" + value(t[1]) + "`";
+            std::string type = lower(value(t[2]));
+            bool binary = type == "bit" || contains(type, "blob") || contains(type, "binary") ||
+                          type == "geometry" || type == "point";
+            selected[value(t[0])].push_back(binary ? "HEX(" + column + ") AS " + column : column);
+        }
         for (const std::string& table : tables) {
-            ResultSet rows = db.query("SELECT * FROM `" + ns + "`.`" + table + "`");
+            std::string list;
+            for (const std::string& column : selected[table])
+                list += (list.empty() ? "" : ", ") + column;
+            ResultSet rows = db.query("SELECT " + (list.empty() ? std::string("*") : list) +
+                                      " FROM `" + ns + "`.`" + table + "`");
             for (const Row& row : rows.rows) {
                 std::map<std::string, std::string> cells;
                 for (std::size_t c = 0; c < row.size(); ++c)
@@ -1171,7 +1194,16 @@ TEST_P(DifferentialHarness, StrataMatchesLiquibase) {
     std::set<int> used;
     std::size_t identical = 0;
     std::string unexpected, allowed;
+    std::string outcomes;
+    auto brief = [](const Outcome& o) {
+        return o.ok ? std::string("ok")
+                    : "FAILED (" + collapse_spaces(o.message).substr(0, 160) + ")";
+    };
     for (const CaseRun& run : runs) {
+        outcomes += fmt::format(
+            "  {}: update liquibase {}, strata {}; rollback-count liquibase {}, strata {}\n",
+            run.c.name, brief(run.lb_update), brief(run.st_update), brief(run.lb_rollback),
+            brief(run.st_rollback));
         auto found = differences(run, harness.baseline(run.c));
         bool same = true;
         for (const auto& [aspect, detail] : found) {
@@ -1201,6 +1233,7 @@ TEST_P(DifferentialHarness, StrataMatchesLiquibase) {
                                  e.line, e.db, e.changelog, e.aspect);
 
     double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    std::cout << "outcomes (" << param << "):\n" << outcomes;
     std::cout << "allowed differences (" << param << "):\n" << allowed;
     std::cout << fmt::format("harness {}{}: {}/{} identical ({:.0f} s)\n", db,
                              project_only ? " (project changelogs)" : "", identical, runs.size(),
