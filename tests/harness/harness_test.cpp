@@ -301,6 +301,8 @@ public:
                 state.schema.insert(fmt::format("table {} autoincrement={} without_rowid={}", name,
                                                 contains(upper(sql), "AUTOINCREMENT"),
                                                 contains(upper(sql), "WITHOUT ROWID")));
+                for (const std::string& check : check_clauses(sql))
+                    state.schema.insert(fmt::format("check on {}: {}", name, check));
                 read_table(*db, name, quoted, state);
             } else if (type == "view") {
                 static const std::regex head(
@@ -334,6 +336,42 @@ private:
         auto db = open_connection(spec, "");
         db->execute("PRAGMA busy_timeout = 60000");
         return db;
+    }
+
+    /// The CHECK (...) clauses of a CREATE TABLE text (SQLite has no catalog for them).
+    static std::vector<std::string> check_clauses(const std::string& sql) {
+        std::vector<std::string> checks;
+        std::string text = upper(sql);
+        char quote = 0;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            char c = text[i];
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+                continue;
+            }
+            if (c == '\'' || c == '"' || c == '`' || c == '[') {
+                quote = c == '[' ? ']' : c;
+                continue;
+            }
+            bool word = text.compare(i, 5, "CHECK") == 0 &&
+                        (i == 0 || (std::isalnum(static_cast<unsigned char>(text[i - 1])) == 0 &&
+                                    text[i - 1] != '_'));
+            if (!word)
+                continue;
+            std::size_t open = text.find_first_not_of(" \t\r\n", i + 5);
+            if (open == std::string::npos || text[open] != '(')
+                continue;
+            int depth = 0;
+            std::size_t end = open;
+            for (; end < text.size(); ++end) {
+                depth += text[end] == '(' ? 1 : text[end] == ')' ? -1 : 0;
+                if (depth == 0)
+                    break;
+            }
+            checks.push_back(collapse_spaces(sql.substr(open, end - open + 1)));
+            i = end;
+        }
+        return checks;
     }
 
     static void read_table(Connection& db, const std::string& name, const std::string& quoted,
@@ -854,6 +892,10 @@ struct AllowEntry {
     int line = 0;
 };
 
+const std::set<std::string> kDatabases{"sqlite", "postgresql", "mariadb"};
+const std::set<std::string> kAspects{"update",   "history",           "schema", "data", "rollback",
+                                     "restored", "liquibase-restored"};
+
 std::vector<AllowEntry> read_allow_list(std::vector<std::string>& errors) {
     std::vector<AllowEntry> entries;
     std::ifstream in(kAllowList);
@@ -878,6 +920,8 @@ std::vector<AllowEntry> read_allow_list(std::vector<std::string>& errors) {
             errors.push_back(fmt::format("allow-list.txt:{}: expected `db changelog aspect  # "
                                          "bug|deliberate: reason`",
                                          number));
+        else if (kDatabases.count(entry.db) == 0 || kAspects.count(entry.aspect) == 0)
+            errors.push_back(fmt::format("allow-list.txt:{}: unknown database or aspect", number));
         else if (reason.rfind("bug:", 0) != 0 && reason.rfind("deliberate:", 0) != 0)
             errors.push_back(fmt::format("allow-list.txt:{}: the reason must start with `bug:` or "
                                          "`deliberate:` and say what differs",
@@ -1222,13 +1266,11 @@ TEST_P(DifferentialHarness, StrataMatchesLiquibase) {
         }
         identical += same ? 1 : 0;
     }
-    // An entry of this database (and changelog set) that matched nothing is stale.
-    std::set<std::string> names;
-    for (const Case& c : cases)
-        names.insert(c.name);
+    // An entry of this test (database, and harness or project changelogs: a project
+    // changelog is named by its path) that matched nothing is stale, a misspelt one too.
     std::string stale;
     for (const AllowEntry& e : allow)
-        if (e.db == db && names.count(e.changelog) != 0 && used.count(e.line) == 0)
+        if (e.db == db && contains(e.changelog, "/") == project_only && used.count(e.line) == 0)
             stale += fmt::format("allow-list.txt:{}: {} {} {} no longer differs: remove it\n",
                                  e.line, e.db, e.changelog, e.aspect);
 
