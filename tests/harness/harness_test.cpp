@@ -251,10 +251,11 @@ protected:
         if (table.empty())
             return;
         state.history.push_back("history table " + table);
-        ResultSet rows =
-            db.query("SELECT ID, AUTHOR, FILENAME, EXECTYPE, MD5SUM, DESCRIPTION, COMMENTS, TAG, "
-                     "CONTEXTS, LABELS FROM " +
-                     (ns.empty() ? "" : ns + ".") + table + " ORDER BY ORDEREXECUTED, ID");
+        const std::string quote = ns.empty() ? "" : "`"; // MariaDB qualifies and quotes
+        ResultSet rows = db.query(
+            "SELECT ID, AUTHOR, FILENAME, EXECTYPE, MD5SUM, DESCRIPTION, COMMENTS, TAG, "
+            "CONTEXTS, LABELS FROM " +
+            (ns.empty() ? "" : ns + ".") + quote + table + quote + " ORDER BY ORDEREXECUTED, ID");
         for (const Row& row : rows.rows) {
             std::string line;
             for (std::size_t c = 0; c < row.size(); ++c)
@@ -774,8 +775,7 @@ public:
                 state.data.insert(mask_now(line));
             }
         }
-        read_history(db, history_table.empty() ? "" : "`" + history_table + "`", "`" + ns + "`",
-                     state);
+        read_history(db, history_table, "`" + ns + "`", state);
         return state;
     }
 
@@ -1188,8 +1188,8 @@ class DifferentialHarness : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DifferentialHarness, StrataMatchesLiquibase) {
     const std::string& param = GetParam();
-    const bool project_only = param == "project";
-    const std::string db = project_only ? "sqlite" : param;
+    const bool project_only = param.rfind("project_", 0) == 0;
+    const std::string db = project_only ? param.substr(8) : param;
     auto started = Clock::now();
 
     std::string launcher = env("STRATA_LIQUIBASE");
@@ -1226,7 +1226,7 @@ TEST_P(DifferentialHarness, StrataMatchesLiquibase) {
     harness.prepare_baselines();
     if (HasFatalFailure())
         return;
-    // The harness's changelogs on every database; the project's own on SQLite (`project`).
+    // The harness's changelogs, and apart (project_<db>) the project's own.
     std::vector<Case> cases = project_only ? project_cases() : harness_cases(db);
     ASSERT_FALSE(cases.empty());
     std::vector<CaseRun> runs = harness.run_all(cases);
@@ -1289,7 +1289,8 @@ TEST_P(DifferentialHarness, StrataMatchesLiquibase) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, DifferentialHarness,
-                         ::testing::Values("sqlite", "postgresql", "mariadb", "project"),
+                         ::testing::Values("sqlite", "postgresql", "mariadb", "project_sqlite",
+                                           "project_postgresql", "project_mariadb"),
                          database_name);
 
 } // namespace
