@@ -21,8 +21,9 @@ packages=(
     libboost-dev libcli11-dev libssl-dev libfmt-dev libgtest-dev
     # databases the tests run against (started by scripts/start-servers.sh, not as services)
     sqlite3 postgresql mariadb-server
-    # the real Liquibase 4.28 for the interop tests: Java, and slf4j its SQLite driver needs
-    openjdk-17-jre-headless libslf4j-java ca-certificates
+    # the real Liquibase 4.28 for the interop tests: Java, and slf4j its SQLite driver needs;
+    # the JDK compiles the differential harness's Liquibase driver (tests/harness/)
+    openjdk-17-jre-headless openjdk-17-jdk-headless libslf4j-java ca-certificates
 )
 # `scripts/setup.sh --packages` prints the list, for .ci/run.
 if [[ ${1:-} == --packages ]]; then
