@@ -164,6 +164,18 @@ std::vector<std::string> AnsiDialect::render_add_column(const Change& change) co
         statements.push_back(fmt::format("ALTER TABLE {} ADD {}", qualified(change, "tableName"),
                                          column_definition(column, true)));
     }
+    // A column's value is what the existing rows get, as Liquibase sets it: one UPDATE per
+    // column, after all of them were added.
+    for (const Column& column : change.columns) {
+        bool has_value = false;
+        for (const char* key :
+             {"value", "valueNumeric", "valueBoolean", "valueDate", "valueComputed"})
+            has_value = has_value || column.get(key) != nullptr;
+        if (has_value)
+            statements.push_back(
+                fmt::format("UPDATE {} SET {} = {}", qualified(change, "tableName"),
+                            quote_identifier(column.name()), value_literal(column)));
+    }
     return statements;
 }
 
