@@ -48,6 +48,16 @@ struct ConnectionTarget {
     std::string password;
 };
 
+/// Who a server URL connects as.
+struct Credentials {
+    std::string user;
+    std::string password;
+};
+
+/// --username/--password win over the URL's `user:password@`, which wins over its `user=` and
+/// `password=` parameters, as with Liquibase's JDBC drivers.
+STRATA_API Credentials resolve_credentials(const ServerUrl& url, const ConnectionTarget& target);
+
 /// How core opens the connection a dialect asked for.
 struct ConnectionSpec {
     std::string soci_backend;   ///< "sqlite3", "postgresql", "mysql"
@@ -224,6 +234,11 @@ protected:
     [[nodiscard]] virtual std::string current_schema_expression() const;
     /// A text column without a length limit (captured definitions).
     [[nodiscard]] virtual std::string large_text_type() const;
+    /// START WITH, INCREMENT BY, MINVALUE, MAXVALUE, CACHE and CYCLE of createSequence and
+    /// alterSequence; `altering` leaves out what ALTER SEQUENCE cannot change.
+    [[nodiscard]] virtual std::string sequence_options(const Change& change, bool altering) const;
+    /// How the database spells the opposite of CYCLE.
+    [[nodiscard]] virtual std::string no_cycle_keyword() const;
     /// loadUpdateData's insert-or-update of one row keyed by `key_columns`.
     [[nodiscard]] virtual std::string upsert(const std::string& table,
                                              const std::vector<std::string>& columns,

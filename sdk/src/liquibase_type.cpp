@@ -61,5 +61,4 @@ std::string LiquibaseType::with_extra(std::string type) const {
     return extra.empty() ? type : type + " " + extra;
 }
 
-
 } // namespace strata

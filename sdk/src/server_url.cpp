@@ -173,4 +173,16 @@ ServerUrl parse_server_url(std::string_view url) {
     return parsed;
 }
 
+Credentials resolve_credentials(const ServerUrl& url, const ConnectionTarget& target) {
+    auto first = [](std::initializer_list<const std::string*> candidates) {
+        for (const std::string* candidate : candidates) {
+            if (candidate != nullptr && !candidate->empty())
+                return *candidate;
+        }
+        return std::string();
+    };
+    return Credentials{first({&target.username, &url.user, url.parameter("user")}),
+                       first({&target.password, &url.password, url.parameter("password")})};
+}
+
 } // namespace strata

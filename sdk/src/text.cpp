@@ -36,7 +36,8 @@ std::vector<std::string> split_list(std::string_view list, char separator) {
     std::size_t start = 0;
     while (true) {
         std::size_t end = list.find(separator, start);
-        std::string item = trim(list.substr(start, end == std::string_view::npos ? end : end - start));
+        std::string item =
+            trim(list.substr(start, end == std::string_view::npos ? end : end - start));
         if (!item.empty())
             items.push_back(std::move(item));
         if (end == std::string_view::npos)

@@ -31,7 +31,6 @@ std::vector<std::string> AnsiDialect::decode_fields(std::string_view text) {
     return fields;
 }
 
-
 std::vector<std::string> AnsiDialect::restore_statements(Connection&, const Change&) const {
     return {};
 }

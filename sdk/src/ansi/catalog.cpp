@@ -66,7 +66,6 @@ std::string AnsiDialect::current_schema_expression() const {
     return "CURRENT_SCHEMA";
 }
 
-
 std::vector<std::string> AnsiDialect::primary_key_columns(Connection& connection,
                                                           const std::string& table) const {
     ResultSet result = connection.query(fmt::format(

@@ -2,13 +2,12 @@
 // loadData and loadUpdateData: the CSV rows typed by the change's columns, and files read
 // relative to the changelog.
 #include "ansi_internal.hpp"
-
 #include "strata/csv.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
-#include <fmt/format.h>
 
 namespace strata {
 

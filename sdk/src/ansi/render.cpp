@@ -23,7 +23,6 @@ std::vector<std::string> AnsiDialect::render_sql(const Change& change) const {
     return split_statements(sql, delimiter.empty() ? ";" : delimiter);
 }
 
-
 std::optional<std::string> AnsiDialect::unsupported(const Change& change) const {
     switch (change.kind) {
     case ChangeKind::AddColumn:
@@ -245,6 +244,27 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
     }
     throw Error(ErrorKind::Internal,
                 fmt::format("internal error: no ANSI rendering for {}", change.type_name()));
+}
+
+std::string AnsiDialect::sequence_options(const Change& change, bool altering) const {
+    std::string sql;
+    if (const std::string* start = change.get("startValue"); start && !altering)
+        sql += " START WITH " + *start;
+    if (const std::string* step = change.get("incrementBy"))
+        sql += " INCREMENT BY " + *step;
+    if (const std::string* low = change.get("minValue"))
+        sql += " MINVALUE " + *low;
+    if (const std::string* high = change.get("maxValue"))
+        sql += " MAXVALUE " + *high;
+    if (const std::string* cache = change.get("cacheSize"))
+        sql += " CACHE " + *cache;
+    if (const std::string* cycle = change.get("cycle"))
+        sql += " " + (*cycle == "true" ? std::string("CYCLE") : no_cycle_keyword());
+    return sql;
+}
+
+std::string AnsiDialect::no_cycle_keyword() const {
+    return "NO CYCLE";
 }
 
 } // namespace strata

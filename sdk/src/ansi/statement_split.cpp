@@ -139,5 +139,4 @@ std::string ansi_detail::strip_comments(std::string_view sql) {
     return out;
 }
 
-
 } // namespace strata

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// PostgreSQL: DDL is transactional, so a changeset and its history row commit together.
+// Names follow Liquibase on PostgreSQL: unquoted (folded to lower case by the server)
+// unless mixed case, reserved or not a plain identifier, and the history tables are
+// `databasechangelog` / `databasechangeloglock` in lower case. The run lock is a
+// session-level advisory lock — the server drops it when the session ends, so a killed run
+// leaves nothing behind — plus Liquibase's DATABASECHANGELOGLOCK row for interop.
+#pragma once
+
+#include "postgresql_dialect.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <fmt/format.h>
+#include <optional>
+#include <strata/text.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace strata::dialect::postgresql {
+
+inline bool mixed_case(std::string_view name) {
+    bool has_upper =
+        std::any_of(name.begin(), name.end(), [](unsigned char c) { return std::isupper(c); });
+    bool has_lower =
+        std::any_of(name.begin(), name.end(), [](unsigned char c) { return std::islower(c); });
+    return has_upper && has_lower;
+}
+
+// PostgreSQL's reserved key words (those that cannot name a table or column unquoted),
+// the list Liquibase quotes on PostgreSQL.
+inline bool postgresql_reserved_word(std::string_view name) {
+    // Space-separated, with spaces at both ends: " WORD " finds whole words only.
+    static constexpr std::string_view kReserved =
+        " ALL ANALYSE ANALYZE AND ANY ARRAY AS ASC ASYMMETRIC AUTHORIZATION BINARY BOTH CASE "
+        "CAST CHECK COLLATE COLLATION COLUMN CONCURRENTLY CONSTRAINT CREATE CROSS "
+        "CURRENT_CATALOG CURRENT_DATE CURRENT_ROLE CURRENT_SCHEMA CURRENT_TIME "
+        "CURRENT_TIMESTAMP CURRENT_USER DEFAULT DEFERRABLE DESC DISTINCT DO ELSE END EXCEPT "
+        "FALSE FETCH FOR FOREIGN FREEZE FROM FULL GRANT GROUP HAVING ILIKE IN INITIALLY INNER "
+        "INTERSECT INTO IS ISNULL JOIN LATERAL LEADING LEFT LIKE LIMIT LOCALTIME LOCALTIMESTAMP "
+        "NATURAL NOT NOTNULL NULL OFFSET ON ONLY OR ORDER OUTER OVERLAPS PLACING PRIMARY "
+        "REFERENCES RETURNING RIGHT SELECT SESSION_USER SIMILAR SOME SYMMETRIC TABLE "
+        "TABLESAMPLE THEN TO TRAILING TRUE UNION UNIQUE USER USING VARIADIC VERBOSE WHEN WHERE "
+        "WINDOW WITH ";
+    return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
+}
+
+class PostgresDialect final : public AnsiDialect {
+
+public:
+    [[nodiscard]] std::string name() const override;
+
+    [[nodiscard]] Capabilities capabilities() const override;
+
+    [[nodiscard]] ConnectionSpec connection_spec(const ConnectionTarget& target) const override;
+
+    void prepare_session(Connection& connection) const override;
+
+    [[nodiscard]] bool reserved_word(std::string_view name) const override;
+
+    // Unquoted names fold to lower case, so a mixed-case name keeps its case only quoted.
+    [[nodiscard]] bool needs_quotes(std::string_view name) const override;
+
+    [[nodiscard]] std::string current_timestamp() const override;
+
+    [[nodiscard]] bool table_exists(Connection& connection, std::string_view table) const override;
+
+    // Liquibase's PostgreSQL DDL, table names in lower case (they fold to it anyway).
+    [[nodiscard]] std::string history_table_ddl(std::string_view table) const override;
+
+    [[nodiscard]] std::string lock_table_ddl(std::string_view table) const override;
+
+    [[nodiscard]] std::vector<std::string>
+    render_change(const Change& change, const RenderContext& context) const override;
+
+    // The change types beyond the ANSI base that PostgreSQL runs natively.
+    [[nodiscard]] std::optional<std::string> unsupported(const Change& change) const override;
+
+    bool acquire_native_lock(Connection& connection, const RunLockRequest& request) override;
+
+    void release_native_lock(Connection& connection) noexcept override;
+
+protected:
+    [[nodiscard]] std::string datetime_type() const override;
+
+    [[nodiscard]] std::string large_text_type() const override;
+
+    // Liquibase's PostgreSQL type mapping (liquibase.datatype.core.*, PostgreSQL >= 10).
+    [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override;
+
+    // autoIncrement as Liquibase writes it for PostgreSQL 10+: an identity column.
+    [[nodiscard]] std::string column_definition(const Column& column,
+                                                bool inline_primary_key) const override;
+
+    [[nodiscard]] std::vector<std::string> render_create_table(const Change& change) const override;
+
+    // What a drop or type change destroys, read from pg_catalog as the statements that put
+    // it back: PostgreSQL prints its own definitions (pg_get_indexdef, pg_get_constraintdef,
+    // pg_get_viewdef, format_type), so nothing is reconstructed by hand.
+    [[nodiscard]] std::vector<std::string> restore_statements(Connection& connection,
+                                                              const Change& change) const override;
+
+private:
+    /// The DEFAULT of addDefaultValue, whose default* attributes sit on the change itself.
+    [[nodiscard]] std::string default_of(const Change& change) const;
+
+    [[nodiscard]] std::string sequence_options(const Change& change, bool altering) const override;
+
+    std::optional<std::vector<std::string>> render_alter(const Change& change,
+                                                         const RenderContext& context) const;
+
+    // The name as the server stores it: unquoted names fold to lower case.
+    [[nodiscard]] std::string stored_name(std::string_view name) const;
+
+    std::optional<std::int64_t> advisory_key_;
+};
+
+} // namespace strata::dialect::postgresql

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQL of the changes SQLite runs natively, where it differs from the ANSI base.
+#include "sqlite_dialect_class.hpp"
+#include "table_rebuild.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <regex>
+#include <strata/text.hpp>
+#include <sys/file.h>
+#include <thread>
+#include <unistd.h>
+
+namespace strata::dialect::sqlite {
+
+std::vector<std::string> SqliteDialect::render_change(const Change& change,
+                                                      const RenderContext& context) const {
+    if (auto why = unsupported(change))
+        throw Error(ErrorKind::Validation, *why, change.where);
+    switch (change.kind) {
+    case ChangeKind::CreateView:
+        if (change.flag("replaceIfExists")) {
+            Change plain = change;
+            plain.attributes.erase("replaceIfExists");
+            std::vector<std::string> statements{
+                fmt::format("DROP VIEW IF EXISTS {}", qualified(change, "viewName"))};
+            for (std::string& statement : AnsiDialect::render_change(plain, context))
+                statements.push_back(std::move(statement));
+            return statements;
+        }
+        break;
+    case ChangeKind::RenameView:
+        return rename_view(change, live(change, context));
+    case ChangeKind::AddColumn:
+        if (std::none_of(change.columns.begin(), change.columns.end(),
+                         [](const Column& c) { return needs_rebuild_to_add(c); }))
+            break;
+        [[fallthrough]];
+    case ChangeKind::AddAutoIncrement:
+    case ChangeKind::AddCheckConstraint:
+    case ChangeKind::AddDefaultValue:
+    case ChangeKind::AddForeignKeyConstraint:
+    case ChangeKind::AddNotNullConstraint:
+    case ChangeKind::AddPrimaryKey:
+    case ChangeKind::AddUniqueConstraint:
+    case ChangeKind::DropAllForeignKeyConstraints:
+    case ChangeKind::DropCheckConstraint:
+    case ChangeKind::DropColumn:
+    case ChangeKind::DropDefaultValue:
+    case ChangeKind::DropForeignKeyConstraint:
+    case ChangeKind::DropNotNullConstraint:
+    case ChangeKind::DropPrimaryKey:
+    case ChangeKind::DropUniqueConstraint:
+    case ChangeKind::ModifyDataType:
+        return alter_by_rebuild(change, live(change, context));
+    case ChangeKind::AddLookupTable:
+        return add_lookup_table(change, live(change, context));
+    case ChangeKind::MergeColumns:
+        return merge_columns(change, live(change, context));
+    default:
+        break;
+    }
+    return AnsiDialect::render_change(change, context);
+}
+
+// SQLite runs one statement per call, so a script is always split, even with
+// splitStatements="false" (the rest would be dropped silently); CREATE TRIGGER ... END
+// bodies stay whole.
+std::vector<std::string> SqliteDialect::render_sql(const Change& change) const {
+    Change split = change;
+    split.attributes.insert_or_assign("splitStatements", "true");
+    static const std::regex trigger_start(R"(^\s*CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b)",
+                                          std::regex::icase);
+    static const std::regex trigger_end(R"(\bEND\s*$)", std::regex::icase);
+    std::vector<std::string> statements;
+    bool open_trigger = false;
+    for (std::string& piece : AnsiDialect::render_sql(split)) {
+        if (open_trigger)
+            statements.back() += ";\n" + piece;
+        else
+            statements.push_back(std::move(piece));
+        open_trigger = std::regex_search(statements.back(), trigger_start) &&
+                       !std::regex_search(statements.back(), trigger_end);
+    }
+    return statements;
+}
+
+std::string SqliteDialect::default_clause(const Column& column) const {
+    if (const std::string* computed = column.get("defaultValueComputed")) {
+        std::string expression = to_upper(trim(*computed));
+        if (expression == "CURRENT_TIMESTAMP" || expression == "CURRENT_DATE" ||
+            expression == "CURRENT_TIME" || expression == "NULL")
+            return expression;
+        return "(" + *computed + ")"; // SQLite takes other expressions only in parentheses
+    }
+    return AnsiDialect::default_clause(column);
+}
+
+std::string SqliteDialect::constraint_clause(const Change& change) const {
+    const std::string* name = change.get("constraintName");
+    return name && !name->empty() ? "CONSTRAINT " + quote_identifier(*name) + " " : std::string();
+}
+
+std::string SqliteDialect::column_list(std::string_view list) const {
+    std::vector<std::string> quoted;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t comma = list.find(',', start);
+        std::string name = trim(list.substr(start, comma - start));
+        if (!name.empty())
+            quoted.push_back(quote_identifier(name));
+        if (comma == std::string_view::npos)
+            break;
+        start = comma + 1;
+    }
+    return fmt::format("{}", fmt::join(quoted, ", "));
+}
+
+} // namespace strata::dialect::sqlite
