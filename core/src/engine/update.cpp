@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// update and status: which changesets run (the plan), then running them (the execution).
+// update and status: which changesets run and how (plan_update), then running them
+// (execute_step, apply). Planning reads the history only; nothing runs before the plan is whole.
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
@@ -37,35 +37,50 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     ensure_history_table();
     std::vector<HistoryRow> rows = read_history();
     require_valid_checksums(changelog, rows);
-    auto by_identity = index(rows);
+    if (sql_output_ == nullptr)
+        check_changelog_preconditions(changelog);
 
-    if (changelog.preconditions && sql_output_ == nullptr) {
-        PreconditionVerdict verdict = evaluate(*changelog.preconditions, changelog);
-        if (!verdict.passed) {
-            std::string what =
-                fmt::format("changelog preconditions {}: {}",
-                            verdict.errored ? "could not be checked" : "failed", verdict.message);
-            PreconditionAction action = verdict.errored ? changelog.preconditions->on_error
-                                                        : changelog.preconditions->on_fail;
-            if (action != PreconditionAction::Warn)
-                throw Error(ErrorKind::Validation, what, changelog.preconditions->where,
-                            "nothing was applied; onFail=\"WARN\" lets the update go on");
-            if (settings_.progress)
-                settings_.progress("WARNING: " + what);
-        }
+    // Decide everything first, then check every change that will run, so a changelog with a
+    // change this database cannot run changes nothing.
+    UpdatePlan plan = plan_update(changelog, limit, index(rows));
+    for (const UpdateStep& step : plan.steps) {
+        if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun)
+            check_supported(step.changeset->changes);
     }
+    for (const UpdateStep& step : plan.steps)
+        execute_step(changelog, step, plan.summary);
+    return plan.summary;
+}
 
-    UpdateSummary summary;
+void Engine::check_changelog_preconditions(const Changelog& changelog) {
+    if (!changelog.preconditions)
+        return;
+    PreconditionVerdict verdict = evaluate(*changelog.preconditions, changelog);
+    if (verdict.passed)
+        return;
+    std::string what =
+        fmt::format("changelog preconditions {}: {}",
+                    verdict.errored ? "could not be checked" : "failed", verdict.message);
+    PreconditionAction action =
+        verdict.errored ? changelog.preconditions->on_error : changelog.preconditions->on_fail;
+    if (action != PreconditionAction::Warn)
+        throw Error(ErrorKind::Validation, what, changelog.preconditions->where,
+                    "nothing was applied; onFail=\"WARN\" lets the update go on");
+    if (settings_.progress)
+        settings_.progress("WARNING: " + what);
+}
+
+Engine::UpdatePlan
+Engine::plan_update(const Changelog& changelog, const UpdateLimit& limit,
+                    const std::map<std::string, const HistoryRow*>& by_identity) {
+    UpdatePlan plan;
+    UpdateSummary& summary = plan.summary;
     summary.total = static_cast<int>(changelog.changesets.size());
     if (limit.tag) {
         summary.tag_found =
             std::any_of(changelog.changesets.begin(), changelog.changesets.end(),
                         [&](const ChangeSet& cs) { return holds_tag(cs, *limit.tag); });
     }
-    // Decide everything first, then check every change that will run, so a changelog with a
-    // change this database cannot run changes nothing.
-    enum class Step { Run, Rerun, MarkRanOnValidation, PreviouslyRun };
-    std::vector<std::tuple<const ChangeSet*, const HistoryRow*, Step>> plan;
     bool past_tag = false;
     int planned = 0;
     for (const ChangeSet* next : in_run_order(changelog)) {
@@ -80,10 +95,10 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
         bool rerun =
             previous != nullptr && (changeset.run_always || (changeset.run_on_change && changed));
         if (previous != nullptr && !rerun) {
-            plan.emplace_back(&changeset, previous,
-                              changed && changeset.mark_ran_on_validation_fail
-                                  ? Step::MarkRanOnValidation
-                                  : Step::PreviouslyRun);
+            plan.steps.push_back({changed && changeset.mark_ran_on_validation_fail
+                                      ? UpdateStep::MarkRanOnValidation
+                                      : UpdateStep::PreviouslyRun,
+                                  &changeset, previous});
             continue;
         }
         if (past_tag && summary.tag_found) {
@@ -94,75 +109,68 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
             ++summary.filtered["After count"];
             continue;
         }
-        plan.emplace_back(&changeset, previous, rerun ? Step::Rerun : Step::Run);
+        plan.steps.push_back({rerun ? UpdateStep::Rerun : UpdateStep::Run, &changeset, previous});
         ++planned;
         if (limit.tag && holds_tag(changeset, *limit.tag))
             past_tag = true;
     }
-    for (const auto& [changeset, previous, step] : plan) {
-        if (step == Step::Run || step == Step::Rerun)
-            check_supported(changeset->changes);
-    }
-
-    for (const auto& [next, previous, step] : plan) {
-        const ChangeSet& changeset = *next;
-        if (step == Step::MarkRanOnValidation) {
-            run(history_.rerun_sql(new_row(changeset, "MARK_RAN")));
-            ++summary.run;
-            continue;
-        }
-        if (step == Step::PreviouslyRun) {
-            ++summary.previously_run;
-            // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
-            if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
-                run(history_.update_checksum_sql(*previous, current_checksum(changeset)));
-            continue;
-        }
-        if (changeset.preconditions && sql_output_ == nullptr) {
-            PreconditionVerdict verdict = evaluate(*changeset.preconditions, changelog);
-            if (!verdict.passed) {
-                PreconditionAction action = verdict.errored ? changeset.preconditions->on_error
-                                                            : changeset.preconditions->on_fail;
-                std::string what = fmt::format(
-                    "preconditions of changeSet {} {}: {}", changeset.identifier(),
-                    verdict.errored ? "could not be checked" : "failed", verdict.message);
-                if (action == PreconditionAction::Halt)
-                    throw Error(ErrorKind::Validation, what, changeset.preconditions->where,
-                                "onFail/onError=\"CONTINUE\" skips the changeset, \"MARK_RAN\" "
-                                "records it without running it, \"WARN\" runs it anyway");
-                if (settings_.progress)
-                    settings_.progress("WARNING: " + what);
-                if (action == PreconditionAction::Continue) {
-                    ++summary.filtered["Preconditions failed (CONTINUE)"];
-                    continue;
-                }
-                if (action == PreconditionAction::MarkRan) {
-                    HistoryRow row = new_row(changeset, "MARK_RAN");
-                    execute(previous ? history_.rerun_sql(row) : history_.insert_sql(row));
-                    ++summary.run;
-                    continue;
-                }
-            }
-        }
-        apply(changeset, previous);
-        ++summary.run;
-    }
-    return summary;
+    return plan;
 }
 
+void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
+                          UpdateSummary& summary) {
+    const ChangeSet& changeset = *step.changeset;
+    const HistoryRow* previous = step.previous;
+    if (step.action == UpdateStep::MarkRanOnValidation) {
+        run(history_.rerun_sql(new_row(changeset, "MARK_RAN")));
+        ++summary.run;
+        return;
+    }
+    if (step.action == UpdateStep::PreviouslyRun) {
+        ++summary.previously_run;
+        // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
+        if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
+            run(history_.update_checksum_sql(*previous, current_checksum(changeset)));
+        return;
+    }
+    if (changeset.preconditions && sql_output_ == nullptr) {
+        PreconditionVerdict verdict = evaluate(*changeset.preconditions, changelog);
+        if (!verdict.passed) {
+            PreconditionAction action = verdict.errored ? changeset.preconditions->on_error
+                                                        : changeset.preconditions->on_fail;
+            std::string what =
+                fmt::format("preconditions of changeSet {} {}: {}", changeset.identifier(),
+                            verdict.errored ? "could not be checked" : "failed", verdict.message);
+            if (action == PreconditionAction::Halt)
+                throw Error(ErrorKind::Validation, what, changeset.preconditions->where,
+                            "onFail/onError=\"CONTINUE\" skips the changeset, \"MARK_RAN\" "
+                            "records it without running it, \"WARN\" runs it anyway");
+            if (settings_.progress)
+                settings_.progress("WARNING: " + what);
+            if (action == PreconditionAction::Continue) {
+                ++summary.filtered["Preconditions failed (CONTINUE)"];
+                return;
+            }
+            if (action == PreconditionAction::MarkRan) {
+                HistoryRow row = new_row(changeset, "MARK_RAN");
+                execute(previous ? history_.rerun_sql(row) : history_.insert_sql(row));
+                ++summary.run;
+                return;
+            }
+        }
+    }
+    apply(changeset, previous);
+    ++summary.run;
+}
+
+// What update would run, with no limit: the same plan, so status never disagrees with it.
 std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     std::vector<HistoryRow> rows = read_history();
     require_valid_checksums(changelog, rows);
-    auto by_identity = index(rows);
     std::vector<const ChangeSet*> result;
-    for (const ChangeSet* next : in_run_order(changelog)) {
-        const ChangeSet& changeset = *next;
-        if (filtered_out(changeset, settings_.filter, dialect_.name()))
-            continue;
-        auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
-        if (it == by_identity.end() || changeset.run_always ||
-            (changeset.run_on_change && checksum_changed(changeset, *it->second)))
-            result.push_back(&changeset);
+    for (const UpdateStep& step : plan_update(changelog, {}, index(rows)).steps) {
+        if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun)
+            result.push_back(step.changeset);
     }
     return result;
 }

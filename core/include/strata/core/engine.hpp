@@ -5,12 +5,12 @@
 #include "strata/changelog.hpp"
 #include "strata/connection.hpp"
 #include "strata/core/capture_store.hpp"
-#include "strata/filter.hpp"
 #include "strata/core/history.hpp"
 #include "strata/core/lock_table.hpp"
 #include "strata/core/logged_connection.hpp"
 #include "strata/dialect.hpp"
 #include "strata/export.hpp"
+#include "strata/filter.hpp"
 
 #include <chrono>
 #include <functional>
@@ -148,6 +148,20 @@ private:
     };
     PreconditionVerdict evaluate(const Preconditions& preconditions, const Changelog& changelog);
     bool holds(const Precondition& condition, const Changelog& changelog, std::string& why);
+    /// One changeset's place in an update: run it, run it again, record it, or leave it.
+    struct UpdateStep {
+        enum Action { Run, Rerun, MarkRanOnValidation, PreviouslyRun } action;
+        const ChangeSet* changeset;
+        const HistoryRow* previous; ///< its history row, if any
+    };
+    struct UpdatePlan {
+        std::vector<UpdateStep> steps;
+        UpdateSummary summary; ///< totals and filter reasons known from planning
+    };
+    void check_changelog_preconditions(const Changelog& changelog);
+    UpdatePlan plan_update(const Changelog& changelog, const UpdateLimit& limit,
+                           const std::map<std::string, const HistoryRow*>& by_identity);
+    void execute_step(const Changelog& changelog, const UpdateStep& step, UpdateSummary& summary);
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
     void write_sql_header(std::string_view title, std::string_view changelog_path);
