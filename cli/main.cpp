@@ -7,6 +7,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "options.hpp"
+#include "output_file.hpp"
 #include "session.hpp"
 #include "settings.hpp"
 
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <strata/error.hpp>
 
 namespace strata::cli {
@@ -70,18 +72,17 @@ int run(const CommandLine& line) {
         for (const std::string& warning : warnings)
             std::cerr << "WARNING: " << warning << "\n";
         check_required(*line.command, settings);
-        std::ofstream file_output;
+        std::optional<OutputFile> file_output;
         std::ostream* out = &std::cout;
-        if (!settings.output_file.empty()) {
-            file_output.open(settings.output_file);
-            if (!file_output)
-                throw Error(ErrorKind::Usage,
-                            fmt::format("cannot write --output-file '{}'", settings.output_file));
-            out = &file_output;
-        }
+        if (!settings.output_file.empty())
+            out = &file_output.emplace(settings.output_file).stream();
         Session session(*line.command, settings, *out);
         session.prepare();
-        return line.command->handler(session);
+        int code = line.command->handler(session);
+        // Only a command that succeeded replaces the file; otherwise it stays as it was.
+        if (file_output && code == 0)
+            file_output->commit();
+        return code;
     } catch (const Error& e) {
         std::cerr << "Error: " << redact_secrets(e.describe(), settings) << "\n";
         return exit_code(e.kind());
