@@ -180,13 +180,27 @@ int run_calculate_checksum(Session& session) {
 int run_list_locks(Session& session) {
     LockState state = session.engine().lock_state();
     session.out() << fmt::format("Database change log locks for {}\n", session.target());
-    session.out() << (state.locked ? fmt::format(" - {} at {}\n", state.holder, state.granted)
-                                   : " - No locks\n");
+    if (!state.locked) {
+        session.out() << " - No locks\n";
+        return 0;
+    }
+    std::string_view liveness;
+    switch (state.liveness) {
+    case HolderLiveness::Running:
+        liveness = " (running)";
+        break;
+    case HolderLiveness::Gone:
+        liveness = " (stale: its process is gone; `strata release-locks` frees it)";
+        break;
+    case HolderLiveness::Unknown:
+        break;
+    }
+    session.out() << fmt::format(" - {} at {}{}\n", state.holder, state.granted, liveness);
     return 0;
 }
 
 int run_release_locks(Session& session) {
-    session.engine().release_locks();
+    session.engine().release_locks(session.settings().force);
     session.info(fmt::format("Successfully released all database change log locks for '{}'",
                              session.target()));
     return 0;

@@ -56,6 +56,8 @@ constexpr OptionSpec kOptions[] = {
     {"tag", "", "The tag", kTag},
     {"date", "", "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS", kDate},
     {"verbose", "", "List every changeset", kVerbose, true},
+    {"force", "", "Release the lock even while its holder still runs", kForce, true, false,
+     LiquibaseScope::None},
     {"changeset-identifier", "", "The changeset as path::id::author", kChangesetId},
     {"changeset-path", "", "The changeset's path", kChangesetId},
     {"changeset-id", "", "The changeset's id", kChangesetId},

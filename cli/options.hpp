@@ -25,6 +25,7 @@ enum OptionGroup : unsigned {
     kVerbose = 1U << 8,        ///< --verbose
     kChangesetId = 1U << 9,    ///< --changeset-identifier and its parts
     kHistoryTables = 1U << 10, ///< history and lock table names
+    kForce = 1U << 11,         ///< --force
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global

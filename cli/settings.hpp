@@ -40,6 +40,7 @@ struct Settings {
     std::string tag;
     std::string date; ///< checked: "YYYY-MM-DD HH:MM:SS"
     bool verbose = false;
+    bool force = false; ///< release-locks --force
     std::string changeset_identifier;
     std::string changeset_path;
     std::string changeset_id;

@@ -30,8 +30,8 @@ void CaptureStore::keep(Connection& connection, const ChangeSet& changeset,
         change_index, dialect_.quote_literal(definition)));
 }
 
-void CaptureStore::forget(Connection& connection, const std::string& id,
-                          const std::string& author, const std::string& path) {
+void CaptureStore::forget(Connection& connection, const std::string& id, const std::string& author,
+                          const std::string& path) {
     if (!exists(connection))
         return;
     connection.execute(fmt::format("DELETE FROM {} WHERE ID = {} AND AUTHOR = {} AND FILENAME = {}",
@@ -43,9 +43,9 @@ Captures CaptureStore::read(Connection& connection) {
     Captures captures;
     if (!exists(connection))
         return captures;
-    ResultSet result =
-        connection.query(fmt::format("SELECT ID, AUTHOR, FILENAME, CHANGE_INDEX, DEFINITION FROM {}",
-                                     dialect_.quote_identifier(table_)));
+    ResultSet result = connection.query(
+        fmt::format("SELECT ID, AUTHOR, FILENAME, CHANGE_INDEX, DEFINITION FROM {}",
+                    dialect_.quote_identifier(table_)));
     for (const Row& row : result.rows) {
         std::string key =
             identity_key(row[0].value_or(""), row[1].value_or(""), row[2].value_or(""));

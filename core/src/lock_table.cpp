@@ -50,13 +50,12 @@ void LockTable::acquire_row(Connection& connection, const RunLockRequest& reques
         // "(strata pid " marks a row written by strata (Engine's lock holder): only such a
         // row can be proven stale by the native lock.
         bool stale = take_over_stale && holder.find("(strata pid ") != std::string::npos;
-        std::string claim = fmt::format(
-            "UPDATE {} SET LOCKED = {}, LOCKEDBY = {}, LOCKGRANTED = {} WHERE ID = 1", table,
-            dialect_.boolean_literal(true), dialect_.quote_literal(request.holder),
-            dialect_.current_timestamp());
+        std::string claim =
+            fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = {}, LOCKGRANTED = {} WHERE ID = 1",
+                        table, dialect_.boolean_literal(true),
+                        dialect_.quote_literal(request.holder), dialect_.current_timestamp());
         if (!is_truthy(row[0])) {
-            if (connection.execute(claim + " AND LOCKED = " + dialect_.boolean_literal(false)) ==
-                1)
+            if (connection.execute(claim + " AND LOCKED = " + dialect_.boolean_literal(false)) == 1)
                 return;
         } else if (stale) {
             if (connection.execute(claim + " AND LOCKEDBY = " + dialect_.quote_literal(holder)) ==
@@ -105,6 +104,27 @@ LockState LockTable::state(Connection& connection) const {
     state.holder = result.rows[0][1].value_or("");
     state.granted = result.rows[0][2].value_or("");
     return state;
+}
+
+LockState LockTable::state_with_liveness(Connection& connection, const RunLockRequest& request) {
+    LockState row = state(connection);
+    if (!row.locked)
+        return row;
+    RunLockRequest now = request;
+    now.wait = std::chrono::milliseconds(0);
+    try {
+        if (dialect_.acquire_native_lock(connection, now)) {
+            dialect_.release_native_lock(connection);
+            // Nobody runs; only a row strata wrote is known to be its own dead run's.
+            bool strata_holder = row.holder.find("(strata pid ") != std::string::npos;
+            row.liveness = strata_holder ? HolderLiveness::Gone : HolderLiveness::Unknown;
+        }
+    } catch (const Error& error) {
+        if (error.kind() != ErrorKind::Lock)
+            throw;
+        row.liveness = HolderLiveness::Running;
+    }
+    return row;
 }
 
 void LockTable::force_release(Connection& connection) const {

@@ -23,9 +23,9 @@
 #include <strata/core/engine.hpp>
 #include <strata/core/lock_table.hpp>
 #include <strata/core/open_database.hpp>
-#include <strata/text.hpp>
 #include <strata/core/plugin_registry.hpp>
 #include <strata/format/parse.hpp>
+#include <strata/text.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1415,6 +1415,61 @@ TEST_P(DialectConformance, FineLogShowsExactlyTheStatementsSent) {
     EXPECT_TRUE(mentions("databasechangeloglock"));
     EXPECT_TRUE(mentions("insert into"));
     EXPECT_TRUE(mentions("strata_rollback_capture"));
+}
+
+} // namespace
+} // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// release-locks frees a dead run's row, but not a live run's without --force; list-locks says
+// which is which.
+TEST_P(DialectConformance, ReleaseLocksRefusesALiveHolderWithoutForce) {
+    Changelog log = changelog(kPersonChangeset);
+    update(log);
+    Session holder = open(url_);
+    RunLockRequest request;
+    request.lock_table = "DATABASECHANGELOGLOCK";
+    request.holder = "livehost (strata pid 1)";
+    request.wait = 2s;
+    request.target = holder.spec();
+    LockTable held(holder.dialect(), request.lock_table);
+    held.acquire(holder.connection(), request);
+
+    Engine engine(db().dialect(), db().connection(), settings(db()));
+    EXPECT_EQ(engine.lock_state().liveness, HolderLiveness::Running);
+    try {
+        engine.release_locks();
+        ADD_FAILURE() << "a live run's lock was released without --force";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Lock) << e.describe();
+    }
+    EXPECT_TRUE(lock_row().first);
+    engine.release_locks(true);
+    EXPECT_FALSE(lock_row().first);
+    held.release(holder.connection(), request);
+}
+
+TEST_P(DialectConformance, ADeadHoldersRowIsReportedStaleAndReleased) {
+    Changelog log = changelog(kPersonChangeset);
+    update(log);
+    {
+        Session doomed = open(url_);
+        RunLockRequest request;
+        request.lock_table = "DATABASECHANGELOGLOCK";
+        request.holder = "deadhost (strata pid 999997)";
+        request.wait = 2s;
+        request.target = doomed.spec();
+        LockTable(doomed.dialect(), request.lock_table).acquire(doomed.connection(), request);
+        doomed.close();
+    }
+    Engine engine(db().dialect(), db().connection(), settings(db()));
+    LockState state = engine.lock_state();
+    EXPECT_TRUE(state.locked);
+    EXPECT_EQ(state.liveness, HolderLiveness::Gone);
+    engine.release_locks();
+    EXPECT_FALSE(lock_row().first);
 }
 
 } // namespace

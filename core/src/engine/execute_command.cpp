@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // executeCommand: the program runs directly (no shell), and only when the user allows it.
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
@@ -9,9 +8,9 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <set>
-#include <tuple>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <tuple>
 
 namespace strata {
 

@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Preconditions of the changelog and of changesets: evaluated against the live database.
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <regex>
 #include <set>
 #include <tuple>
-#include <filesystem>
-#include <regex>
 
 namespace strata {
 

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // From a change to the statements that run: the dialect's render, then <modifySql>.
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <regex>
 #include <set>
 #include <tuple>
-#include <regex>
 
 namespace strata {
 

@@ -2,7 +2,6 @@
 // History-only commands: tag, changelog-sync, mark-next-changeset-ran, clear-checksums,
 // locks, unexpected changesets.
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
@@ -65,10 +64,21 @@ void Engine::clear_checksums() {
 }
 
 LockState Engine::lock_state() {
-    return locks_.state(connection_);
+    RunLockRequest request;
+    request.lock_table = settings_.lock_table;
+    request.target = settings_.target;
+    return locks_.state_with_liveness(connection_, request);
 }
 
-void Engine::release_locks() {
+void Engine::release_locks(bool force) {
+    LockState state = lock_state();
+    if (state.liveness == HolderLiveness::Running && !force)
+        throw Error(ErrorKind::Lock,
+                    fmt::format("the run lock is held by {} since {}, which is still running",
+                                state.holder, state.granted),
+                    {},
+                    "wait for that run to finish; --force releases the lock anyway, and the "
+                    "two runs may then collide");
     locks_.force_release(connection_);
 }
 

@@ -97,8 +97,10 @@ public:
     /// Records only the next pending changeset; returns it, or nullptr when none is pending.
     const ChangeSet* mark_next_changeset_ran(const Changelog& changelog);
     void clear_checksums();
+    /// The lock row, with whether its holder still runs.
     LockState lock_state();
-    void release_locks();
+    /// Frees the lock row. A holder that is still running is refused unless `force`.
+    void release_locks(bool force = false);
     /// History rows that no changeset of the changelog matches.
     std::vector<HistoryRow> unexpected_changesets(const Changelog& changelog);
 

@@ -13,11 +13,19 @@
 
 namespace strata {
 
+/// Whether the process that holds the lock row still runs, as far as the database can tell.
+enum class HolderLiveness {
+    Running, ///< the database's native lock is held: a live run
+    Gone,    ///< a strata holder whose native lock is free: it died (stale row)
+    Unknown, ///< no native lock to ask, or a holder that is not strata (Liquibase)
+};
+
 /// The lock row as it stands.
 struct LockState {
     bool locked = false;
     std::string holder;
     std::string granted;
+    HolderLiveness liveness = HolderLiveness::Unknown;
 };
 
 class STRATA_API LockTable {
@@ -37,6 +45,10 @@ public:
 
     /// The row, or an unlocked state when the table or the row does not exist.
     [[nodiscard]] LockState state(Connection& connection) const;
+    /// The row and whether its holder still runs: the native lock, tried without waiting,
+    /// is taken (and given back) only when nobody runs.
+    [[nodiscard]] LockState state_with_liveness(Connection& connection,
+                                                const RunLockRequest& request);
     /// `release-locks`: frees the row whoever holds it.
     void force_release(Connection& connection) const;
 
