@@ -19,12 +19,13 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <strata/core/database.hpp>
 #include <strata/core/engine.hpp>
 #include <strata/core/lock_table.hpp>
-#include <strata/text.hpp>
 #include <strata/core/plugin_registry.hpp>
 #include <strata/format/parse.hpp>
+#include <strata/text.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1254,6 +1255,80 @@ TEST_P(DialectConformance, PasswordsNeverReachMessages) {
     EXPECT_EQ(spec.display.find(base.password), std::string::npos);
     std::unique_ptr<Connection> connection = open_connection(spec, base.password);
     EXPECT_EQ(connection->query("SELECT 1").rows.at(0)[0], "1");
+}
+
+// Issue 11. endDelimiter is Liquibase's (StringUtil.processMultiLineSQL): a multi-character
+// delimiter spanning tokens (";;"), a regular expression ("\nGO"), '/' at the start of a line;
+// measured with Liquibase 4.28 on SQLite, every one of these changesets creates both tables.
+TEST_P(DialectConformance, EndDelimiterSplitsEveryStatementAsLiquibaseDoes) {
+    Changelog log = changelog(R"xml(
+    <changeSet id="double-semicolon" author="t"><sql endDelimiter=";;">CREATE TABLE a1 (x INT);;
+CREATE TABLE a2 (x INT);;</sql></changeSet>
+    <changeSet id="regex-go" author="t"><sql endDelimiter="\nGO">CREATE TABLE b1 (x INT)
+GO
+CREATE TABLE b2 (x INT)
+GO</sql></changeSet>
+    <changeSet id="slash" author="t"><sql endDelimiter="/">CREATE TABLE c1 (x INT)
+/
+CREATE TABLE c2 (x INT)
+/</sql></changeSet>
+    <changeSet id="word" author="t"><sql endDelimiter="GO">CREATE TABLE d1 (x INT)
+go
+CREATE TABLE d2 (x INT)</sql></changeSet>
+    <changeSet id="regex-alternation" author="t"><sql endDelimiter="\n/\s*\n|\n/\s*$">CREATE TABLE e1 (x INT)
+/
+CREATE TABLE e2 (x INT)
+/</sql></changeSet>
+    <changeSet id="default-go" author="t"><sql>CREATE TABLE f1 (x INT)
+GO
+CREATE TABLE f2 (x INT)</sql></changeSet>)xml");
+    ASSERT_NO_THROW(update(log));
+    for (const char* table :
+         {"a1", "a2", "b1", "b2", "c1", "c2", "d1", "d2", "e1", "e2", "f1", "f2"})
+        EXPECT_TRUE(table_exists(table)) << table << " was not created";
+    EXPECT_EQ(history_ids().size(), 6u);
+
+    // The formatted-SQL header reaches the same splitter.
+    write_file(dir_ / "formatted.sql",
+               "--liquibase formatted sql\n"
+               "--changeset t:fs1 endDelimiter:;;\n"
+               "CREATE TABLE g1 (x INT);;\nCREATE TABLE g2 (x INT);;\n"
+               "--changeset t:fs2 endDelimiter:\\nGO\n"
+               "CREATE TABLE h1 (x INT)\nGO\nCREATE TABLE h2 (x INT)\nGO\n");
+    ASSERT_NO_THROW(update(format::parse_changelog(dir_ / "formatted.sql")));
+    for (const char* table : {"g1", "g2", "h1", "h2"})
+        EXPECT_TRUE(table_exists(table)) << table << " was not created";
+}
+
+// A piece the delimiter leaves holding two statements (';' is not the delimiter here):
+// Liquibase 4.28 on SQLite runs the first and silently drops the second. strata runs both,
+// or refuses the changeset; it never records it with a statement missing.
+TEST_P(DialectConformance, NoStatementIsEverDroppedSilently) {
+    Changelog log = changelog(R"xml(
+    <changeSet id="two-in-one" author="t"><sql endDelimiter="/">CREATE TABLE m1 (x INT);
+CREATE TABLE m2 (x INT)
+/</sql></changeSet>
+    <changeSet id="unsplit" author="t"><sql splitStatements="false">CREATE TABLE n1 (x INT);
+CREATE TABLE n2 (x INT)</sql></changeSet>)xml");
+    bool failed = false;
+    try {
+        update(log);
+    } catch (const Error&) {
+        failed = true;
+    }
+    std::vector<std::string> ran = history_ids();
+    if (std::find(ran.begin(), ran.end(), "two-in-one") != ran.end()) {
+        EXPECT_TRUE(table_exists("m1"));
+        EXPECT_TRUE(table_exists("m2")) << "recorded as run with its second statement dropped";
+    }
+    if (std::find(ran.begin(), ran.end(), "unsplit") != ran.end()) {
+        EXPECT_TRUE(table_exists("n1"));
+        EXPECT_TRUE(table_exists("n2")) << "recorded as run with its second statement dropped";
+    }
+    if (is("sqlite")) {
+        EXPECT_FALSE(failed);
+        EXPECT_EQ(ran.size(), 2u);
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, DialectConformance,
