@@ -1331,6 +1331,62 @@ CREATE TABLE n2 (x INT)</sql></changeSet>)xml");
     }
 }
 
+// Issue 11: a change's own dbms (sql, sqlFile, createProcedure, insert) skips that change
+// only; the changeset still runs and is recorded EXECUTED (Liquibase 4.28, measured on
+// SQLite and MariaDB). Also in rollback and in update-sql.
+TEST_P(DialectConformance, DbmsOnAChangeSkipsThatChangeOnly) {
+    const std::string here = db().dialect->name();
+    std::string inserts;
+    for (const char* db : {"sqlite", "postgresql", "mysql", "mariadb"})
+        inserts += fmt::format(
+            R"(<insert tableName="t" dbms="{0}"><column name="v" value="ins-{0}"/></insert>
+        <sql dbms="{0}">INSERT INTO t (v) VALUES ('sql-{0}')</sql>
+)",
+            db);
+    Changelog log = changelog(fmt::format(R"xml(
+    <changeSet id="t" author="t"><createTable tableName="t"><column name="v" type="varchar(40)"/></createTable></changeSet>
+    <changeSet id="filtered" author="t">
+        {0}
+        <sql dbms="oracle">THIS IS NOT SQL ANYWHERE</sql>
+        <createProcedure dbms="oracle">THIS IS NOT A PROCEDURE</createProcedure>
+        <sql dbms="!{1}">INSERT INTO t (v) VALUES ('not-here')</sql>
+        <rollback>
+            <sql dbms="oracle">THIS IS NOT SQL EITHER</sql>
+            <sql dbms="{1}">DELETE FROM t WHERE v LIKE '%-{1}'</sql>
+        </rollback>
+    </changeSet>)xml",
+                                          inserts, here));
+
+    std::ostringstream sql;
+    {
+        Engine engine(*db().dialect, *db().connection, settings(db()), &sql);
+        engine.update(log);
+    }
+    for (const char* db : {"sqlite", "postgresql", "mysql", "mariadb"}) {
+        bool expected = db == here;
+        EXPECT_EQ(sql.str().find(fmt::format("ins-{}'", db)) != std::string::npos, expected)
+            << db << " in update-sql:\n"
+            << sql.str();
+    }
+    EXPECT_EQ(sql.str().find("THIS IS NOT"), std::string::npos) << sql.str();
+    EXPECT_EQ(sql.str().find("not-here"), std::string::npos) << sql.str();
+
+    ASSERT_NO_THROW(update(log));
+    ResultSet rows = query(fmt::format("SELECT v FROM {} ORDER BY v", q("t")));
+    std::vector<std::string> values;
+    for (const Row& row : rows.rows)
+        values.push_back(row[0].value_or(""));
+    EXPECT_EQ(values, (std::vector<std::string>{"ins-" + here, "sql-" + here}));
+    EXPECT_EQ(scalar(fmt::format("SELECT EXECTYPE FROM {} WHERE ID = 'filtered'",
+                                 q("DATABASECHANGELOG"))),
+              "EXECUTED");
+
+    RollbackTarget one;
+    one.count = 1;
+    ASSERT_NO_THROW(rollback(log, one));
+    EXPECT_EQ(count("t"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, DialectConformance,
                          ::testing::Values("sqlite", "postgresql", "mysql"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {

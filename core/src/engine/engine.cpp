@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The engine's shared ground: history reads, checksums, history rows, SQL output.
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
@@ -159,6 +158,8 @@ std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
         if (filtered_out(changeset, settings_.filter, dialect_.name()))
             continue;
         for (const Change& change : changeset.changes) {
+            if (!runs_here(change))
+                continue;
             if (auto why = dialect_.unsupported(change))
                 throw Error(ErrorKind::Validation, *why, change.where);
         }

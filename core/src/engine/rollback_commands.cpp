@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // rollback, rollback-to-tag/date/count and future-rollback-sql.
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
@@ -135,9 +134,8 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
     return targets;
 }
 
-Engine::RollbackStep
-Engine::plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
-                      const Captures& captures) {
+Engine::RollbackStep Engine::plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
+                                           const Captures& captures) {
     RollbackStep step{&changeset, row, {}, {}};
     if (changeset.rollback) {
         for (const Change& change : changeset.rollback->changes)
@@ -148,6 +146,8 @@ Engine::plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
     auto kept = captures.find(identity_key(row.id, row.author, row.filename));
     for (std::size_t i = changeset.changes.size(); i-- > 0;) {
         const Change& change = changeset.changes[i];
+        if (!runs_here(change))
+            continue; // it never ran here: nothing to undo
         if (std::optional<std::vector<Change>> inverse = inverse_of(change)) {
             check_supported(*inverse);
             for (Change& undo : *inverse)

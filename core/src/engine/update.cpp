@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // update and status: which changesets run (the plan), then running them (the execution).
 #include "engine_internal.hpp"
-
 #include "strata/core/checksum.hpp"
 #include "strata/core/rollback.hpp"
 
@@ -181,6 +180,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         if (!trim(changeset.comment).empty())
             *sql_output_ << "-- " << trim(changeset.comment) << "\n";
         for (const Change& change : changeset.changes) {
+            if (!runs_here(change))
+                continue;
             if (change.kind == ChangeKind::ExecuteCommand)
                 *sql_output_ << "-- executeCommand (not run by SQL output): "
                              << change.value("executable") << "\n";
@@ -202,6 +203,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             captures_.forget(connection_, changeset.id, changeset.author, changeset.path);
         for (std::size_t i = 0; i < changeset.changes.size(); ++i) {
             const Change& change = changeset.changes[i];
+            if (!runs_here(change))
+                continue;
             if (std::optional<std::string> captured = dialect_.capture(connection_, change))
                 captures_.keep(connection_, changeset, i, *captured);
             if (change.kind == ChangeKind::ExecuteCommand)

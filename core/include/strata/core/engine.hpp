@@ -5,12 +5,12 @@
 #include "strata/changelog.hpp"
 #include "strata/connection.hpp"
 #include "strata/core/capture_store.hpp"
-#include "strata/filter.hpp"
 #include "strata/core/history.hpp"
 #include "strata/core/lock_table.hpp"
 #include "strata/core/logged_connection.hpp"
 #include "strata/dialect.hpp"
 #include "strata/export.hpp"
+#include "strata/filter.hpp"
 
 #include <chrono>
 #include <functional>
@@ -134,6 +134,9 @@ private:
 
     RenderContext render_context(const ChangeSet& changeset);
     void check_supported(const std::vector<Change>& changes) const;
+    /// False for a change whose own `dbms` (sql, sqlFile, createProcedure, insert) excludes
+    /// this database: Liquibase skips it and still runs the rest of the changeset.
+    [[nodiscard]] bool runs_here(const Change& change) const;
     std::vector<std::string> render_change(const Change& change, const ChangeSet& changeset,
                                            bool for_rollback, const RenderContext& context);
     RollbackStep plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
