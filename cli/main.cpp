@@ -215,9 +215,14 @@ int Runner::run(const std::string& command) {
                            command != "clear-checksums";
     auto database = open(false);
     Changelog log;
+    std::string parsed_for = database->dialect->name();
     if (needs_changelog)
-        log = changelog(database->dialect->name());
+        log = changelog(parsed_for);
     connect_to(*database);
+    // The server can name itself otherwise than its URL did (MariaDB behind mysql://): read
+    // the changelog again so that properties limited by dbms follow the server's name.
+    if (needs_changelog && database->dialect->name() != parsed_for)
+        log = changelog(database->dialect->name());
     const std::string& target = database->spec.display;
     bool sql_mode = command.ends_with("-sql");
     Engine runner = engine(*database, sql_mode);

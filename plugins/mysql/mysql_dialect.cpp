@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // MySQL and MariaDB. DDL is not transactional: every CREATE/ALTER/DROP commits on its own
-// (measured on MariaDB 10.11: even INSTANT and INPLACE ALTERs commit), so the engine runs changesets
-// statement by statement and reports what a failed changeset left behind. Names are
+// (measured on MariaDB 10.11: even INSTANT and INPLACE ALTERs commit), so the engine runs
+// changesets statement by statement and reports what a failed changeset left behind. Names are
 // quoted with backticks, only where needed, as Liquibase does. The run lock is GET_LOCK —
 // the server frees it when the session ends, so a killed run leaves nothing behind — plus
 // Liquibase's DATABASECHANGELOGLOCK row (core's LockTable) for interop.
@@ -70,7 +70,10 @@ std::vector<std::string> split_names(std::string_view list) {
 
 class MysqlDialect final : public AnsiDialect {
 public:
-    [[nodiscard]] std::string name() const override { return "mysql"; }
+    // Liquibase's short name, which dbms filters, dbms preconditions and properties match:
+    // "mariadb" for a MariaDB server (whatever the URL says), else "mysql". Liquibase 4.28 on
+    // MariaDB skips dbms="mysql" everywhere and runs dbms="mariadb".
+    [[nodiscard]] std::string name() const override { return dbms_mariadb_ ? "mariadb" : "mysql"; }
 
     [[nodiscard]] Capabilities capabilities() const override {
         Capabilities capabilities;
@@ -89,8 +92,10 @@ public:
             throw Error(ErrorKind::Usage,
                         fmt::format("the URL '{}' names no database", url.display), {},
                         "write mysql://user@host:3306/database");
-        if (url.scheme == "mariadb")
+        if (url.scheme == "mariadb") {
             mariadb_ = true;
+            dbms_mariadb_ = true; // until the server says otherwise (prepare_session)
+        }
 
         // --username/--password win over the URL, as they do for Liquibase's JDBC driver.
         std::string user = !target.username.empty() ? target.username
@@ -146,6 +151,7 @@ public:
         if (!server.rows.empty()) {
             mariadb_ =
                 to_upper(server.rows[0][0].value_or("")).find("MARIADB") != std::string::npos;
+            dbms_mariadb_ = mariadb_;
             no_backslash_escapes_ =
                 to_upper(server.rows[0][1].value_or("")).find("NO_BACKSLASH_ESCAPES") !=
                 std::string::npos;
@@ -864,6 +870,8 @@ private:
     // serves one connection.
     mutable bool mariadb_ = true;
     mutable bool no_backslash_escapes_ = false;
+    // What name() says: from the URL scheme until connected, then from the server.
+    mutable bool dbms_mariadb_ = false;
     std::string lock_name_;
 };
 

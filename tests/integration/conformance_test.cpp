@@ -1387,6 +1387,59 @@ TEST_P(DialectConformance, DbmsOnAChangeSkipsThatChangeOnly) {
     EXPECT_EQ(count("t"), 0);
 }
 
+// Liquibase's short name for the database under test ("mariadb" for a MariaDB server).
+std::string liquibase_name(Connection& connection, const std::string& kind) {
+    if (kind != "mysql")
+        return kind;
+    ResultSet version = connection.query("SELECT VERSION()");
+    return to_upper(version.rows.at(0).at(0).value_or("")).find("MARIADB") != std::string::npos
+               ? "mariadb"
+               : "mysql";
+}
+
+// Issue 11: on MariaDB Liquibase 4.28 is "mariadb", not "mysql" (measured: dbms="mysql" is
+// filtered out as "DBMS mismatch" and skipped on changes, modifySql, properties; the dbms
+// precondition type="mysql" fails).
+TEST_P(DialectConformance, MariadbIsCalledMariadb) {
+    const std::string here = liquibase_name(*observer().connection, GetParam());
+    EXPECT_EQ(db().dialect->name(), here);
+    if (here != "mariadb")
+        return;
+    write_file(dir_ / "maria.xml", xml_changelog(R"xml(
+    <property name="who" value="mysqlprop" dbms="mysql"/>
+    <property name="who" value="mariadbprop" dbms="mariadb"/>
+    <changeSet id="t" author="a"><createTable tableName="t"><column name="v" type="varchar(40)"/></createTable></changeSet>
+    <changeSet id="cs-mysql" author="a" dbms="mysql"><insert tableName="t"><column name="v" value="cs-mysql"/></insert></changeSet>
+    <changeSet id="cs-mariadb" author="a" dbms="mariadb"><insert tableName="t"><column name="v" value="cs-mariadb"/></insert></changeSet>
+    <changeSet id="ch" author="a">
+        <sql dbms="mysql">insert into t values ('sql-mysql')</sql>
+        <sql dbms="mariadb">insert into t values ('sql-mariadb')</sql>
+        <insert tableName="t" dbms="mysql"><column name="v" value="ins-mysql"/></insert>
+        <insert tableName="t" dbms="mariadb"><column name="v" value="ins-mariadb"/></insert>
+    </changeSet>
+    <changeSet id="pre-mysql" author="a"><preConditions onFail="MARK_RAN"><dbms type="mysql"/></preConditions><insert tableName="t"><column name="v" value="pre-mysql"/></insert></changeSet>
+    <changeSet id="pre-mariadb" author="a"><preConditions onFail="MARK_RAN"><dbms type="mariadb"/></preConditions><insert tableName="t"><column name="v" value="pre-mariadb"/></insert></changeSet>
+    <changeSet id="prop" author="a"><insert tableName="t"><column name="v" value="${who}"/></insert></changeSet>
+    <changeSet id="ms" author="a"><insert tableName="t"><column name="v" value="ms"/></insert>
+        <modifySql dbms="mysql"><replace replace="'ms'" with="'ms-mysql'"/></modifySql>
+        <modifySql dbms="mariadb"><replace replace="'ms'" with="'ms-mariadb'"/></modifySql></changeSet>)xml"));
+    format::ParseOptions options;
+    options.database = db().dialect->name();
+    ASSERT_NO_THROW(update(format::parse_changelog(dir_ / "maria.xml", options)));
+    ResultSet rows = query(fmt::format("SELECT v FROM {} ORDER BY v", q("t")));
+    std::set<std::string> values;
+    for (const Row& row : rows.rows)
+        values.insert(row[0].value_or(""));
+    // Exactly what Liquibase 4.28 left in the table on the same MariaDB server.
+    EXPECT_EQ(values, (std::set<std::string>{"cs-mariadb", "sql-mariadb", "ins-mariadb",
+                                             "pre-mariadb", "mariadbprop", "ms-mariadb"}));
+    EXPECT_EQ(history_ids(), (std::vector<std::string>{"t", "cs-mariadb", "ch", "pre-mysql",
+                                                       "pre-mariadb", "prop", "ms"}));
+    EXPECT_EQ(scalar(fmt::format("SELECT EXECTYPE FROM {} WHERE ID = 'pre-mysql'",
+                                 q("DATABASECHANGELOG"))),
+              "MARK_RAN");
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, DialectConformance,
                          ::testing::Values("sqlite", "postgresql", "mysql"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
