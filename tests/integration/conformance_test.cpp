@@ -20,6 +20,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <strata/core/checksum.hpp>
 #include <strata/core/database.hpp>
 #include <strata/core/engine.hpp>
 #include <strata/core/lock_table.hpp>
@@ -1438,6 +1439,28 @@ TEST_P(DialectConformance, MariadbIsCalledMariadb) {
     EXPECT_EQ(scalar(fmt::format("SELECT EXECTYPE FROM {} WHERE ID = 'pre-mysql'",
                                  q("DATABASECHANGELOG"))),
               "MARK_RAN");
+}
+
+// A history row written on MariaDB by a strata that still called it "mysql" holds the checksum
+// computed with that name; it is not a modified changeset, and update rewrites it.
+TEST_P(DialectConformance, MariadbAcceptsChecksumsWrittenUnderTheOldName) {
+    if (liquibase_name(*observer().connection, GetParam()) != "mariadb")
+        return;
+    Changelog log = changelog(R"xml(
+    <changeSet id="1" author="a">
+        <createTable tableName="t"><column name="v" type="varchar(10)"/></createTable>
+        <sql dbms="mysql">INSERT INTO t VALUES ('my')</sql>
+    </changeSet>)xml");
+    ASSERT_NO_THROW(update(log));
+    std::string old_name =
+        checksum::of_changeset(log.changesets[0], checksum::Version::V9, "mysql");
+    std::string new_name =
+        checksum::of_changeset(log.changesets[0], checksum::Version::V9, "mariadb");
+    ASSERT_NE(old_name, new_name);
+    EXPECT_EQ(scalar(fmt::format("SELECT MD5SUM FROM {}", q("DATABASECHANGELOG"))), new_name);
+    execute(fmt::format("UPDATE {} SET MD5SUM = '{}'", q("DATABASECHANGELOG"), old_name));
+    ASSERT_NO_THROW(update(log));
+    EXPECT_EQ(scalar(fmt::format("SELECT MD5SUM FROM {}", q("DATABASECHANGELOG"))), new_name);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, DialectConformance,

@@ -113,7 +113,8 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
         if (step == Step::PreviouslyRun) {
             ++summary.previously_run;
             // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
-            if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
+            if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9 ||
+                legacy_mariadb_checksum(changeset, *previous))
                 run(history_.update_checksum_sql(*previous, current_checksum(changeset)));
             continue;
         }

@@ -116,6 +116,7 @@ private:
     std::map<std::string, const HistoryRow*> index(const std::vector<HistoryRow>& rows) const;
     std::string current_checksum(const ChangeSet& changeset);
     bool checksum_changed(const ChangeSet& changeset, const HistoryRow& row);
+    bool legacy_mariadb_checksum(const ChangeSet& changeset, const HistoryRow& row);
     std::vector<ChecksumMismatch> mismatches(const Changelog& changelog,
                                              const std::vector<HistoryRow>& rows);
     void require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows);
