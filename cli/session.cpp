@@ -102,6 +102,7 @@ const Changelog& Session::changelog() {
     else if (settings_.missing_property_mode == "error")
         options.missing_property = format::MissingProperty::Error;
     changelog_.emplace(format::parse_changelog(settings_.changelog_file, options));
+    changelog_database_ = options.database;
     return *changelog_;
 }
 
@@ -110,6 +111,12 @@ Engine& Session::engine() {
         return *engine_;
     Database& db = database();
     db.connect();
+    // The server can name itself otherwise than its URL did (MariaDB behind mysql://): read
+    // the changelog again so that properties limited by dbms follow the server's name.
+    if (changelog_ && changelog_database_ != db.dialect().name()) {
+        changelog_.reset();
+        (void)changelog();
+    }
     EngineSettings engine_settings;
     engine_settings.history_table = settings_.history_table;
     engine_settings.lock_table = settings_.lock_table;

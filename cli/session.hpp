@@ -49,6 +49,7 @@ private:
     std::ostream& out_;
     std::optional<Database> database_;
     std::optional<Changelog> changelog_;
+    std::string changelog_database_; ///< the dialect name changelog_ was read for
     std::unique_ptr<Engine> engine_;
 };
 

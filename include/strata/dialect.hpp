@@ -265,7 +265,10 @@ protected:
     [[nodiscard]] virtual std::vector<std::string> render_add_column(const Change& change) const;
     [[nodiscard]] virtual std::vector<std::string> render_sql(const Change& change) const;
 
-    /// Splits a script into statements at `delimiter` outside quotes and comments.
+    /// Splits a script into statements as Liquibase does (StringUtil.processMultiLineSQL):
+    /// at `delimiter` outside quotes, comments and BEGIN ... END blocks. An empty delimiter
+    /// is Liquibase's default (';', or GO or '/' at the start of a line); a longer one is
+    /// also a case-insensitive regular expression ("\\nGO": GO on its own line).
     [[nodiscard]] std::vector<std::string> split_statements(std::string_view script,
                                                             std::string_view delimiter) const;
     /// The attribute, or Error{Validation} naming the change when it is missing or empty.

@@ -23,8 +23,10 @@ ConnectionSpec MysqlDialect::connection_spec(const ConnectionTarget& target) con
     if (url.database.empty())
         throw Error(ErrorKind::Usage, fmt::format("the URL '{}' names no database", url.display),
                     {}, "write mysql://user@host:3306/database");
-    if (url.scheme == "mariadb")
+    if (url.scheme == "mariadb") {
         mariadb_ = true;
+        dbms_mariadb_ = true; // until the server says otherwise (prepare_session)
+    }
 
     auto [user, password] = resolve_credentials(url, target);
 
@@ -70,6 +72,7 @@ void MysqlDialect::prepare_session(Connection& connection) const {
     ResultSet server = connection.query("SELECT VERSION(), @@SESSION.sql_mode");
     if (!server.rows.empty()) {
         mariadb_ = to_upper(server.rows[0][0].value_or("")).find("MARIADB") != std::string::npos;
+        dbms_mariadb_ = mariadb_;
         no_backslash_escapes_ =
             to_upper(server.rows[0][1].value_or("")).find("NO_BACKSLASH_ESCAPES") !=
             std::string::npos;

@@ -14,8 +14,11 @@
 
 namespace strata::dialect::mysql {
 
+// Liquibase's short name, which dbms filters, dbms preconditions and properties match:
+// "mariadb" for a MariaDB server (whatever the URL says), else "mysql". Liquibase 4.28 on
+// MariaDB skips dbms="mysql" everywhere and runs dbms="mariadb".
 std::string MysqlDialect::name() const {
-    return "mysql";
+    return dbms_mariadb_ ? "mariadb" : "mysql";
 }
 
 Capabilities MysqlDialect::capabilities() const {

@@ -161,6 +161,8 @@ private:
     mutable bool mariadb_ = true;
 
     mutable bool no_backslash_escapes_ = false;
+    // What name() says: from the URL scheme until connected, then from the server.
+    mutable bool dbms_mariadb_ = false;
 
     std::string lock_name_;
 };

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <regex>
+#include <sqlite3.h>
 #include <strata/text.hpp>
 #include <sys/file.h>
 #include <thread>
@@ -85,7 +86,37 @@ std::vector<std::string> SqliteDialect::render_sql(const Change& change) const {
         open_trigger = std::regex_search(statements.back(), trigger_start) &&
                        !std::regex_search(statements.back(), trigger_end);
     }
-    return statements;
+    // SQLite prepares one statement per call and ignores the rest of the text, so a piece
+    // the endDelimiter left holding several statements ("SELECT 1; SELECT 2" between two
+    // '/' lines) would lose all but its first, silently (Liquibase 4.28 does lose them).
+    // Cut it where SQLite's own tokenizer says a statement is complete.
+    std::vector<std::string> complete;
+    for (const std::string& statement : statements)
+        for (std::string& part : complete_statements(statement))
+            complete.push_back(std::move(part));
+    return complete;
+}
+
+std::vector<std::string> SqliteDialect::complete_statements(const std::string& text) {
+    std::vector<std::string> parts;
+    auto keep = [&](std::string_view part) {
+        while (!part.empty() &&
+               (part.back() == ';' || std::isspace(static_cast<unsigned char>(part.back()))))
+            part.remove_suffix(1);
+        if (std::string statement = trim(part); !statement.empty())
+            parts.push_back(std::move(statement));
+    };
+    std::size_t start = 0;
+    for (std::size_t semicolon = text.find(';'); semicolon != std::string::npos;
+         semicolon = text.find(';', semicolon + 1)) {
+        std::string candidate = text.substr(start, semicolon + 1 - start);
+        if (sqlite3_complete(candidate.c_str()) != 0) {
+            keep(candidate);
+            start = semicolon + 1;
+        }
+    }
+    keep(std::string_view(text).substr(start));
+    return parts;
 }
 
 std::string SqliteDialect::default_clause(const Column& column) const {

@@ -73,6 +73,8 @@ protected:
     // splitStatements="false" (the rest would be dropped silently); CREATE TRIGGER ... END
     // bodies stay whole.
     [[nodiscard]] std::vector<std::string> render_sql(const Change& change) const override;
+    /// A piece of script cut where sqlite3_complete() says each statement ends.
+    [[nodiscard]] static std::vector<std::string> complete_statements(const std::string& text);
 
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override;
 

@@ -70,6 +70,50 @@ TEST(StatementSplit, LineDelimiters) {
         << "a $$ delimiter is not a dollar quote";
 }
 
+// Liquibase 4.28's endDelimiter (StringUtil.processMultiLineSQL), each case measured on the
+// real Liquibase: the statements it executed.
+TEST(StatementSplit, EndDelimiterAsLiquibaseReadsIt) {
+    EXPECT_EQ(split("CREATE TABLE a1(x int);;\nCREATE TABLE a2(x int);;", ";;"),
+              (Statements{"CREATE TABLE a1(x int)", "CREATE TABLE a2(x int)"}))
+        << "a delimiter spanning two tokens";
+    EXPECT_EQ(split("SELECT 'a;;b';; SELECT 2", ";;"), (Statements{"SELECT 'a;;b'", "SELECT 2"}));
+    EXPECT_EQ(split("CREATE TABLE b1(x int)\nGO\nCREATE TABLE b2(x int)\nGO", "\\nGO"),
+              (Statements{"CREATE TABLE b1(x int)", "CREATE TABLE b2(x int)"}))
+        << "a regular expression";
+    EXPECT_EQ(split("SELECT 1\n  GO\nSELECT 2", "\\nGO"), (Statements{"SELECT 1\n  GO\nSELECT 2"}))
+        << "\\nGO wants GO right after the line break";
+    EXPECT_EQ(split("create table j1(x int) go create table j2(x int)", "go"),
+              (Statements{"create table j1(x int)", "create table j2(x int)"}))
+        << "a word delimiter ends a statement wherever it stands as a token";
+    EXPECT_EQ(split("SELECT 1\n/  \nSELECT 2\n/", "\\n/\\s*\\n|\\n/\\s*$"),
+              (Statements{"SELECT 1", "SELECT 2"}));
+    EXPECT_EQ(split("create table l1(x int)x;create table l2(y int)x;", "x;"),
+              (Statements{"create table l1(x int)", "create table l2(y int)"}));
+    EXPECT_EQ(split("SELECT 4/2\n/\nSELECT 3", "/"), (Statements{"SELECT 4/2", "SELECT 3"}))
+        << "'/' ends a statement only at the start of a line";
+    EXPECT_EQ(split("SELECT 1;\nSELECT 2\n/", "/"), (Statements{"SELECT 1;\nSELECT 2"}))
+        << "';' is not the delimiter then (the dialect must still run both)";
+    EXPECT_EQ(split("SELECT 1 )) SELECT 2", "))"), (Statements{"SELECT 1", "SELECT 2"}))
+        << "not a valid regular expression: the literal text still splits";
+}
+
+TEST(StatementSplit, DefaultDelimiterIsLiquibases) {
+    EXPECT_EQ(
+        split("create table g1(x int)\nGO\ncreate table g2(x int)\n/\ncreate table g3(x int)", ""),
+        (Statements{"create table g1(x int)", "create table g2(x int)", "create table g3(x int)"}));
+    EXPECT_EQ(split("SELECT 4 / 2; SELECT 1", ""), (Statements{"SELECT 4 / 2", "SELECT 1"}));
+}
+
+TEST(StatementSplit, BeginEndBlocksStayWhole) {
+    EXPECT_EQ(
+        split("create trigger trg after insert on a1 begin insert into a2 values (1); end;\n"
+              "create table n1(x int);"),
+        (Statements{"create trigger trg after insert on a1 begin insert into a2 values (1); end",
+                    "create table n1(x int)"}));
+    EXPECT_EQ(split("BEGIN TRANSACTION; SELECT 1; COMMIT;"),
+              (Statements{"BEGIN TRANSACTION", "SELECT 1", "COMMIT"}));
+}
+
 TEST(StatementSplit, UnterminatedTokensKeepTheRest) {
     EXPECT_EQ(split("SELECT 1; SELECT 'open; SELECT 2"),
               (Statements{"SELECT 1", "SELECT 'open; SELECT 2"}));

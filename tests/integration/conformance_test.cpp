@@ -19,6 +19,8 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
+#include <strata/core/checksum.hpp>
 #include <strata/core/database.hpp>
 #include <strata/core/engine.hpp>
 #include <strata/core/lock_table.hpp>
@@ -1243,6 +1245,214 @@ TEST_P(DialectConformance, PasswordsNeverReachMessages) {
     EXPECT_EQ(spec.display.find(base.password), std::string::npos);
     std::unique_ptr<Connection> connection = open_connection(spec, base.password);
     EXPECT_EQ(connection->query("SELECT 1").rows.at(0)[0], "1");
+}
+
+// Issue 11. endDelimiter is Liquibase's (StringUtil.processMultiLineSQL): a multi-character
+// delimiter spanning tokens (";;"), a regular expression ("\nGO"), '/' at the start of a line;
+// measured with Liquibase 4.28 on SQLite, every one of these changesets creates both tables.
+TEST_P(DialectConformance, EndDelimiterSplitsEveryStatementAsLiquibaseDoes) {
+    Changelog log = changelog(R"xml(
+    <changeSet id="double-semicolon" author="t"><sql endDelimiter=";;">CREATE TABLE a1 (x INT);;
+CREATE TABLE a2 (x INT);;</sql></changeSet>
+    <changeSet id="regex-go" author="t"><sql endDelimiter="\nGO">CREATE TABLE b1 (x INT)
+GO
+CREATE TABLE b2 (x INT)
+GO</sql></changeSet>
+    <changeSet id="slash" author="t"><sql endDelimiter="/">CREATE TABLE c1 (x INT)
+/
+CREATE TABLE c2 (x INT)
+/</sql></changeSet>
+    <changeSet id="word" author="t"><sql endDelimiter="GO">CREATE TABLE d1 (x INT)
+go
+CREATE TABLE d2 (x INT)</sql></changeSet>
+    <changeSet id="regex-alternation" author="t"><sql endDelimiter="\n/\s*\n|\n/\s*$">CREATE TABLE e1 (x INT)
+/
+CREATE TABLE e2 (x INT)
+/</sql></changeSet>
+    <changeSet id="default-go" author="t"><sql>CREATE TABLE f1 (x INT)
+GO
+CREATE TABLE f2 (x INT)</sql></changeSet>)xml");
+    ASSERT_NO_THROW(update(log));
+    for (const char* table :
+         {"a1", "a2", "b1", "b2", "c1", "c2", "d1", "d2", "e1", "e2", "f1", "f2"})
+        EXPECT_TRUE(table_exists(table)) << table << " was not created";
+    EXPECT_EQ(history_ids().size(), 6u);
+
+    // The formatted-SQL header reaches the same splitter.
+    write_file(dir_ / "formatted.sql",
+               "--liquibase formatted sql\n"
+               "--changeset t:fs1 endDelimiter:;;\n"
+               "CREATE TABLE g1 (x INT);;\nCREATE TABLE g2 (x INT);;\n"
+               "--changeset t:fs2 endDelimiter:\\nGO\n"
+               "CREATE TABLE h1 (x INT)\nGO\nCREATE TABLE h2 (x INT)\nGO\n");
+    ASSERT_NO_THROW(update(format::parse_changelog(dir_ / "formatted.sql")));
+    for (const char* table : {"g1", "g2", "h1", "h2"})
+        EXPECT_TRUE(table_exists(table)) << table << " was not created";
+}
+
+// A piece the delimiter leaves holding two statements (';' is not the delimiter here):
+// Liquibase 4.28 on SQLite runs the first and silently drops the second. strata runs both,
+// or refuses the changeset; it never records it with a statement missing.
+TEST_P(DialectConformance, NoStatementIsEverDroppedSilently) {
+    Changelog log = changelog(R"xml(
+    <changeSet id="two-in-one" author="t"><sql endDelimiter="/">CREATE TABLE m1 (x INT);
+CREATE TABLE m2 (x INT)
+/</sql></changeSet>
+    <changeSet id="unsplit" author="t"><sql splitStatements="false">CREATE TABLE n1 (x INT);
+CREATE TABLE n2 (x INT)</sql></changeSet>)xml");
+    bool failed = false;
+    try {
+        update(log);
+    } catch (const Error&) {
+        failed = true;
+    }
+    std::vector<std::string> ran = history_ids();
+    if (std::find(ran.begin(), ran.end(), "two-in-one") != ran.end()) {
+        EXPECT_TRUE(table_exists("m1"));
+        EXPECT_TRUE(table_exists("m2")) << "recorded as run with its second statement dropped";
+    }
+    if (std::find(ran.begin(), ran.end(), "unsplit") != ran.end()) {
+        EXPECT_TRUE(table_exists("n1"));
+        EXPECT_TRUE(table_exists("n2")) << "recorded as run with its second statement dropped";
+    }
+    if (is("sqlite")) {
+        EXPECT_FALSE(failed);
+        EXPECT_EQ(ran.size(), 2u);
+    }
+}
+
+// Issue 11: a change's own dbms (sql, sqlFile, createProcedure, insert) skips that change
+// only; the changeset still runs and is recorded EXECUTED (Liquibase 4.28, measured on
+// SQLite and MariaDB). Also in rollback and in update-sql.
+TEST_P(DialectConformance, DbmsOnAChangeSkipsThatChangeOnly) {
+    const std::string here = db().dialect().name();
+    std::string inserts;
+    for (const char* db : {"sqlite", "postgresql", "mysql", "mariadb"})
+        inserts += fmt::format(
+            R"(<insert tableName="t" dbms="{0}"><column name="v" value="ins-{0}"/></insert>
+        <sql dbms="{0}">INSERT INTO t (v) VALUES ('sql-{0}')</sql>
+)",
+            db);
+    Changelog log = changelog(fmt::format(R"xml(
+    <changeSet id="t" author="t"><createTable tableName="t"><column name="v" type="varchar(40)"/></createTable></changeSet>
+    <changeSet id="filtered" author="t">
+        {0}
+        <sql dbms="oracle">THIS IS NOT SQL ANYWHERE</sql>
+        <createProcedure dbms="oracle">THIS IS NOT A PROCEDURE</createProcedure>
+        <sql dbms="!{1}">INSERT INTO t (v) VALUES ('not-here')</sql>
+        <rollback>
+            <sql dbms="oracle">THIS IS NOT SQL EITHER</sql>
+            <sql dbms="{1}">DELETE FROM t WHERE v LIKE '%-{1}'</sql>
+        </rollback>
+    </changeSet>)xml",
+                                          inserts, here));
+
+    std::ostringstream sql;
+    {
+        Engine engine(db().dialect(), db().connection(), settings(db()), &sql);
+        engine.update(log);
+    }
+    for (const char* db : {"sqlite", "postgresql", "mysql", "mariadb"}) {
+        bool expected = db == here;
+        EXPECT_EQ(sql.str().find(fmt::format("ins-{}'", db)) != std::string::npos, expected)
+            << db << " in update-sql:\n"
+            << sql.str();
+    }
+    EXPECT_EQ(sql.str().find("THIS IS NOT"), std::string::npos) << sql.str();
+    EXPECT_EQ(sql.str().find("not-here"), std::string::npos) << sql.str();
+
+    ASSERT_NO_THROW(update(log));
+    ResultSet rows = query(fmt::format("SELECT v FROM {} ORDER BY v", q("t")));
+    std::vector<std::string> values;
+    for (const Row& row : rows.rows)
+        values.push_back(row[0].value_or(""));
+    EXPECT_EQ(values, (std::vector<std::string>{"ins-" + here, "sql-" + here}));
+    EXPECT_EQ(scalar(fmt::format("SELECT EXECTYPE FROM {} WHERE ID = 'filtered'",
+                                 q("DATABASECHANGELOG"))),
+              "EXECUTED");
+
+    RollbackTarget one;
+    one.count = 1;
+    ASSERT_NO_THROW(rollback(log, one));
+    EXPECT_EQ(count("t"), 0);
+}
+
+// Liquibase's short name for the database under test ("mariadb" for a MariaDB server).
+std::string liquibase_name(Connection& connection, const std::string& kind) {
+    if (kind != "mysql")
+        return kind;
+    ResultSet version = connection.query("SELECT VERSION()");
+    return to_upper(version.rows.at(0).at(0).value_or("")).find("MARIADB") != std::string::npos
+               ? "mariadb"
+               : "mysql";
+}
+
+// Issue 11: on MariaDB Liquibase 4.28 is "mariadb", not "mysql" (measured: dbms="mysql" is
+// filtered out as "DBMS mismatch" and skipped on changes, modifySql, properties; the dbms
+// precondition type="mysql" fails).
+TEST_P(DialectConformance, MariadbIsCalledMariadb) {
+    const std::string here = liquibase_name(observer().connection(), GetParam());
+    EXPECT_EQ(db().dialect().name(), here);
+    if (here != "mariadb")
+        return;
+    write_file(dir_ / "maria.xml", xml_changelog(R"xml(
+    <property name="who" value="mysqlprop" dbms="mysql"/>
+    <property name="who" value="mariadbprop" dbms="mariadb"/>
+    <changeSet id="t" author="a"><createTable tableName="t"><column name="v" type="varchar(40)"/></createTable></changeSet>
+    <changeSet id="cs-mysql" author="a" dbms="mysql"><insert tableName="t"><column name="v" value="cs-mysql"/></insert></changeSet>
+    <changeSet id="cs-mariadb" author="a" dbms="mariadb"><insert tableName="t"><column name="v" value="cs-mariadb"/></insert></changeSet>
+    <changeSet id="ch" author="a">
+        <sql dbms="mysql">insert into t values ('sql-mysql')</sql>
+        <sql dbms="mariadb">insert into t values ('sql-mariadb')</sql>
+        <insert tableName="t" dbms="mysql"><column name="v" value="ins-mysql"/></insert>
+        <insert tableName="t" dbms="mariadb"><column name="v" value="ins-mariadb"/></insert>
+    </changeSet>
+    <changeSet id="pre-mysql" author="a"><preConditions onFail="MARK_RAN"><dbms type="mysql"/></preConditions><insert tableName="t"><column name="v" value="pre-mysql"/></insert></changeSet>
+    <changeSet id="pre-mariadb" author="a"><preConditions onFail="MARK_RAN"><dbms type="mariadb"/></preConditions><insert tableName="t"><column name="v" value="pre-mariadb"/></insert></changeSet>
+    <changeSet id="prop" author="a"><insert tableName="t"><column name="v" value="${who}"/></insert></changeSet>
+    <changeSet id="ms" author="a"><insert tableName="t"><column name="v" value="ms"/></insert>
+        <modifySql dbms="mysql"><replace replace="'ms'" with="'ms-mysql'"/></modifySql>
+        <modifySql dbms="mariadb"><replace replace="'ms'" with="'ms-mariadb'"/></modifySql></changeSet>)xml"));
+    ASSERT_TRUE(url_.starts_with("mysql://")) << "the test wants a URL that says mysql";
+    // Through the command line, with a mysql:// URL: the changelog is read before connecting
+    // (as "mysql"), so the properties must follow the name the server gives itself.
+    CommandResult result =
+        run_strata({"--changelog-file=maria.xml", "--url=" + url_, "update"}, dir_.path());
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    ResultSet rows = query(fmt::format("SELECT v FROM {} ORDER BY v", q("t")));
+    std::set<std::string> values;
+    for (const Row& row : rows.rows)
+        values.insert(row[0].value_or(""));
+    // Exactly what Liquibase 4.28 left in the table on the same MariaDB server.
+    EXPECT_EQ(values, (std::set<std::string>{"cs-mariadb", "sql-mariadb", "ins-mariadb",
+                                             "pre-mariadb", "mariadbprop", "ms-mariadb"}));
+    EXPECT_EQ(history_ids(), (std::vector<std::string>{"t", "cs-mariadb", "ch", "pre-mysql",
+                                                       "pre-mariadb", "prop", "ms"}));
+    EXPECT_EQ(scalar(fmt::format("SELECT EXECTYPE FROM {} WHERE ID = 'pre-mysql'",
+                                 q("DATABASECHANGELOG"))),
+              "MARK_RAN");
+}
+
+// A history row written on MariaDB by a strata that still called it "mysql" holds the checksum
+// computed with that name; it is not a modified changeset, and update rewrites it.
+TEST_P(DialectConformance, MariadbAcceptsChecksumsWrittenUnderTheOldName) {
+    if (liquibase_name(observer().connection(), GetParam()) != "mariadb")
+        return;
+    Changelog log = changelog(R"xml(
+    <changeSet id="1" author="a">
+        <createTable tableName="t"><column name="v" type="varchar(10)"/></createTable>
+        <sql dbms="mysql">INSERT INTO t VALUES ('my')</sql>
+    </changeSet>)xml");
+    ASSERT_NO_THROW(update(log));
+    std::string old_name =
+        checksum::of_changeset(log.changesets[0], checksum::Version::V9, "mysql");
+    std::string new_name =
+        checksum::of_changeset(log.changesets[0], checksum::Version::V9, "mariadb");
+    ASSERT_NE(old_name, new_name);
+    EXPECT_EQ(scalar(fmt::format("SELECT MD5SUM FROM {}", q("DATABASECHANGELOG"))), new_name);
+    execute(fmt::format("UPDATE {} SET MD5SUM = '{}'", q("DATABASECHANGELOG"), old_name));
+    ASSERT_NO_THROW(update(log));
+    EXPECT_EQ(scalar(fmt::format("SELECT MD5SUM FROM {}", q("DATABASECHANGELOG"))), new_name);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, DialectConformance,

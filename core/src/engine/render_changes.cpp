@@ -21,8 +21,15 @@ RenderContext Engine::render_context(const ChangeSet& changeset) {
     return context;
 }
 
+bool Engine::runs_here(const Change& change) const {
+    const std::string* dbms = change.get("dbms");
+    return dbms == nullptr || dbms_matches(*dbms, dialect_.name());
+}
+
 void Engine::check_supported(const std::vector<Change>& changes) const {
     for (const Change& change : changes) {
+        if (!runs_here(change))
+            continue;
         if (auto why = dialect_.unsupported(change))
             throw Error(ErrorKind::Validation, *why, change.where);
     }
@@ -30,6 +37,8 @@ void Engine::check_supported(const std::vector<Change>& changes) const {
 
 std::vector<std::string> Engine::render_change(const Change& change, const ChangeSet& changeset,
                                                bool for_rollback, const RenderContext& context) {
+    if (!runs_here(change))
+        return {};
     if (change.kind == ChangeKind::Output && settings_.progress && !for_rollback)
         settings_.progress(change.value("message"));
     if (change.kind == ChangeKind::Stop && !for_rollback)

@@ -146,6 +146,8 @@ Engine::RollbackStep Engine::plan_rollback(const ChangeSet& changeset, const His
     auto kept = captures.find(identity_key(row.id, row.author, row.filename));
     for (std::size_t i = changeset.changes.size(); i-- > 0;) {
         const Change& change = changeset.changes[i];
+        if (!runs_here(change))
+            continue; // it never ran here: nothing to undo
         if (std::optional<std::vector<Change>> inverse = inverse_of(change)) {
             check_supported(*inverse);
             for (Change& undo : *inverse)

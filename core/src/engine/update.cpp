@@ -129,7 +129,8 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
     if (step.action == UpdateStep::PreviouslyRun) {
         ++summary.previously_run;
         // Cleared or v8 checksums are brought up to date, as Liquibase's update does.
-        if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9)
+        if (!previous->md5sum || checksum::parse(*previous->md5sum).version != 9 ||
+            legacy_mariadb_checksum(changeset, *previous))
             run(history_.update_checksum_sql(*previous, current_checksum(changeset)));
         return;
     }
@@ -189,6 +190,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         if (!trim(changeset.comment).empty())
             *sql_output_ << "-- " << trim(changeset.comment) << "\n";
         for (const Change& change : changeset.changes) {
+            if (!runs_here(change))
+                continue;
             if (change.kind == ChangeKind::ExecuteCommand)
                 *sql_output_ << "-- executeCommand (not run by SQL output): "
                              << change.value("executable") << "\n";
@@ -210,6 +213,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             captures_.forget(connection_, changeset.id, changeset.author, changeset.path);
         for (std::size_t i = 0; i < changeset.changes.size(); ++i) {
             const Change& change = changeset.changes[i];
+            if (!runs_here(change))
+                continue;
             if (std::optional<std::string> captured = dialect_.capture(connection_, change))
                 captures_.keep(connection_, changeset, i, *captured);
             if (change.kind == ChangeKind::ExecuteCommand)

@@ -19,8 +19,8 @@ std::vector<std::string> AnsiDialect::render_sql(const Change& change) const {
         std::string statement = trim(sql);
         return statement.empty() ? std::vector<std::string>{} : std::vector<std::string>{statement};
     }
-    std::string delimiter = change.value("endDelimiter");
-    return split_statements(sql, delimiter.empty() ? ";" : delimiter);
+    // Unset: Liquibase's default, ';' or GO or '/' at the start of a line.
+    return split_statements(sql, change.value("endDelimiter"));
 }
 
 std::optional<std::string> AnsiDialect::unsupported(const Change& change) const {

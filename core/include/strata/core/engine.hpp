@@ -118,6 +118,7 @@ private:
     std::map<std::string, const HistoryRow*> index(const std::vector<HistoryRow>& rows) const;
     std::string current_checksum(const ChangeSet& changeset);
     bool checksum_changed(const ChangeSet& changeset, const HistoryRow& row);
+    bool legacy_mariadb_checksum(const ChangeSet& changeset, const HistoryRow& row);
     std::vector<ChecksumMismatch> mismatches(const Changelog& changelog,
                                              const std::vector<HistoryRow>& rows);
     void require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows);
@@ -136,6 +137,9 @@ private:
 
     RenderContext render_context(const ChangeSet& changeset);
     void check_supported(const std::vector<Change>& changes) const;
+    /// False for a change whose own `dbms` (sql, sqlFile, createProcedure, insert) excludes
+    /// this database: Liquibase skips it and still runs the rest of the changeset.
+    [[nodiscard]] bool runs_here(const Change& change) const;
     std::vector<std::string> render_change(const Change& change, const ChangeSet& changeset,
                                            bool for_rollback, const RenderContext& context);
     RollbackStep plan_rollback(const ChangeSet& changeset, const HistoryRow& row,
