@@ -147,7 +147,12 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
     case ChangeKind::LoadData:
     case ChangeKind::LoadUpdateData: {
         std::vector<std::vector<Column>> rows;
-        load_data_rows(change, rows);
+        if (context.connection != nullptr)
+            load_data_rows(ansi_detail::with_live_column_types(change, *context.connection, *this,
+                                                               current_schema_expression()),
+                           rows);
+        else
+            load_data_rows(change, rows);
         std::vector<std::string> keys;
         if (change.kind == ChangeKind::LoadUpdateData) {
             for (const std::string& key : split_list(required(change, "primaryKey")))
