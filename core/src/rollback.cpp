@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/core/rollback.hpp"
 
+#include "strata/text.hpp"
+
 #include <fmt/format.h>
 
 namespace strata {
@@ -97,6 +99,12 @@ std::optional<std::vector<Change>> inverse_of(const Change& change) {
         Change drop_fk =
             make(K::DropForeignKeyConstraint, change,
                  {{"baseTableName", "existingTableName"}, {"constraintName", "constraintName"}});
+        // Without constraintName the forward change named the key as Liquibase does
+        // (AddLookupTableChange.getFinalConstraintName), and so does its inverse.
+        if (drop_fk.value("constraintName").empty())
+            drop_fk.attributes.insert_or_assign("constraintName",
+                                                to_upper("FK_" + change.value("existingTableName") +
+                                                         "_" + change.value("newTableName")));
         return std::vector{drop_fk, make(K::DropTable, change, {{"tableName", "newTableName"}})};
     }
     case K::TagDatabase:

@@ -69,7 +69,97 @@ std::string boolean_text(std::string_view text) {
     return v == "TRUE" || v == "T" || v == "1" || v == "Y" || v == "YES" ? "true" : "false";
 }
 
+// A configuration added from the live table, not written in the changelog.
+constexpr const char* kLiveType = "strata.liveType";
+
+// The load type Liquibase gives a column of this SQL type; "" for none it converts (binary
+// and unknown types keep the text as written).
+std::string load_type(const std::string& sql_type, const std::string& column_type) {
+    std::string full = to_upper(trim(column_type.empty() ? sql_type : column_type));
+    // MySQL's BOOLEAN is TINYINT(1); its driver reports that and BIT(1) as booleans.
+    if (full.starts_with("TINYINT(1)") || full.starts_with("BIT(1)"))
+        return "BOOLEAN";
+    switch (ansi_detail::value_class(sql_type)) {
+    case ansi_detail::ValueClass::Numeric:
+        return "NUMERIC";
+    case ansi_detail::ValueClass::Boolean:
+        return "BOOLEAN";
+    case ansi_detail::ValueClass::Date:
+        return "DATE";
+    case ansi_detail::ValueClass::Text:
+        return "STRING";
+    default:
+        break;
+    }
+    // information_schema spells some types in words.
+    std::string upper = to_upper(sql_type);
+    if (upper.starts_with("CHARACTER") || upper == "TEXT")
+        return "STRING";
+    if (upper.starts_with("TIMESTAMP") || upper.starts_with("TIME "))
+        return "DATE";
+    if (upper == "DOUBLE PRECISION")
+        return "NUMERIC";
+    return {};
+}
+
+const std::string* find_ci(const ResultSet& result, const Row& row, std::string_view name) {
+    for (std::size_t i = 0; i < result.columns.size() && i < row.size(); ++i) {
+        if (to_lower(result.columns[i]) == name)
+            return row[i] ? &*row[i] : nullptr;
+    }
+    return nullptr;
+}
+
 } // namespace
+
+Change ansi_detail::with_live_column_types(const Change& change, Connection& connection,
+                                           const Dialect& dialect,
+                                           const std::string& schema_expression) {
+    std::string table = change.value("tableName");
+    if (table.empty())
+        return change;
+    const std::string* schema = change.get("schemaName");
+    std::vector<std::pair<std::string, std::string>> live; // name, load type
+    bool catalog = true;
+    try {
+        // SELECT *: PostgreSQL has no COLUMN_TYPE, MySQL's tells TINYINT(1) from TINYINT.
+        ResultSet result = connection.query(fmt::format(
+            "SELECT * FROM information_schema.columns WHERE lower(table_name) = lower({}) AND "
+            "table_schema = {}",
+            dialect.quote_literal(table),
+            schema && !schema->empty() ? dialect.quote_literal(*schema) : schema_expression));
+        for (const Row& row : result.rows) {
+            const std::string* name = find_ci(result, row, "column_name");
+            const std::string* type = find_ci(result, row, "data_type");
+            const std::string* full = find_ci(result, row, "column_type");
+            if (name && type)
+                live.emplace_back(*name, load_type(*type, full ? *full : std::string()));
+        }
+    } catch (const Error&) {
+        catalog = false; // no information_schema: SQLite
+    }
+    if (!catalog) {
+        try {
+            ResultSet result = connection.query(fmt::format(
+                "SELECT name, type FROM pragma_table_info({})", dialect.quote_literal(table)));
+            for (const Row& row : result.rows)
+                live.emplace_back(row[0].value_or(""), load_type(row[1].value_or(""), ""));
+        } catch (const Error&) {
+            return change; // the table's columns are unknown: the values stay untyped
+        }
+    }
+    Change typed = change;
+    for (const auto& [name, type] : live) {
+        if (type.empty())
+            continue;
+        Column config;
+        config.attributes.emplace("name", name);
+        config.attributes.emplace("type", type);
+        config.attributes.emplace(kLiveType, "true");
+        typed.columns.push_back(std::move(config));
+    }
+    return typed;
+}
 
 std::vector<Column> AnsiDialect::load_data_rows(const Change& change,
                                                 std::vector<std::vector<Column>>& rows) const {
@@ -78,28 +168,54 @@ std::vector<Column> AnsiDialect::load_data_rows(const Change& change,
         options.separator = (*separator == "\\t") ? '\t' : (*separator)[0];
     if (const std::string* quote = change.get("quotchar"); quote && !quote->empty())
         options.quote = (*quote)[0];
-    if (const std::string* comment = change.get("commentLineStartsWith"))
-        options.comment = *comment;
+    // Liquibase skips a record whose first field, as parsed, starts with commentLineStartsWith
+    // ("#" by default): a quoted "#x" too, an indented  #x not.
+    std::string comment = "#";
+    if (const std::string* marker = change.get("commentLineStartsWith"))
+        comment = *marker;
+    options.comment.clear();
     std::vector<csv::Record> records =
         csv::parse(read_referenced_file(change, "file"), options, change.file_path("file"));
+    if (!comment.empty())
+        records.erase(std::remove_if(records.begin(), records.end(),
+                                     [&](const csv::Record& record) {
+                                         return !record.empty() &&
+                                                record[0].text.starts_with(comment);
+                                     }),
+                      records.end());
     if (records.empty())
         throw Error(ErrorKind::Validation,
                     fmt::format("{} found no header row in '{}'", change.type_name(),
                                 change.file_path("file")),
                     change.where);
-    // One configuration per CSV column: from <column header=... | name=...>, else the header
-    // itself.
+    // One configuration per CSV column: from <column header=... | name=...>, else one typed
+    // from the live table (with_live_column_types), else the header itself, untyped.
     std::vector<Column> configs;
     for (const csv::Field& header : records[0]) {
         Column config;
         config.attributes.emplace("name", header.text);
+        const Column* live = nullptr;
+        const Column* written = nullptr;
         for (const Column& column : change.columns) {
+            if (column.get(kLiveType) != nullptr) {
+                if (live == nullptr && to_lower(column.name()) == to_lower(trim(header.text)))
+                    live = &column;
+                continue;
+            }
             const std::string* by_header = column.get("header");
             if ((by_header && *by_header == header.text) ||
                 (!by_header && column.name() == header.text)) {
-                config = column;
+                written = &column;
                 break;
             }
+        }
+        if (written != nullptr) {
+            config = *written;
+            // A written column without a type is typed by the table, as Liquibase does.
+            if (config.get("type") == nullptr && live != nullptr)
+                config.attributes.emplace("type", *live->get("type"));
+        } else if (live != nullptr) {
+            config.attributes.emplace("type", *live->get("type"));
         }
         configs.push_back(config);
     }
@@ -107,19 +223,25 @@ std::vector<Column> AnsiDialect::load_data_rows(const Change& change,
         std::vector<Column> row;
         for (std::size_t c = 0; c < configs.size(); ++c) {
             const Column& config = configs[c];
-            std::string type = config.get("type") ? *config.get("type") : "STRING";
-            if (to_upper(type) == "SKIP")
+            const std::string* type = config.get("type");
+            std::string load = type ? to_upper(*type) : std::string();
+            if (load == "SKIP")
                 continue;
             Column value;
             value.attributes.emplace("name", config.name());
             const csv::Field* field = c < records[r].size() ? &records[r][c] : nullptr;
             std::string placeholder =
                 config.get("nullPlaceholder") ? *config.get("nullPlaceholder") : "NULL";
+            // An empty field is '' in a text column (typed STRING, or a text column of the
+            // table) and NULL in any other or untyped one, quoted or not.
+            bool text = load == "STRING";
             bool is_null = field == nullptr ||
-                           (!field->quoted && (field->text.empty() ||
-                                               to_upper(field->text) == to_upper(placeholder)));
+                           (!field->quoted && to_upper(field->text) == to_upper(placeholder)) ||
+                           (field->text.empty() && !text);
             if (!is_null) {
-                std::string attribute = value_attribute(type);
+                std::string attribute = value_attribute(load.empty() ? "STRING" : load);
+                if (attribute == "valueNumeric" && !ansi_detail::numeric_text(trim(field->text)))
+                    attribute = "value"; // not a number: the server converts or refuses it
                 value.attributes.emplace(attribute, attribute == "valueBoolean"
                                                         ? boolean_text(field->text)
                                                         : field->text);

@@ -72,6 +72,7 @@ std::vector<std::string> AnsiDialect::render(const Change& change,
         ~QuotingScope() { current = saved; }
     } scope{quoting_, quoting_};
     quoting_ = context.quoting;
+    ansi_detail::RenderScope in_render(change);
     return render_change(change, context);
 }
 

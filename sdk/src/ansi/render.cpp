@@ -80,7 +80,7 @@ std::optional<std::string> AnsiDialect::unsupported(const Change& change) const 
 }
 
 std::vector<std::string> AnsiDialect::render_change(const Change& change,
-                                                    const RenderContext&) const {
+                                                    const RenderContext& context) const {
     if (auto why = unsupported(change))
         throw Error(ErrorKind::Validation, *why, change.where);
     std::string table = change.get("tableName") ? qualified(change, "tableName") : std::string();
@@ -97,8 +97,45 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
     switch (change.kind) {
     case ChangeKind::CreateTable:
         return render_create_table(change);
-    case ChangeKind::AddColumn:
-        return render_add_column(change);
+    case ChangeKind::AddColumn: {
+        // A NOT NULL column with a value but no default is added nullable, given its value,
+        // then made NOT NULL, as Liquibase's AddColumnChange does (ADD ... NOT NULL would fail
+        // on a table with rows). The constraint is this dialect's addNotNullConstraint, with
+        // the column's type as columnDataType: the column does not exist yet while rendering.
+        Change added = change;
+        std::vector<Change> not_nulls;
+        for (Column& column : added.columns) {
+            bool has_value = false, has_default = false;
+            for (const char* key :
+                 {"value", "valueNumeric", "valueBoolean", "valueDate", "valueComputed"})
+                has_value = has_value || column.get(key) != nullptr;
+            for (const char* key : {"defaultValue", "defaultValueNumeric", "defaultValueBoolean",
+                                    "defaultValueDate", "defaultValueComputed"})
+                has_default = has_default || column.get(key) != nullptr;
+            const std::string* nullable = column.constraint("nullable");
+            if (!has_value || has_default || nullable == nullptr || *nullable != "false" ||
+                column.constraint_flag("primaryKey"))
+                continue;
+            column.constraints->erase("nullable");
+            Change not_null;
+            not_null.kind = ChangeKind::AddNotNullConstraint;
+            not_null.where = column.where;
+            for (const char* key : {"catalogName", "schemaName", "tableName"}) {
+                if (const std::string* v = change.get(key))
+                    not_null.attributes.emplace(key, *v);
+            }
+            not_null.attributes.emplace("columnName", column.name());
+            if (const std::string* type = column.get("type"))
+                not_null.attributes.emplace("columnDataType", *type);
+            not_nulls.push_back(std::move(not_null));
+        }
+        std::vector<std::string> statements = render_add_column(added);
+        for (const Change& not_null : not_nulls) {
+            for (std::string& statement : render_change(not_null, context))
+                statements.push_back(std::move(statement));
+        }
+        return statements;
+    }
     case ChangeKind::Sql:
         return render_sql(change);
     case ChangeKind::SqlFile: {
@@ -110,7 +147,12 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
     case ChangeKind::LoadData:
     case ChangeKind::LoadUpdateData: {
         std::vector<std::vector<Column>> rows;
-        load_data_rows(change, rows);
+        if (context.connection != nullptr)
+            load_data_rows(ansi_detail::with_live_column_types(change, *context.connection, *this,
+                                                               current_schema_expression()),
+                           rows);
+        else
+            load_data_rows(change, rows);
         std::vector<std::string> keys;
         if (change.kind == ChangeKind::LoadUpdateData) {
             for (const std::string& key : split_list(required(change, "primaryKey")))

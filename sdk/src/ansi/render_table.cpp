@@ -3,13 +3,16 @@
 #include "ansi_internal.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
+#include <iterator>
 
 namespace strata {
 
 using ansi_detail::ansi_reserved_word;
 using ansi_detail::required;
 using ansi_detail::strip_comments;
+using ansi_detail::ValueClass;
 
 std::string AnsiDialect::column_type(std::string_view liquibase_type) const {
     std::string type = trim(liquibase_type);
@@ -36,14 +39,108 @@ std::string AnsiDialect::scoped(const Change& change, std::string_view key) cons
     return schema && !schema->empty() ? quote_identifier(*schema) + "." + name : name;
 }
 
+namespace ansi_detail {
+
+ValueClass value_class(std::string_view written_type) {
+    std::string name = parse_liquibase_type(written_type).name;
+    if (name.starts_with("JAVA.SQL.TYPES."))
+        name = name.substr(15);
+    static const char* const numeric[] = {
+        "INT",    "INTEGER", "INT2",      "INT4",   "INT8",      "SMALLINT",   "TINYINT",
+        "BIGINT", "DECIMAL", "NUMERIC",   "NUMBER", "FLOAT",     "FLOAT4",     "FLOAT8",
+        "DOUBLE", "REAL",    "MEDIUMINT", "SERIAL", "BIGSERIAL", "SMALLSERIAL"};
+    static const char* const text[] = {
+        "CHAR", "VARCHAR", "NCHAR",  "NVARCHAR", "VARCHAR2",   "NVARCHAR2", "CHARACTER",  "TEXT",
+        "CLOB", "NCLOB",   "STRING", "LONGTEXT", "MEDIUMTEXT", "TINYTEXT",  "LONGVARCHAR"};
+    static const char* const date[] = {"DATE",          "DATETIME",    "TIMESTAMP",
+                                       "TIME",          "TIMESTAMPTZ", "TIMETZ",
+                                       "SMALLDATETIME", "DATETIME2",   "DATETIMEOFFSET"};
+    auto in = [&](const auto& names) {
+        return std::any_of(std::begin(names), std::end(names),
+                           [&](const char* candidate) { return name == candidate; });
+    };
+    if (name == "BOOLEAN" || name == "BOOL")
+        return ValueClass::Boolean;
+    if (name == "BIT" || name == "VARBIT")
+        return ValueClass::Bit;
+    if (in(numeric))
+        return ValueClass::Numeric;
+    if (in(text))
+        return ValueClass::Text;
+    if (in(date))
+        return ValueClass::Date;
+    return ValueClass::Unknown;
+}
+
+bool numeric_text(std::string_view value) {
+    return !value.empty() && value.find_first_not_of("+-.0123456789eE") == std::string::npos &&
+           std::isdigit(static_cast<unsigned char>(value.back()));
+}
+
+std::string liquibase_datetime(std::string_view value) {
+    // yyyy-MM-ddTHH:mm[:ss[.f...]] and nothing else.
+    auto digits = [&](std::size_t from, std::size_t count) {
+        if (from + count > value.size())
+            return false;
+        return std::all_of(value.begin() + static_cast<long>(from),
+                           value.begin() + static_cast<long>(from + count),
+                           [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    };
+    bool shape = value.size() >= 16 && digits(0, 4) && value[4] == '-' && digits(5, 2) &&
+                 value[7] == '-' && digits(8, 2) && value[10] == 'T' && digits(11, 2) &&
+                 value[13] == ':' && digits(14, 2);
+    if (shape && value.size() > 16) {
+        shape = value.size() >= 19 && value[16] == ':' && digits(17, 2);
+        if (shape && value.size() > 19)
+            shape = value[19] == '.' && value.size() > 20 && digits(20, value.size() - 20);
+    }
+    if (!shape)
+        return std::string(value);
+    std::string spaced(value);
+    spaced[10] = ' ';
+    return spaced;
+}
+
+namespace {
+thread_local const Change* render_in_progress = nullptr;
+} // namespace
+
+const Change* change_in_render() {
+    return render_in_progress;
+}
+
+RenderScope::RenderScope(const Change& change) : saved_(render_in_progress) {
+    render_in_progress = &change;
+}
+
+RenderScope::~RenderScope() {
+    render_in_progress = saved_;
+}
+
+} // namespace ansi_detail
+
 std::string AnsiDialect::loose_literal(const std::string& value) const {
-    bool number = !value.empty() &&
-                  value.find_first_not_of("+-.0123456789eE") == std::string::npos &&
-                  std::isdigit(static_cast<unsigned char>(value.back()));
-    if (number)
+    // Typed by the columnDataType of the change in render (addNotNullConstraint's
+    // defaultNullValue), as Liquibase types it: B'1' for a bit, the boolean for a boolean.
+    const Change* change = ansi_detail::change_in_render();
+    const std::string* type = change ? change->get("columnDataType") : nullptr;
+    ValueClass kind = type ? ansi_detail::value_class(*type) : ValueClass::Unknown;
+    std::string word = to_lower(trim(value));
+    bool truthy = word == "true" || word == "1" || word == "t" || word == "y" || word == "yes";
+    bool falsy = word == "false" || word == "0" || word == "f" || word == "n" || word == "no";
+    if (kind == ValueClass::Bit && (truthy || falsy) && word != "1" && word != "0")
+        return truthy ? "B'1'" : "B'0'";
+    if (kind == ValueClass::Bit && !word.empty() &&
+        word.find_first_not_of("01") == std::string::npos)
+        return "B'" + word + "'";
+    if (kind == ValueClass::Boolean && (truthy || falsy))
+        return boolean_literal(truthy);
+    if (kind == ValueClass::Text || kind == ValueClass::Date)
+        return quote_literal(value);
+    if (ansi_detail::numeric_text(value))
         return value;
-    if (to_lower(value) == "true" || to_lower(value) == "false")
-        return boolean_literal(to_lower(value) == "true");
+    if (word == "true" || word == "false")
+        return boolean_literal(word == "true");
     return quote_literal(value);
 }
 
@@ -56,16 +153,37 @@ std::string AnsiDialect::qualified(const Change& change, std::string_view name_k
 }
 
 std::string AnsiDialect::default_clause(const Column& column) const {
+    // Liquibase types a default by the column's type (createTable's type, addDefaultValue's
+    // columnDataType): DEFAULT 1000 for a number written defaultValue="1000", the boolean for
+    // defaultValueNumeric="0" on a boolean, '8' for a number on a text column.
+    const std::string* type = column.get("type");
+    if (type == nullptr)
+        type = column.get("columnDataType");
+    ValueClass kind = type ? ansi_detail::value_class(*type) : ValueClass::Unknown;
+    auto is_zero = [](const std::string& v) {
+        return v.find_first_not_of("+-0.") == std::string::npos;
+    };
     if (const std::string* v = column.get("defaultValueComputed"))
         return *v;
-    if (const std::string* v = column.get("defaultValueNumeric"))
+    if (const std::string* v = column.get("defaultValueNumeric")) {
+        if (kind == ValueClass::Boolean && ansi_detail::numeric_text(*v))
+            return boolean_literal(!is_zero(*v));
+        if (kind == ValueClass::Text)
+            return quote_literal(*v);
         return *v;
+    }
     if (const std::string* v = column.get("defaultValueBoolean"))
         return boolean_literal(*v == "true");
     if (const std::string* v = column.get("defaultValueDate"))
         return quote_literal(*v);
-    if (const std::string* v = column.get("defaultValue"))
+    if (const std::string* v = column.get("defaultValue")) {
+        std::string word = to_lower(trim(*v));
+        if (kind == ValueClass::Boolean && (word == "true" || word == "false"))
+            return boolean_literal(word == "true");
+        if (kind == ValueClass::Numeric && ansi_detail::numeric_text(trim(*v)))
+            return trim(*v);
         return quote_literal(*v);
+    }
     return {};
 }
 
@@ -77,7 +195,7 @@ std::string AnsiDialect::value_literal(const Column& column) const {
     if (const std::string* v = column.get("valueBoolean"))
         return boolean_literal(*v == "true");
     if (const std::string* v = column.get("valueDate"))
-        return quote_literal(*v);
+        return quote_literal(ansi_detail::liquibase_datetime(*v));
     if (const std::string* v = column.get("value"))
         return quote_literal(*v);
     return "NULL";
