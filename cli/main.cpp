@@ -122,6 +122,7 @@ private:
         options.filter.contexts = settings_.contexts;
         options.filter.labels = settings_.labels;
         options.database = database;
+        options.strict = settings_.strict;
         if (settings_.missing_property_mode == "empty" ||
             settings_.missing_property_mode == "EMPTY")
             options.missing_property = format::MissingProperty::Empty;
@@ -453,6 +454,9 @@ int main(int argc, char** argv) {
                  "Let executeCommand changes run programs on this machine");
     app.add_option("--missing-property-mode", settings.missing_property_mode,
                    "preserve, empty or error");
+    app.add_flag("--strict", settings.strict,
+                 "Refuse what Liquibase tolerates in a changelog (e.g. valueBoolean=\"1\", "
+                 "unknown YAML/JSON keys) instead of warning");
 
     std::string chosen;
     for (const CommandSpec& spec : kCommands) {

@@ -26,6 +26,8 @@ struct Settings {
     double lock_wait_minutes = 5;
     std::string missing_property_mode = "preserve";
     bool allow_execute_command = false;
+    /// --strict: what Liquibase tolerates and strata warns about in a changelog is an error.
+    bool strict = false;
     std::vector<std::string> plugin_dirs;
     std::vector<std::string> defines; ///< -Dname=value as given
     std::map<std::string, std::string> parameters;

@@ -6,6 +6,7 @@
 #include "strata/core/filter.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -22,6 +23,13 @@ struct ParseOptions {
     /// labels or databases is not defined. An empty database means "not known".
     RunFilter filter;
     std::string database;
+    /// --strict: input that Liquibase accepts but that is probably a mistake (a valueBoolean
+    /// other than true/false, an unknown key in a YAML/JSON changeset) is an error, not a
+    /// warning.
+    bool strict = false;
+    /// Receives each such warning as "file:line:col: message"; when unset they go to stderr
+    /// as "WARNING: ...".
+    std::function<void(const std::string&)> warn;
 };
 
 /// Parses a changelog file (the format is chosen by its extension; a directory is read as
