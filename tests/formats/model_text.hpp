@@ -23,6 +23,8 @@ inline std::string attributes_text(const Attributes& attributes) {
 inline std::string change_text(const Change& change, const char* indent) {
     std::string text =
         fmt::format("{}{}{}\n", indent, change.type_name(), attributes_text(change.attributes));
+    for (const Column& param : change.where_params)
+        text += fmt::format("{}  whereParam{}\n", indent, attributes_text(param.attributes));
     for (const Column& column : change.columns) {
         text += fmt::format("{}  column{}\n", indent, attributes_text(column.attributes));
         if (column.constraints)
