@@ -280,6 +280,11 @@ std::string visitor_serialization(const SqlVisitor& visitor, Version version) {
     std::set<std::string> lines;
     Attributes attributes = visitor.attributes;
     attributes.insert_or_assign("applyToRollback", visitor.apply_to_rollback ? "true" : "false");
+    // v8 serialises a visitor's context and labels too (measured: contextFilter="dev").
+    if (version == Version::V8 && !visitor.context_filter.empty())
+        attributes.insert_or_assign("contextFilter", visitor.context_filter);
+    if (version == Version::V8 && !visitor.labels.empty())
+        attributes.insert_or_assign("labels", visitor.labels);
     add_attributes(lines, attributes, 1);
     if (version == Version::V8 && !visitor.dbms.empty()) {
         std::string dbms = indent(1) + "applicableDbms=[\n";
@@ -307,10 +312,9 @@ std::string of_changeset(const ChangeSet& changeset, Version version, std::strin
         parts += of_change(change, version) + ":";
     }
     for (const SqlVisitor& visitor : changeset.modify_sql) {
-        // v9 leaves out a modifySql block for another database, as it leaves out such a
-        // change (measured on Liquibase 4.28, in XML and in YAML's `- dbms:` item).
-        if (version == Version::V9 && !visitor.dbms.empty() &&
-            !dbms_matches(visitor.dbms, database))
+        // A modifySql block for another database is left out, in v9 and in v8 alike (measured
+        // on Liquibase 4.28, in XML and in YAML's `- dbms:` item).
+        if (!visitor.dbms.empty() && !dbms_matches(visitor.dbms, database))
             continue;
         parts += tagged(version, compute(visitor_serialization(visitor, version))) + ";";
     }

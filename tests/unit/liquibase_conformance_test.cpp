@@ -5,6 +5,7 @@
 // strata's `validate` refuses (exit 4), or a history row that differs from Liquibase's.
 #include "conformance_expectations.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <strata/core/checksum.hpp>
 #include <strata/core/filter.hpp>
@@ -58,6 +59,26 @@ TEST(LiquibaseConformance, ChecksumsContextsAndLabelsMatchLiquibase) {
             continue; // calculate-checksum: no history row
         EXPECT_EQ(or_null(contexts_column(*cs)), row.contexts);
         EXPECT_EQ(or_null(labels_column(*cs)), row.labels);
+    }
+}
+
+TEST(LiquibaseConformance, V8ChecksumsMatchLiquibase) {
+    // A database last migrated by Liquibase 3.5-4.21 holds 8: checksums, which validate
+    // recomputes in v8 (measure.sh: expected-v8.tsv).
+    format::ParseOptions options;
+    options.database = "sqlite";
+    options.warn = [](const std::string&) {};
+    Changelog changelog = format::parse_changelog(conformance_dir() / "checksums.xml", options);
+    std::vector<std::string> lines = measured_lines("expected-v8.tsv");
+    EXPECT_EQ(lines.size(), changelog.changesets.size());
+    for (const std::string& line : lines) {
+        std::vector<std::string> fields = split_bar(line);
+        ASSERT_EQ(fields.size(), 2u) << line;
+        SCOPED_TRACE(fields[0]);
+        auto it = std::find_if(changelog.changesets.begin(), changelog.changesets.end(),
+                               [&](const ChangeSet& cs) { return cs.id == fields[0]; });
+        ASSERT_NE(it, changelog.changesets.end());
+        EXPECT_EQ(checksum::of_changeset(*it, checksum::Version::V8, "sqlite"), fields[1]);
     }
 }
 

@@ -37,6 +37,15 @@ RUNS
 sqlite3 -separator '|' -nullvalue '<null>' "$work/checksums.xml.db" \
     "SELECT id, a, n, b FROM t ORDER BY id" >"$here/expected-data.tsv"
 
+# v8 checksums (Liquibase 3.5-4.21): with an 8: value stored, validate recomputes each
+# changeset's checksum in v8 and reports it as "is now: 8:..."
+sqlite3 "$work/checksums.xml.db" "UPDATE DATABASECHANGELOG SET MD5SUM = '8:0'"
+# (validate fails by design here)
+{ "$STRATA_LIQUIBASE" --show-banner=false --changelog-file=checksums.xml \
+    --url="jdbc:sqlite:$work/checksums.xml.db" validate 2>&1 || true; } |
+    sed -n 's/^ *checksums.xml::\(.*\)::conf was: 8:0 but is now: \(8:[0-9a-f]*\)$/\1|\2/p' |
+    sort -u >"$here/expected-v8.tsv"
+
 # calculate-checksum: changes SQLite cannot run (procedures)
 for id in proc-path proc-inline proc-path-dbms drop-proc index-attrs; do
     sum=$("$STRATA_LIQUIBASE" --show-banner=false --changelog-file=procedures.xml \
