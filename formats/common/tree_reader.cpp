@@ -482,7 +482,16 @@ private:
                 change.where_params.push_back(read_column(item, spec));
             });
         } else if (!has_attribute(spec.attributes, e.key)) {
-            set_change_attribute(change, e.key, {}, at(e)); // throws the unknown-attribute error
+            // Liquibase's YAML/JSON reader ignores an attribute a change does not have (measured
+            // on 4.28; not in the checksum either): warn, or refuse with --strict.
+            std::vector<std::string_view> names;
+            for (const AttributeSpec& attribute : spec.attributes)
+                names.push_back(attribute.name);
+            std::string suggestion = closest_match(e.key, names);
+            tolerate(session_.options, at(e),
+                     fmt::format("unknown attribute '{}' on {} is ignored", e.key, spec.name),
+                     suggestion.empty() ? std::string()
+                                        : fmt::format("did you mean '{}'?", suggestion));
         } else if (e.kind != Kind::Null) {
             if (e.kind != Kind::Scalar)
                 wrong_kind(e, fmt::format("{} of {}", e.key, spec.name), "a single value");

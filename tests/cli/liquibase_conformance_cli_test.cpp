@@ -97,6 +97,8 @@ TEST_F(ConformanceCli, TolerantInputWarnsWithItsPlaceAndStrictRefusesIt) {
     EXPECT_TRUE(contains(tolerant.err, "valueBoolean '1' is not true or false")) << tolerant.err;
     EXPECT_TRUE(contains(tolerant.err, "checksums.yaml:81:")) << tolerant.err;
     EXPECT_TRUE(contains(tolerant.err, "unknown key 'colour'")) << tolerant.err;
+    EXPECT_TRUE(contains(tolerant.err, "unknown attribute 'tablespace_name' on createTable"))
+        << tolerant.err;
 
     CommandResult strict = update("checksums.yaml", "strict.db", {"--strict"});
     EXPECT_EQ(strict.exit_code, 3) << strict.err;
