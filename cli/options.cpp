@@ -46,6 +46,10 @@ constexpr OptionSpec kOptions[] = {
      kChangelog, false, false, Global},
     {"missing-property-mode", "", "What an undefined ${name} does: preserve, empty or error",
      kChangelog, false, false, Global},
+    {"strict", "",
+     "Refuse what Liquibase tolerates in a changelog (e.g. valueBoolean=\"1\", unknown "
+     "YAML/JSON keys) instead of warning",
+     kChangelog, true, false, LiquibaseScope::None},
     {"D", "", "Changelog parameter: -Dname=value (repeatable)", kChangelog, false, true, None, "D"},
     {"allow-execute-command", "", "Let executeCommand changes run programs on this machine",
      kExecute, true, false, None},

@@ -93,6 +93,7 @@ const Changelog& Session::changelog() {
     options.parameters = settings_.parameters;
     options.filter.contexts = settings_.contexts;
     options.filter.labels = settings_.labels;
+    options.strict = settings_.strict;
     // The dialect is known before the changelog is read: its properties may be limited to a
     // database. Commands that open none read it for no database in particular.
     if (database_)

@@ -211,6 +211,8 @@ resolve_settings(const GivenFlags& flags,
         settings.verbose = is_true(found->values.back());
     if (auto found = channels.find(*find_option("force")))
         settings.force = is_true(found->values.back());
+    if (auto found = channels.find(*find_option("strict")))
+        settings.strict = is_true(found->values.back());
 
     if (auto found = channels.find(*find_option("log-level"))) {
         std::string level = to_lower(trim(found->values.back()));

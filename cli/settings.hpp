@@ -29,6 +29,8 @@ struct Settings {
     double lock_wait_minutes = 5;
     std::string missing_property_mode = "preserve"; ///< preserve, empty or error
     bool allow_execute_command = false;
+    /// --strict: what Liquibase tolerates and strata warns about in a changelog is an error.
+    bool strict = false;
     std::vector<std::string> plugin_dirs;
     std::map<std::string, std::string> parameters; ///< -D, then parameter.* of the file
     std::string default_schema;

@@ -9,8 +9,10 @@
 #include <charconv>
 #include <fmt/format.h>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
+#include <utility>
 
 namespace strata::format {
 
@@ -83,6 +85,44 @@ std::string typed_value(const AttributeSpec& spec, std::string value, std::strin
     return value;
 }
 
+bool digits(std::string_view text, std::size_t from, std::size_t count) {
+    if (from + count > text.size())
+        return false;
+    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from),
+                       text.begin() + static_cast<std::ptrdiff_t>(from + count),
+                       [](unsigned char c) { return std::isdigit(c); });
+}
+
+// What Liquibase's ISODateFormat parses: yyyy-MM-dd, HH:mm:ss, or both joined by 'T' or a
+// space, with optional fractional seconds.
+bool is_iso_date(std::string_view text) {
+    auto is_time = [](std::string_view t) {
+        if (t.size() < 8 || !digits(t, 0, 2) || t[2] != ':' || !digits(t, 3, 2) || t[5] != ':' ||
+            !digits(t, 6, 2))
+            return false;
+        if (t.size() == 8)
+            return true;
+        return t[8] == '.' && t.size() > 9 && digits(t, 9, t.size() - 9);
+    };
+    bool date = text.size() >= 10 && digits(text, 0, 4) && text[4] == '-' && digits(text, 5, 2) &&
+                text[7] == '-' && digits(text, 8, 2);
+    if (!date)
+        return is_time(text);
+    if (text.size() == 10)
+        return true;
+    return (text[10] == 'T' || text[10] == ' ') && is_time(text.substr(11));
+}
+
+// java.text.NumberFormat (Locale.US) parses a prefix: an optional '-', then a digit or a
+// '.' followed by a digit.
+bool starts_with_number(std::string_view text) {
+    if (text.starts_with('-'))
+        text.remove_prefix(1);
+    if (text.starts_with('.'))
+        text.remove_prefix(1);
+    return !text.empty() && std::isdigit(static_cast<unsigned char>(text.front()));
+}
+
 } // namespace
 
 bool parse_boolean(std::string_view text, std::string_view what, const SourceLocation& where) {
@@ -105,11 +145,63 @@ void set_change_attribute(Change& change, std::string_view key, std::string valu
                                        typed_value(*attribute, std::move(value), spec.name, where));
 }
 
-void set_column_attribute(Column& column, std::string_view key, std::string value,
-                          const SourceLocation& where) {
+void tolerate(const ParseOptions& options, const SourceLocation& where, const std::string& message,
+              const std::string& hint) {
+    if (options.strict)
+        throw Error(ErrorKind::Parse, message, where,
+                    hint.empty() ? "--strict refuses this" : hint + " (--strict refuses this)");
+    std::string text = where.known() ? fmt::format("{}: {}", where.str(), message) : message;
+    if (!hint.empty())
+        text += fmt::format(" ({})", hint);
+    if (options.warn)
+        options.warn(text);
+    else
+        std::cerr << "WARNING: " << text << "\n";
+}
+
+void set_column_attribute(const ParseOptions& options, Column& column, std::string_view key,
+                          std::string value, const SourceLocation& where) {
     const AttributeSpec* attribute = find_attribute(column_attribute_specs(), key);
     if (attribute == nullptr)
         unknown_attribute("column", key, column_attribute_specs(), where);
+    if (key == "valueBoolean") {
+        // Liquibase reads it with Boolean.valueOf: "1", "yes" or "(1=1)" become false.
+        bool truth = to_lower(trim(value)) == "true";
+        if (value != "true" && value != "false")
+            tolerate(options, where,
+                     fmt::format("valueBoolean '{}' is not true or false; it is read as {}, as "
+                                 "Liquibase reads it",
+                                 value, truth ? "true" : "false"),
+                     "write true or false, or use valueComputed for an expression");
+        column.attributes.insert_or_assign("valueBoolean", truth ? "true" : "false");
+        return;
+    }
+    if (key == "valueDate" || key == "defaultValueDate") {
+        if (!is_iso_date(value)) {
+            column.attributes.insert_or_assign(
+                key == "valueDate" ? "valueComputed" : "defaultValueComputed", std::move(value));
+            return;
+        }
+        column.attributes.insert_or_assign(std::string(key), std::move(value));
+        return;
+    }
+    if (key == "valueNumeric" || key == "defaultValueNumeric") {
+        // Liquibase drops one pair of surrounding parentheses, then parses a leading number
+        // (java.text.NumberFormat); without one the original text is a computed value.
+        std::string number = value;
+        if (number.starts_with('(')) {
+            number.erase(0, 1);
+            if (number.ends_with(')'))
+                number.pop_back();
+        }
+        if (!starts_with_number(number)) {
+            column.attributes.insert_or_assign(
+                key == "valueNumeric" ? "valueComputed" : "defaultValueComputed", std::move(value));
+            return;
+        }
+        column.attributes.insert_or_assign(std::string(key), std::move(number));
+        return;
+    }
     column.attributes.insert_or_assign(std::string(key),
                                        typed_value(*attribute, std::move(value), "column", where));
 }
@@ -225,20 +317,15 @@ void check_changeset(const ChangeSet& changeset, std::string_view how_to_add_a_c
                     fmt::format("changeSet is missing the required attribute '{}'",
                                 changeset.id.empty() ? "id" : "author"),
                     changeset.where, "every changeSet needs an id and an author");
-    if (changeset.changes.empty() && !changeset.rollback)
-        throw Error(
-            ErrorKind::Validation,
-            fmt::format("changeSet '{}' by '{}' has no changes", changeset.id, changeset.author),
-            changeset.where, std::string(how_to_add_a_change));
+    // A changeset without changes is valid: Liquibase records it EXECUTED with description
+    // "empty" and the checksum of nothing (9:d41d8cd9...).
+    (void)how_to_add_a_change;
 }
 
 void inherit_context(ChangeSet& changeset, const std::string& context) {
-    if (context.empty())
+    if (trim(context).empty())
         return;
-    changeset.context_filter =
-        changeset.context_filter.empty()
-            ? context
-            : fmt::format("({}) and ({})", context, changeset.context_filter);
+    changeset.inherited_contexts.push_back(context);
 }
 
 std::vector<Change> changes_of_earlier_changeset(const ParseSession& session, const std::string& id,
@@ -273,9 +360,8 @@ void include_changelog(ParseSession& session, const IncludeDirective& include,
     for (std::size_t i = first; i < session.changelog.changesets.size(); ++i) {
         ChangeSet& changeset = session.changelog.changesets[i];
         inherit_context(changeset, include.context);
-        if (!include.labels.empty())
-            changeset.labels =
-                changeset.labels.empty() ? include.labels : include.labels + "," + changeset.labels;
+        if (!trim(include.labels).empty())
+            changeset.inherited_labels.push_back(include.labels);
     }
 }
 
@@ -294,7 +380,16 @@ void include_all(ParseSession& session, const IncludeAllDirective& directive,
     if (directive.path.empty())
         throw Error(ErrorKind::Validation, "includeAll needs a path", directive.where,
                     "name the directory whose changelogs to include with path");
-    IncludedFile directory = resolve_include(directive.path, directive.relative_to_changelog,
+    // With relativeToChangelogFile, path="/x" names the sub-folder x beside the changelog,
+    // not the filesystem root (measured on Liquibase 4.28).
+    std::string path = directive.path;
+    if (directive.relative_to_changelog) {
+        while (path.starts_with('/'))
+            path.erase(0, 1);
+        if (path.empty())
+            path = ".";
+    }
+    IncludedFile directory = resolve_include(path, directive.relative_to_changelog,
                                              including_recorded, including_on_disk);
     std::error_code ec;
     std::vector<std::string> files;
@@ -324,7 +419,7 @@ void include_all(ParseSession& session, const IncludeAllDirective& directive,
             "check path (and relativeToChangelogFile), or set errorIfMissingOrEmpty=\"false\"");
     }
     std::sort(files.begin(), files.end());
-    std::string base = directive.path;
+    std::string base = path;
     if (!base.empty() && base.back() != '/')
         base += '/';
     for (const std::string& file : files) {
@@ -382,7 +477,14 @@ void read_changelog_file(ParseSession& session, const std::filesystem::path& on_
             ErrorKind::Parse, fmt::format("changelog file '{}' does not exist", on_disk.string()),
             included_from, "check --changelog-file (paths are relative to the current directory)");
     session.include_stack.push_back(canonical);
+    // The file's own context (databaseChangeLog context=...) holds for every changeset read
+    // while reading it, those of its includes too, and comes before the include's context.
+    std::string outer_context = std::exchange(session.file_context, std::string());
+    std::size_t first = session.changelog.changesets.size();
     read_changelog_as(session, on_disk, recorded, included_from);
+    for (std::size_t i = first; i < session.changelog.changesets.size(); ++i)
+        inherit_context(session.changelog.changesets[i], session.file_context);
+    session.file_context = std::move(outer_context);
     session.include_stack.pop_back();
 }
 
@@ -393,9 +495,15 @@ Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions&
     read_changelog_file(session, file, recorded, {});
     session.changelog.properties = session.properties.defined();
 
-    // One changeset per identity across every included file.
+    // One changeset per identity among those this run would run, as Liquibase validates:
+    // the same identity twice is fine when contexts, labels or dbms leave only one of them.
     std::map<std::string, const ChangeSet*> seen;
     for (const ChangeSet& changeset : session.changelog.changesets) {
+        std::optional<std::string> skipped =
+            filtered_out(changeset, options.filter, options.database);
+        // Without a known database a dbms list cannot tell which one runs.
+        if (skipped && (*skipped != "DBMS mismatch" || !options.database.empty()))
+            continue;
         auto [it, inserted] =
             seen.emplace(identity_key(changeset.id, changeset.author, changeset.path), &changeset);
         if (!inserted)

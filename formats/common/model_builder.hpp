@@ -26,16 +26,26 @@ struct ParseSession {
     Changelog changelog;
     /// Files being read, to report circular includes.
     std::vector<std::filesystem::path> include_stack;
+    /// The context of the file being read (databaseChangeLog context=...), set by its reader.
+    std::string file_context;
 };
 
 /// Sets one attribute of a change after checking it against the change's spec: unknown
 /// names get a "did you mean", booleans become "true"/"false", integers are checked.
 void set_change_attribute(Change& change, std::string_view key, std::string value,
                           const SourceLocation& where);
-void set_column_attribute(Column& column, std::string_view key, std::string value,
-                          const SourceLocation& where);
+/// Values are read as Liquibase's ColumnConfig reads them (measured on 4.28): a valueDate or
+/// defaultValueDate that is not an ISO date, or a valueNumeric that does not start with a
+/// number, is a computed value; valueBoolean is true only for "true" in any case.
+void set_column_attribute(const ParseOptions& options, Column& column, std::string_view key,
+                          std::string value, const SourceLocation& where);
 void set_constraint_attribute(Column& column, std::string_view key, std::string value,
                               const SourceLocation& where);
+
+/// Input Liquibase accepts although it is probably a mistake: a warning naming file:line
+/// (ParseOptions::warn), or a Parse error with --strict.
+void tolerate(const ParseOptions& options, const SourceLocation& where, const std::string& message,
+              const std::string& hint);
 
 /// Checks required attributes and columns once a change is complete.
 void check_change(const Change& change);

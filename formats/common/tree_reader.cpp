@@ -109,7 +109,7 @@ public:
                 if (entry.key == "logicalFilePath")
                     logical_path_ = expand(text(entry, "logicalFilePath"), entry);
                 else if (entry.key == "context" || entry.key == "contextFilter")
-                    inherited_context_ = expand(text(entry, entry.key), entry);
+                    session_.file_context = expand(text(entry, entry.key), entry);
             }
         }
         for (const TreeNode& item : changelog->children) {
@@ -358,14 +358,19 @@ private:
                 keys.insert(keys.end(), attributes.begin(), attributes.end());
                 for (const ChangeSpec& spec : all_change_specs())
                     keys.push_back(spec.name);
-                unknown_key(e, "changeSet", keys);
+                // Liquibase ignores a key it does not know here (measured on 4.28): warn,
+                // or refuse with --strict.
+                std::string suggestion = closest_match(e.key, keys);
+                tolerate(session_.options, at(e),
+                         fmt::format("unknown key '{}' in changeSet is ignored", e.key),
+                         suggestion.empty() ? std::string()
+                                            : fmt::format("did you mean '{}'?", suggestion));
             }
         });
         check_changeset(
             changeset,
             "add 'changes:' with a change such as '- createTable:', or '- empty: {}' for "
             "a placeholder");
-        inherit_context(changeset, inherited_context_);
         return changeset;
     }
 
@@ -467,10 +472,26 @@ private:
                     unknown_key(item, list_key, std::span<const std::string_view>(&item_key, 1));
                 read_item(item);
             });
-        } else if (e.key == "whereParams" || e.key == "param") {
-            unsupported_yet(e, "whereParams and param entries");
+        } else if (e.key == "whereParams" &&
+                   (spec.kind == ChangeKind::Update || spec.kind == ChangeKind::Delete)) {
+            // `whereParams: [ {param: {valueNumeric: 1}} ]`, like columns.
+            for_each_entry(e, "whereParams", [&](const TreeNode& item) {
+                if (item.key != "param")
+                    unknown_key(item, "whereParams",
+                                std::span<const std::string_view>(&kParamKey, 1));
+                change.where_params.push_back(read_column(item, spec));
+            });
         } else if (!has_attribute(spec.attributes, e.key)) {
-            set_change_attribute(change, e.key, {}, at(e)); // throws the unknown-attribute error
+            // Liquibase's YAML/JSON reader ignores an attribute a change does not have (measured
+            // on 4.28; not in the checksum either): warn, or refuse with --strict.
+            std::vector<std::string_view> names;
+            for (const AttributeSpec& attribute : spec.attributes)
+                names.push_back(attribute.name);
+            std::string suggestion = closest_match(e.key, names);
+            tolerate(session_.options, at(e),
+                     fmt::format("unknown attribute '{}' on {} is ignored", e.key, spec.name),
+                     suggestion.empty() ? std::string()
+                                        : fmt::format("did you mean '{}'?", suggestion));
         } else if (e.kind != Kind::Null) {
             if (e.kind != Kind::Scalar)
                 wrong_kind(e, fmt::format("{} of {}", e.key, spec.name), "a single value");
@@ -496,7 +517,7 @@ private:
                         at(c));
                 });
             } else if (e.kind != Kind::Null || !has_attribute(column_attribute_specs(), e.key)) {
-                set_column_attribute(column, e.key,
+                set_column_attribute(session_.options, column, e.key,
                                      expand(text(e, fmt::format("column attribute {}", e.key)), e),
                                      at(e));
             }
@@ -613,6 +634,7 @@ private:
     }
 
     static constexpr std::string_view kColumnKey = "column";
+    static constexpr std::string_view kParamKey = "param";
     static constexpr std::string_view kArgumentKey = "arg";
     static constexpr std::string_view kValueKey = "value";
 
@@ -622,7 +644,6 @@ private:
     std::string recorded_;
     std::string_view syntax_;
     std::string logical_path_;
-    std::string inherited_context_;
 };
 
 } // namespace

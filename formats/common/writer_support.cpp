@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "writer_support.hpp"
 
+#include "strata/filter.hpp"
 #include "strata/format/write.hpp"
 
 #include <algorithm>
@@ -40,8 +41,16 @@ std::vector<ChangesetField> changeset_fields(const ChangeSet& changeset,
         if (value != liquibase_default)
             fields.push_back({name, value ? "true" : "false", true});
     };
-    text("context", changeset.context_filter);
-    text("labels", changeset.labels);
+    // A changeset from an included file carries its includes' contexts and labels with it;
+    // Liquibase's CONTEXTS form is itself a valid expression of all of them.
+    if (changeset.inherited_contexts.empty())
+        text("context", changeset.context_filter);
+    else
+        text("context", contexts_column(changeset).value_or(""));
+    if (changeset.inherited_labels.empty())
+        text("labels", changeset.labels);
+    else
+        text("labels", labels_column(changeset).value_or(""));
     text("dbms", changeset.dbms);
     flag("runAlways", changeset.run_always, false);
     flag("runOnChange", changeset.run_on_change, false);

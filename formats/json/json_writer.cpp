@@ -38,6 +38,13 @@ Json change_json(const Change& change) {
         }
         body[arguments ? "args" : "columns"] = std::move(columns);
     }
+    if (!change.where_params.empty()) {
+        Json params = Json::array();
+        for (const Column& param : change.where_params)
+            params.push_back(Json{{"param", object_of(ordered_attributes(
+                                                param.attributes, column_attribute_specs()))}});
+        body["whereParams"] = std::move(params);
+    }
     return Json{{std::string(spec.name), std::move(body)}};
 }
 

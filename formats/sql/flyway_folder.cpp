@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // A folder of Flyway migrations read as a changelog: V<version>__<description>.sql in version
 // order, then R__<description>.sql (re-run when changed), with U<version>__*.sql as the
-// rollback of V<version>. What strata records for them is in formats/README.md.
+// rollback of V<version>, and the latest B<version>__*.sql (baseline) standing in for the
+// versioned migrations up to its version on a database that has none of them yet. What strata
+// records for them is in formats/README.md.
 #include "../common/model_builder.hpp"
 #include "../common/sql_text.hpp"
 
@@ -13,8 +15,8 @@ namespace strata::format {
 namespace {
 
 constexpr std::string_view kNamingHint =
-    "name migrations V<version>__<description>.sql (two underscores), R__<description>.sql or "
-    "U<version>__<description>.sql";
+    "name migrations V<version>__<description>.sql (two underscores), R__<description>.sql, "
+    "U<version>__<description>.sql or B<version>__<description>.sql";
 
 struct Migration {
     char prefix = 'V';
@@ -81,7 +83,7 @@ std::optional<Migration> migration_of(const std::filesystem::path& file) {
         return std::nullopt;
     std::string stem = name.substr(0, name.size() - 4);
     char prefix = stem.front();
-    if (prefix != 'V' && prefix != 'U' && prefix != 'R')
+    if (prefix != 'V' && prefix != 'U' && prefix != 'R' && prefix != 'B')
         return std::nullopt;
     bool looks_like_migration =
         stem.size() > 1 && (stem[1] == '_' || (stem[1] >= '0' && stem[1] <= '9'));
@@ -140,6 +142,7 @@ void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_d
     std::vector<Migration> versioned;
     std::vector<Migration> undo;
     std::vector<Migration> repeatable;
+    std::vector<Migration> baselines;
     std::error_code ec;
     for (auto it = std::filesystem::recursive_directory_iterator(on_disk, ec);
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
@@ -150,6 +153,7 @@ void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_d
             continue;
         auto& group = migration->prefix == 'V'   ? versioned
                       : migration->prefix == 'U' ? undo
+                      : migration->prefix == 'B' ? baselines
                                                  : repeatable;
         group.push_back(std::move(*migration));
     }
@@ -163,6 +167,12 @@ void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_d
     };
     std::sort(versioned.begin(), versioned.end(), by_version);
     std::sort(undo.begin(), undo.end(), by_version);
+    std::sort(baselines.begin(), baselines.end(), by_version);
+    for (std::size_t i = 1; i < baselines.size(); ++i) {
+        if (compare_versions(baselines[i - 1].version, baselines[i].version) == 0)
+            duplicate(baselines[i - 1], baselines[i],
+                      fmt::format("baseline of version {}", version_text(baselines[i].version)));
+    }
     std::sort(repeatable.begin(), repeatable.end(),
               [](const Migration& a, const Migration& b) { return a.description < b.description; });
     for (std::size_t i = 1; i < versioned.size(); ++i) {
@@ -182,6 +192,52 @@ void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_d
     }
 
     std::vector<ChangeSet>& changesets = session.changelog.changesets;
+    // Flyway's baseline migrations: on a database where no migration of the folder has run,
+    // the latest B<n> is applied instead of V migrations up to n, which are then recorded
+    // without running (MARK_RAN); where any has run, baselines are left alone (CONTINUE).
+    const Migration* baseline = baselines.empty() ? nullptr : &baselines.back();
+    auto executed = [&](const std::string& id) {
+        Precondition condition;
+        condition.type = "changeSetExecuted";
+        condition.attributes = {{"id", id}, {"author", "flyway"}, {"changeLogFile", recorded}};
+        return condition;
+    };
+    auto none_of = [&](std::vector<Precondition> conditions, PreconditionAction on_fail,
+                       const Migration& migration) {
+        Precondition any;
+        any.type = "or";
+        any.children = std::move(conditions);
+        Precondition none;
+        none.type = "not";
+        none.children.push_back(std::move(any));
+        Preconditions preconditions;
+        preconditions.on_fail = on_fail;
+        preconditions.where = {migration.file.string(), 1, 1};
+        preconditions.conditions.push_back(std::move(none));
+        return preconditions;
+    };
+    std::string baseline_id =
+        baseline == nullptr ? std::string() : "B" + version_text(baseline->version);
+    if (baseline != nullptr) {
+        std::vector<Precondition> earlier;
+        for (const Migration& migration : versioned)
+            earlier.push_back(executed(version_text(migration.version)));
+        for (const Migration& other : baselines) {
+            if (&other != baseline)
+                earlier.push_back(executed("B" + version_text(other.version)));
+        }
+        ChangeSet changeset;
+        changeset.id = baseline_id;
+        changeset.author = "flyway";
+        changeset.path = recorded;
+        changeset.comment = baseline->description;
+        changeset.where = {baseline->file.string(), 1, 1};
+        if (!earlier.empty())
+            changeset.preconditions =
+                none_of(std::move(earlier), PreconditionAction::Continue, *baseline);
+        changeset.changes.push_back(sql_of(session, *baseline));
+        changesets.push_back(std::move(changeset));
+    }
     std::size_t first = changesets.size();
     for (const Migration& migration : versioned) {
         ChangeSet changeset;
@@ -190,6 +246,9 @@ void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_d
         changeset.path = recorded;
         changeset.comment = migration.description;
         changeset.where = {migration.file.string(), 1, 1};
+        if (baseline != nullptr && compare_versions(migration.version, baseline->version) <= 0)
+            changeset.preconditions =
+                none_of({executed(baseline_id)}, PreconditionAction::MarkRan, migration);
         changeset.changes.push_back(sql_of(session, migration));
         changesets.push_back(std::move(changeset));
     }

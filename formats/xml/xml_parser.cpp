@@ -60,7 +60,7 @@ public:
             if (name == "logicalFilePath")
                 logical_path_ = attribute.value();
             else if (name == "context" || name == "contextFilter")
-                inherited_context_ = attribute.value();
+                session_.file_context = attribute.value();
             else if (name == "objectQuotingStrategy")
                 quoting_ = parse_object_quoting(attribute.value(), where(root));
         }
@@ -241,7 +241,6 @@ private:
                 set_changeset_attribute(changeset, attribute.name(),
                                         expand(attribute.value(), node), changeset.where);
         }
-        inherit_context(changeset, inherited_context_);
 
         for (const pugi::xml_node& child : node.children()) {
             if (child.type() != pugi::node_element)
@@ -336,9 +335,18 @@ private:
                 change.columns.push_back(read_column(child));
             else if (name == "arg" && spec->kind == ChangeKind::ExecuteCommand)
                 change.columns.push_back(read_argument(child));
-            else if (name == "whereParams" || name == "param")
-                unsupported_yet(child, fmt::format("<{}> elements", name));
-            else
+            else if (name == "whereParams" &&
+                     (spec->kind == ChangeKind::Update || spec->kind == ChangeKind::Delete)) {
+                for (const pugi::xml_node& param : child.children()) {
+                    if (param.type() != pugi::node_element)
+                        continue;
+                    if (local_name(param) != "param")
+                        throw Error(ErrorKind::Parse,
+                                    fmt::format("unexpected <{}> in <whereParams>", param.name()),
+                                    where(param), "whereParams holds <param> elements");
+                    change.where_params.push_back(read_column(param));
+                }
+            } else
                 throw Error(
                     ErrorKind::Parse,
                     fmt::format("unexpected <{}> in <{}>", child.name(), spec->name), where(child),
@@ -356,8 +364,8 @@ private:
         Column column;
         column.where = where(node);
         for (const pugi::xml_attribute& attribute : node.attributes())
-            set_column_attribute(column, attribute.name(), expand(attribute.value(), node),
-                                 column.where);
+            set_column_attribute(session_.options, column, attribute.name(),
+                                 expand(attribute.value(), node), column.where);
         std::string text = text_of(node);
         if (!text.empty())
             column.attributes.insert_or_assign("value", expand(text, node));
@@ -446,7 +454,6 @@ private:
     std::filesystem::path on_disk_;
     std::string recorded_;
     std::string logical_path_;
-    std::string inherited_context_;
     ObjectQuoting quoting_ = ObjectQuoting::Legacy;
     std::string buffer_;
     std::vector<std::size_t> line_starts_;

@@ -57,6 +57,16 @@ void write_change(pugi::xml_node parent, const Change& change) {
             constraints.append_attribute(std::string(attribute.name).c_str())
                 .set_value(attribute.value->c_str());
     }
+    if (!change.where_params.empty()) {
+        pugi::xml_node params = element.append_child("whereParams");
+        for (const Column& param : change.where_params) {
+            pugi::xml_node node = params.append_child("param");
+            for (const WrittenAttribute& attribute :
+                 ordered_attributes(param.attributes, column_attribute_specs()))
+                node.append_attribute(std::string(attribute.name).c_str())
+                    .set_value(attribute.value->c_str());
+        }
+    }
     if (const std::string* text = change.get(spec.text_attribute);
         text != nullptr && as_text(spec.text_attribute, *text))
         element.append_child(pugi::node_pcdata).set_value(text->c_str());

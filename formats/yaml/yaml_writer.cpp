@@ -205,12 +205,20 @@ private:
 
     void write_change(const Change& change, int level) {
         const ChangeSpec& spec = change_spec(change.kind);
-        if (change.attributes.empty() && change.columns.empty()) {
+        if (change.attributes.empty() && change.columns.empty() && change.where_params.empty()) {
             out_ += fmt::format("{}- {}: {{}}\n", indent(level), spec.name);
             return;
         }
         out_ += fmt::format("{}- {}:\n", indent(level), spec.name);
         attributes(level + 4, ordered_attributes(change.attributes, spec.attributes));
+        if (!change.where_params.empty()) {
+            out_ += indent(level + 4) + "whereParams:\n";
+            for (const Column& param : change.where_params) {
+                out_ += indent(level + 6) + "- param:\n";
+                attributes(level + 10,
+                           ordered_attributes(param.attributes, column_attribute_specs()));
+            }
+        }
         if (change.columns.empty())
             return;
         // executeCommand's arguments are value-only columns, written as Liquibase's args.

@@ -95,6 +95,9 @@ struct STRATA_API Change {
     ChangeKind kind = ChangeKind::Empty;
     Attributes attributes;
     std::vector<Column> columns;
+    /// `<whereParams>` of update and delete: the values (and `name`s) that replace `:value`,
+    /// `?` and `:name` in `where`, in order. Not part of the checksum (Liquibase 4.28).
+    std::vector<Column> where_params;
     SourceLocation where;
 
     [[nodiscard]] const std::string* get(std::string_view key) const;

@@ -75,8 +75,14 @@ struct STRATA_API ChangeSet {
     SourceLocation where;
 
     std::string comment;
+    /// The changeset's own context expression and labels, as written.
     std::string context_filter;
     std::string labels;
+    /// The contexts and labels of the changelog files and includes around the changeset,
+    /// innermost first (Liquibase's order): each context expression must hold too, and the
+    /// labels add to its own. DATABASECHANGELOG stores them all (strata::contexts_column).
+    std::vector<std::string> inherited_contexts;
+    std::vector<std::string> inherited_labels;
     std::string dbms;
     bool run_always = false;
     bool run_on_change = false;

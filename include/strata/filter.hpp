@@ -24,6 +24,17 @@ STRATA_API std::set<std::string> split_names(std::string_view list);
 /// `dbms="postgresql, !sqlite"`, with `all` and `none`: does it admit `database`?
 STRATA_API bool dbms_matches(std::string_view list, std::string_view database);
 
+/// DATABASECHANGELOG.CONTEXTS as Liquibase 4.28 writes it (measured): the inherited context
+/// expressions, innermost first, then the changeset's own, joined with " AND ", each wrapped
+/// in parentheses when it holds a space or a comma (`inc AND (dev and !test, qa)`); nullopt
+/// when there are none.
+STRATA_API std::optional<std::string> contexts_column(const ChangeSet& changeset);
+
+/// DATABASECHANGELOG.LABELS as Liquibase 4.28 writes it (measured): each inherited label list,
+/// innermost first, then the changeset's own, every list trimmed, lower-cased and without
+/// repeats inside it, joined with ","; nullopt when there are none.
+STRATA_API std::optional<std::string> labels_column(const ChangeSet& changeset);
+
 /// The user's --contexts and --labels. Unset means "no filter", as in Liquibase.
 struct RunFilter {
     std::optional<std::string> contexts;

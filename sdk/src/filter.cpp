@@ -152,14 +152,66 @@ std::optional<std::string> filtered_out(const ChangeSet& changeset, const RunFil
         return "Ignored";
     if (!changeset.dbms.empty() && !dbms_matches(changeset.dbms, database))
         return "DBMS mismatch";
-    if (filter.contexts && !trim(*filter.contexts).empty() &&
-        !trim(changeset.context_filter).empty() &&
-        !evaluate_expression(changeset.context_filter, split_names(*filter.contexts)))
-        return "Context mismatch";
-    if (filter.labels && !trim(*filter.labels).empty() && !trim(changeset.labels).empty() &&
-        !evaluate_expression(*filter.labels, split_names(changeset.labels)))
-        return "Label mismatch";
+    if (filter.contexts && !trim(*filter.contexts).empty()) {
+        std::set<std::string> names = split_names(*filter.contexts);
+        auto holds = [&](const std::string& expression) {
+            return trim(expression).empty() || evaluate_expression(expression, names);
+        };
+        if (!holds(changeset.context_filter) ||
+            !std::all_of(changeset.inherited_contexts.begin(), changeset.inherited_contexts.end(),
+                         holds))
+            return "Context mismatch";
+    }
+    if (filter.labels && !trim(*filter.labels).empty()) {
+        std::set<std::string> labels = split_names(changeset.labels);
+        for (const std::string& inherited : changeset.inherited_labels)
+            labels.merge(split_names(inherited));
+        if (!labels.empty() && !evaluate_expression(*filter.labels, labels))
+            return "Label mismatch";
+    }
     return std::nullopt;
+}
+
+std::optional<std::string> contexts_column(const ChangeSet& changeset) {
+    std::string column;
+    auto append = [&](const std::string& expression) {
+        if (trim(expression).empty())
+            return;
+        if (!column.empty())
+            column += " AND ";
+        bool wrap = std::any_of(expression.begin(), expression.end(), [](char c) {
+            return c == ',' || std::isspace(static_cast<unsigned char>(c));
+        });
+        column += wrap ? "(" + expression + ")" : expression;
+    };
+    for (const std::string& inherited : changeset.inherited_contexts)
+        append(inherited);
+    append(changeset.context_filter);
+    return column.empty() ? std::nullopt : std::optional<std::string>(column);
+}
+
+std::optional<std::string> labels_column(const ChangeSet& changeset) {
+    std::vector<std::string> column;
+    auto append = [&](std::string_view list) {
+        std::vector<std::string> names;
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            std::size_t comma = list.find(',', start);
+            std::string name = to_lower(trim(list.substr(start, comma - start)));
+            if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+                names.push_back(std::move(name));
+            if (comma == std::string_view::npos)
+                break;
+            start = comma + 1;
+        }
+        column.insert(column.end(), names.begin(), names.end());
+    };
+    for (const std::string& inherited : changeset.inherited_labels)
+        append(inherited);
+    append(changeset.labels);
+    if (column.empty())
+        return std::nullopt;
+    return fmt::format("{}", fmt::join(column, ","));
 }
 
 } // namespace strata

@@ -4,9 +4,11 @@
 // they differ.
 #pragma once
 
+#include <cctype>
 #include <fmt/format.h>
 #include <strata/changelog.hpp>
 #include <strata/core/checksum.hpp>
+#include <strata/filter.hpp>
 #include <string>
 
 namespace strata::test {
@@ -21,6 +23,8 @@ inline std::string attributes_text(const Attributes& attributes) {
 inline std::string change_text(const Change& change, const char* indent) {
     std::string text =
         fmt::format("{}{}{}\n", indent, change.type_name(), attributes_text(change.attributes));
+    for (const Column& param : change.where_params)
+        text += fmt::format("{}  whereParam{}\n", indent, attributes_text(param.attributes));
     for (const Column& column : change.columns) {
         text += fmt::format("{}  column{}\n", indent, attributes_text(column.attributes));
         if (column.constraints)
@@ -52,6 +56,21 @@ inline std::string preconditions_text(const std::optional<Preconditions>& precon
 }
 
 /// `with_paths` false compares the same changesets kept in files of different names.
+// Labels are compared as the set a changeset carries, for the same reason: "lo" inherited
+// plus its own "lo, own" reads back as one list "lo,own".
+// The context a changeset runs under, without Liquibase's parentheses: a writer puts the
+// contexts a changeset inherits (file, include) into its own context, which reads back with
+// the same meaning but another CONTEXTS text ("file AND dev" becomes "(file AND dev)").
+inline std::string context_words(const ChangeSet& cs) {
+    std::string text = contexts_column(cs).value_or("");
+    std::string words;
+    for (char c : text) {
+        if (c != '(' && c != ')')
+            words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return words;
+}
+
 inline std::string model_text(const Changelog& changelog, bool with_paths = true) {
     std::string text = preconditions_text(changelog.preconditions, "");
     for (const ChangeSet& cs : changelog.changesets) {
@@ -59,10 +78,11 @@ inline std::string model_text(const Changelog& changelog, bool with_paths = true
             "changeSet {} comment=[{}] context=[{}] labels=[{}] dbms=[{}] runAlways={} "
             "runOnChange={} failOnError={} runInTransaction={} ignore={} validCheckSums=[{}] "
             "runOrder=[{}] markRanOnValidationFail={} quoting={}\n",
-            with_paths ? cs.identifier() : cs.id + "::" + cs.author, cs.comment, cs.context_filter,
-            cs.labels, cs.dbms, cs.run_always, cs.run_on_change, cs.fail_on_error,
-            cs.run_in_transaction, cs.ignore, fmt::join(cs.valid_checksums, ","), cs.run_order,
-            cs.mark_ran_on_validation_fail, static_cast<int>(cs.object_quoting));
+            with_paths ? cs.identifier() : cs.id + "::" + cs.author, cs.comment, context_words(cs),
+            fmt::join(split_names(labels_column(cs).value_or("")), ","), cs.dbms, cs.run_always,
+            cs.run_on_change, cs.fail_on_error, cs.run_in_transaction, cs.ignore,
+            fmt::join(cs.valid_checksums, ","), cs.run_order, cs.mark_ran_on_validation_fail,
+            static_cast<int>(cs.object_quoting));
         text += preconditions_text(cs.preconditions, "  ");
         for (const Change& change : cs.changes)
             text += change_text(change, "  ");

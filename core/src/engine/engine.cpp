@@ -111,8 +111,11 @@ std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
     auto by_identity = index(rows);
     for (const ChangeSet& changeset : changelog.changesets) {
         auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
+        // Like Liquibase's validation, only the changesets this run would run are checked, so
+        // a same-identity changeset left out by contexts is not compared with the other's row.
         if (it == by_identity.end() || changeset.run_on_change || changeset.run_always ||
-            changeset.mark_ran_on_validation_fail)
+            changeset.mark_ran_on_validation_fail ||
+            filtered_out(changeset, settings_.filter, dialect_.name()))
             continue;
         if (checksum_changed(changeset, *it->second))
             found.push_back(
@@ -148,12 +151,14 @@ HistoryRow Engine::new_row(const ChangeSet& changeset, std::string exec_type) {
     std::vector<std::string> descriptions;
     for (const Change& change : changeset.changes)
         descriptions.push_back(change.description());
-    row.description = limited(fmt::format("{}", fmt::join(descriptions, "; ")));
+    // A changeset without changes is recorded as "empty", as Liquibase records it.
+    row.description =
+        descriptions.empty() ? "empty" : limited(fmt::format("{}", fmt::join(descriptions, "; ")));
     row.comments = limited(trim(changeset.comment));
     row.tag = tag_of(changeset);
     row.liquibase = "strata-" STRATA_VERSION;
-    row.contexts = stored_contexts(changeset.context_filter);
-    row.labels = optional_text(changeset.labels);
+    row.contexts = contexts_column(changeset);
+    row.labels = labels_column(changeset);
     row.deployment_id = deployment_id_;
     return row;
 }

@@ -41,22 +41,6 @@ inline std::string lock_holder() {
     return fmt::format("{} (strata pid {})", host, getpid());
 }
 
-// A complex context expression is stored in parentheses, as Liquibase stores it.
-inline std::optional<std::string> stored_contexts(const std::string& expression) {
-    std::string text = trim(expression);
-    if (text.empty())
-        return std::nullopt;
-    bool complex = text.find(" and ") != std::string::npos ||
-                   text.find(" or ") != std::string::npos || text.find('!') != std::string::npos ||
-                   text.find("not ") != std::string::npos;
-    return complex && !text.starts_with('(') ? "(" + text + ")" : text;
-}
-
-inline std::optional<std::string> optional_text(const std::string& text) {
-    std::string trimmed = trim(text);
-    return trimmed.empty() ? std::nullopt : std::optional<std::string>(trimmed);
-}
-
 inline bool holds_tag(const ChangeSet& changeset, std::string_view tag) {
     return std::any_of(
         changeset.changes.begin(), changeset.changes.end(), [tag](const Change& change) {

@@ -92,7 +92,33 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
     };
     auto where_clause = [&] {
         const std::string* where = change.get("where");
-        return where && !trim(*where).empty() ? " WHERE " + trim(*where) : std::string();
+        if (!where || trim(*where).empty())
+            return std::string();
+        // whereParams, as Liquibase substitutes them: each `:name` takes the next param's
+        // name (quoted), each `:value` or `?` the next param's value.
+        std::string condition = trim(*where);
+        if (!change.where_params.empty()) {
+            std::string substituted;
+            std::size_t next_name = 0, next_value = 0;
+            for (std::size_t i = 0; i < condition.size();) {
+                bool name = condition.compare(i, 5, ":name") == 0;
+                bool value = condition.compare(i, 6, ":value") == 0 || condition[i] == '?';
+                while (name && next_name < change.where_params.size() &&
+                       change.where_params[next_name].name().empty())
+                    ++next_name;
+                if (name && next_name < change.where_params.size()) {
+                    substituted += quote_identifier(change.where_params[next_name++].name());
+                    i += 5;
+                } else if (value && !name && next_value < change.where_params.size()) {
+                    substituted += value_literal(change.where_params[next_value++]);
+                    i += condition[i] == '?' ? 1 : 6;
+                } else {
+                    substituted += condition[i++];
+                }
+            }
+            condition = std::move(substituted);
+        }
+        return " WHERE " + condition;
     };
     switch (change.kind) {
     case ChangeKind::CreateTable:

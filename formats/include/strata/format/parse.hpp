@@ -7,6 +7,7 @@
 #include "strata/filter.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -23,13 +24,21 @@ struct ParseOptions {
     /// labels or databases is not defined. An empty database means "not known".
     RunFilter filter;
     std::string database;
+    /// --strict: input that Liquibase accepts but that is probably a mistake (a valueBoolean
+    /// other than true/false, an unknown key in a YAML/JSON changeset) is an error, not a
+    /// warning.
+    bool strict = false;
+    /// Receives each such warning as "file:line:col: message"; when unset they go to stderr
+    /// as "WARNING: ...".
+    std::function<void(const std::string&)> warn;
 };
 
 /// Parses a changelog file (the format is chosen by its extension; a directory is read as
 /// a folder of Flyway migrations) and everything it includes. FILENAME paths are recorded as given,
 /// as Liquibase records them relative to its search path. Throws Error{Parse|Validation} with
 /// file:line:col.
-STRATA_API Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions& options = {});
+STRATA_API Changelog parse_changelog(const std::filesystem::path& file,
+                                     const ParseOptions& options = {});
 
 /// The format a path is read in: "xml", "yaml", "json", "sql" (formatted or plain SQL) or
 /// "flyway" (a directory); empty when no parser knows it.
