@@ -31,7 +31,10 @@ inline bool mixed_case(std::string_view name) {
 }
 
 // PostgreSQL's reserved key words (those that cannot name a table or column unquoted),
-// the list Liquibase quotes on PostgreSQL.
+// the list Liquibase quotes on PostgreSQL. Checked: it is exactly PostgresDatabase's own list
+// in liquibase-core 4.28 (read with javap; PostgresDatabase.isReservedWord ignores the JDBC
+// driver's keywords) and exactly PostgreSQL 15's pg_get_keywords() of catcode R and T
+// (tests/integration/server_dialects_test.cpp compares it with the server's).
 inline bool postgresql_reserved_word(std::string_view name) {
     // Space-separated, with spaces at both ends: " WORD " finds whole words only.
     static constexpr std::string_view kReserved =

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the PostgreSQL and MySQL/MariaDB dialects do as Liquibase 4.28 does (issue 11 and the
+// harness's bug entries), checked on the real servers of scripts/start-servers.sh
+// (STRATA_TEST_PG_URL, STRATA_TEST_MYSQL_URL). As in conformance_test.cpp, a server URL that
+// is not set FAILS the instance unless STRATA_TEST_ALLOW_MISSING_SERVERS=1, and each test
+// works in a schema (PostgreSQL) or database (MySQL) of its own, dropped afterwards.
+#include "test_support.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <random>
+#include <set>
+#include <strata/core/database.hpp>
+#include <strata/core/engine.hpp>
+#include <strata/core/open_database.hpp>
+#include <strata/format/parse.hpp>
+#include <strata/text.hpp>
+#include <unistd.h>
+
+namespace strata::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string unique_suffix() {
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    return fmt::format("{}_{}_{:04x}", getpid(), counter++, random() & 0xffff);
+}
+
+class ServerDialect : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        const char* variable = is("postgresql") ? "STRATA_TEST_PG_URL" : "STRATA_TEST_MYSQL_URL";
+        const char* base = std::getenv(variable);
+        if (base == nullptr || *base == '\0') {
+            const char* allow = std::getenv("STRATA_TEST_ALLOW_MISSING_SERVERS");
+            if (allow != nullptr && std::string(allow) == "1")
+                GTEST_SKIP() << variable << " is not set: SKIPPED";
+            FAIL() << variable << " is not set: start the servers (scripts/start-servers.sh)";
+        }
+        std::string url = base;
+        admin_ = open(url);
+        namespace_ = "strata_test_sd_" + unique_suffix();
+        if (is("postgresql")) {
+            admin_.connection().execute("CREATE SCHEMA " + namespace_);
+            url_ = url + (url.find('?') == std::string::npos ? "?" : "&") +
+                   "currentSchema=" + namespace_;
+        } else {
+            admin_.connection().execute("CREATE DATABASE " + namespace_);
+            std::size_t query = url.find('?');
+            std::size_t slash =
+                url.rfind('/', query == std::string::npos ? std::string::npos : query);
+            url_ = url.substr(0, slash + 1) + namespace_ +
+                   (query == std::string::npos ? std::string() : url.substr(query));
+        }
+    }
+
+    void TearDown() override {
+        if (!admin_.connected() || namespace_.empty())
+            return;
+        admin_.connection().execute(is("postgresql") ? "DROP SCHEMA " + namespace_ + " CASCADE"
+                                                     : "DROP DATABASE " + namespace_);
+    }
+
+    [[nodiscard]] bool is(std::string_view kind) const { return GetParam() == kind; }
+
+    static Database open(const std::string& url) {
+        DatabaseOptions options;
+        options.url = url;
+        options.plugin_dirs = {STRATA_PLUGIN_DIR};
+        return open_database(options);
+    }
+
+    Database& db() {
+        if (!db_.connected())
+            db_ = open(url_);
+        return db_;
+    }
+
+    UpdateSummary update(const std::string& body) {
+        write_file(dir_ / "changelog.xml", xml_changelog(body));
+        Changelog log = format::parse_changelog(dir_ / "changelog.xml");
+        EngineSettings settings;
+        settings.target = db().spec();
+        settings.lock_wait = 10s;
+        Engine engine(db().dialect(), db().connection(), settings);
+        return engine.update(log);
+    }
+
+    ResultSet query(const std::string& sql) { return db().connection().query(sql); }
+    std::string scalar(const std::string& sql) {
+        ResultSet result = query(sql);
+        if (result.rows.empty() || result.rows[0].empty())
+            return {};
+        return result.rows[0][0].value_or("<NULL>");
+    }
+    std::string q(std::string_view name) { return db().dialect().quote_identifier(name); }
+
+    TempDir dir_;
+    std::string url_;
+    std::string namespace_;
+    Database admin_;
+    Database db_;
+};
+
+// Issue 11: every word the server refuses as an unquoted name is quoted, and so is every word
+// Liquibase quotes (its MariaDB list has PERIOD and DESCRIPTION, its PostgreSQL list is the
+// server's reserved words). A word missed made a changeset fail halfway on MariaDB.
+TEST_P(ServerDialect, EveryWordTheServerReservesIsQuoted) {
+    const Dialect& dialect = db().dialect();
+    if (is("postgresql")) {
+        // Reserved (R) and type/function-name (T) key words cannot name a column; the others
+        // can, and Liquibase leaves them unquoted (a quoted lower-case name would differ).
+        for (const Row& row :
+             query("SELECT word, catcode FROM pg_catalog.pg_get_keywords()").rows) {
+            std::string word = row[0].value_or("");
+            bool reserved = row[1] == "R" || row[1] == "T";
+            EXPECT_EQ(dialect.quote_identifier(word).starts_with('"'), reserved) << word;
+        }
+    } else {
+        std::vector<std::string> unquoted;
+        for (const Row& row : query("SELECT WORD FROM information_schema.KEYWORDS").rows) {
+            std::string word = row[0].value_or("");
+            bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+            });
+            if (plain && !dialect.quote_identifier(word).starts_with('`'))
+                unquoted.push_back(word);
+        }
+        ASSERT_FALSE(unquoted.empty());
+        for (const std::string& word : unquoted) {
+            // The server takes it as a column and as a table name.
+            EXPECT_NO_THROW(db().connection().execute(
+                fmt::format("CREATE TABLE kw_probe ({} INT, {}_x INT)", word, word)))
+                << word;
+            db().connection().execute("DROP TABLE IF EXISTS kw_probe");
+            EXPECT_NO_THROW(db().connection().execute(fmt::format("CREATE TABLE {} (x INT)", word)))
+                << word;
+            db().connection().execute(fmt::format("DROP TABLE IF EXISTS `{}`", word));
+        }
+        // Liquibase's own MariaDB list quotes these too.
+        for (const char* word : {"period", "description", "portion", "role", "path"})
+            EXPECT_EQ(dialect.quote_identifier(word), fmt::format("`{}`", word));
+        EXPECT_EQ(dialect.quote_identifier("name"), "name");
+        update(R"xml(
+    <changeSet id="1" author="t">
+        <createTable tableName="booking">
+            <column name="id" type="int"><constraints primaryKey="true"/></column>
+            <column name="period" type="varchar(20)"/>
+            <column name="portion" type="int"/>
+            <column name="description" type="varchar(50)"/>
+        </createTable>
+        <insert tableName="booking">
+            <column name="id" valueNumeric="1"/>
+            <column name="portion" valueNumeric="3"/>
+        </insert>
+    </changeSet>)xml");
+        EXPECT_EQ(scalar("SELECT `portion` FROM booking"), "3");
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ServerDialect, ::testing::Values("postgresql", "mysql"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                             return param_info.param;
+                         });
+
+} // namespace
+} // namespace strata::test
