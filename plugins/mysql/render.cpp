@@ -301,3 +301,51 @@ std::vector<std::string> MysqlDialect::extract_named_uniques(Change& change) con
 }
 
 } // namespace strata::dialect::mysql
+
+namespace strata::dialect::mysql {
+
+// Liquibase's MySQLDatabase: every spelling of the current time (lower-cased:
+// current_timestamp..., current_datetime..., now()) becomes NOW(), with the precision written
+// in it (CURRENT_TIMESTAMP(3) -> NOW(3)), unless it carries an ON UPDATE clause.
+std::string MysqlDialect::computed(std::string_view value) const {
+    std::string lower = to_lower(value);
+    if (!lower.starts_with("current_timestamp") && !lower.starts_with("current_datetime") &&
+        lower != "now()")
+        return std::string(value);
+    if (lower.find("on update") != std::string::npos)
+        return std::string(value);
+    static const std::regex kPrecision(R"(\((\d+)\))");
+    std::smatch match;
+    std::string text(value);
+    if (std::regex_search(text, match, kPrecision))
+        return "NOW(" + match[1].str() + ")";
+    return "NOW()";
+}
+
+std::string MysqlDialect::default_clause(const Column& column) const {
+    if (const std::string* v = column.get("defaultValueComputed"))
+        return computed(*v);
+    if (const std::string* v = column.get("defaultValueNumeric")) {
+        std::string number = without_parentheses(*v);
+        return numeric_literal(number) ? number : computed(number);
+    }
+    if (column.get("defaultValueBoolean") == nullptr) {
+        if (const std::string* v = column.get("defaultValueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
+    }
+    return AnsiDialect::default_clause(column);
+}
+
+std::string MysqlDialect::value_literal(const Column& column) const {
+    if (const std::string* v = column.get("valueComputed"))
+        return computed(*v);
+    if (const std::string* v = column.get("valueNumeric"))
+        return numeric_literal(*v) ? *v : computed(*v);
+    if (column.get("valueBoolean") == nullptr) {
+        if (const std::string* v = column.get("valueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
+    }
+    return AnsiDialect::value_literal(column);
+}
+
+} // namespace strata::dialect::mysql

@@ -267,3 +267,43 @@ PostgresDialect::render_alter(const Change& change, const RenderContext& context
 }
 
 } // namespace strata::dialect::postgresql
+
+namespace strata::dialect::postgresql {
+
+// Liquibase's PostgresDatabase: its current-time function is NOW(), and every spelling of the
+// current time (lower-cased: current_timestamp..., current_datetime..., now()) becomes it.
+std::string PostgresDialect::computed(std::string_view value) const {
+    std::string lower = to_lower(value);
+    if (lower.starts_with("current_timestamp") || lower.starts_with("current_datetime") ||
+        lower == "now()")
+        return "NOW()";
+    return std::string(value);
+}
+
+std::string PostgresDialect::default_clause(const Column& column) const {
+    if (const std::string* v = column.get("defaultValueComputed"))
+        return computed(*v);
+    if (const std::string* v = column.get("defaultValueNumeric")) {
+        std::string number = without_parentheses(*v);
+        return numeric_literal(number) ? number : computed(number);
+    }
+    if (column.get("defaultValueBoolean") == nullptr) {
+        if (const std::string* v = column.get("defaultValueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
+    }
+    return AnsiDialect::default_clause(column);
+}
+
+std::string PostgresDialect::value_literal(const Column& column) const {
+    if (const std::string* v = column.get("valueComputed"))
+        return computed(*v);
+    if (const std::string* v = column.get("valueNumeric"))
+        return numeric_literal(*v) ? *v : computed(*v);
+    if (column.get("valueBoolean") == nullptr) {
+        if (const std::string* v = column.get("valueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
+    }
+    return AnsiDialect::value_literal(column);
+}
+
+} // namespace strata::dialect::postgresql

@@ -165,6 +165,47 @@ TEST_P(ServerDialect, EveryWordTheServerReservesIsQuoted) {
     }
 }
 
+// defaultValueComputed/valueComputed spellings of the current time become the database's
+// NOW() (PostgreSQL's catalog then reads now(), as after Liquibase), and a valueDate or
+// valueNumeric that is no literal is a computed value, not the string 'NOW()'.
+TEST_P(ServerDialect, ComputedValuesAreWrittenAsLiquibaseWritesThem) {
+    // (MariaDB refuses DEFAULT 1+2, with Liquibase too: it gets a plain number there.)
+    update(fmt::format(R"xml(
+    <changeSet id="1" author="t">
+        <createTable tableName="stamp">
+            <column name="id" type="int"/>
+            <column name="a" type="datetime" defaultValueComputed="CURRENT_TIMESTAMP"/>
+            <column name="b" type="datetime" defaultValueComputed="current_timestamp()"/>
+            <column name="c" type="datetime" defaultValueDate="NOW()"/>
+            <column name="d" type="int" defaultValueNumeric="{}"/>
+            <column name="e" type="datetime"/>
+            <column name="f" type="datetime"/>
+        </createTable>
+        <insert tableName="stamp">
+            <column name="id" valueNumeric="1+1"/>
+            <column name="e" valueDate="NOW()"/>
+            <column name="f" valueDate="2020-01-02T03:04:05"/>
+        </insert>
+    </changeSet>)xml",
+                       is("postgresql") ? "(1+2)" : "(3)"));
+    EXPECT_EQ(scalar("SELECT id FROM stamp"), "2");
+    EXPECT_EQ(scalar("SELECT d FROM stamp"), "3");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM stamp WHERE a IS NOT NULL AND b IS NOT NULL AND c IS "
+                     "NOT NULL AND e > f"),
+              "1");
+    EXPECT_TRUE(scalar("SELECT f FROM stamp").starts_with("2020-01-02 03:04:05"));
+    if (is("postgresql")) {
+        for (const char* column : {"a", "b", "c"})
+            EXPECT_EQ(scalar(fmt::format(
+                          "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN "
+                          "pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+                          "WHERE d.adrelid = 'stamp'::regclass AND a.attname = '{}'",
+                          column)),
+                      "now()")
+                << column;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ServerDialect, ::testing::Values("postgresql", "mysql"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                              return param_info.param;
