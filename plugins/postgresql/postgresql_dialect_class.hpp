@@ -83,6 +83,13 @@ inline std::string without_parentheses(std::string value) {
     return value;
 }
 
+// serial types, which Liquibase 4.28 turns into identity columns of their integer type.
+inline bool serial_type(std::string_view type) {
+    std::string name = to_upper(trim(type));
+    return name == "SERIAL" || name == "SERIAL4" || name == "BIGSERIAL" || name == "SERIAL8" ||
+           name == "SMALLSERIAL" || name == "SERIAL2";
+}
+
 class PostgresDialect final : public AnsiDialect {
 
 public:
@@ -140,6 +147,8 @@ protected:
 
     [[nodiscard]] std::vector<std::string> render_create_table(const Change& change) const override;
 
+    [[nodiscard]] std::vector<std::string> render_add_column(const Change& change) const override;
+
     // What a drop or type change destroys, read from pg_catalog as the statements that put
     // it back: PostgreSQL prints its own definitions (pg_get_indexdef, pg_get_constraintdef,
     // pg_get_viewdef, format_type), so nothing is reconstructed by hand.
@@ -147,6 +156,11 @@ protected:
                                                               const Change& change) const override;
 
 private:
+    /// COMMENT ON COLUMN for the columns of createTable/addColumn that have remarks.
+    [[nodiscard]] std::vector<std::string> column_comments(const Change& change) const;
+
+    [[nodiscard]] std::string sequence_name(const Change& change, const std::string& name) const;
+
     /// The DEFAULT of addDefaultValue, whose default* attributes sit on the change itself.
     [[nodiscard]] std::string default_of(const Change& change) const;
 

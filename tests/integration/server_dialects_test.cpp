@@ -206,6 +206,69 @@ TEST_P(ServerDialect, ComputedValuesAreWrittenAsLiquibaseWritesThem) {
     }
 }
 
+// Issue 11 item 3: PostgreSQL's constraint options, sequences, types and remarks as
+// Liquibase 4.28 creates them.
+TEST_P(ServerDialect, PostgresqlConstraintsSequencesTypesAndRemarks) {
+    if (!is("postgresql"))
+        GTEST_SKIP() << "PostgreSQL only";
+    update(R"xml(
+    <changeSet id="1" author="t">
+        <createTable tableName="author" remarks="who writes">
+            <column name="id" type="int" remarks="the key"><constraints primaryKey="true"/></column>
+            <column name="email" type="varchar(50)"/>
+            <column name="flags" type="bit varying(5)"/>
+            <column name="s" type="serial"/>
+            <column name="big" type="bigserial"/>
+        </createTable>
+        <createTable tableName="post">
+            <column name="id" type="int"/>
+            <column name="author_id" type="int"/>
+        </createTable>
+        <addForeignKeyConstraint baseTableName="post" baseColumnNames="author_id"
+            constraintName="fk_post_author" referencedTableName="author"
+            referencedColumnNames="id" validate="false"/>
+        <addUniqueConstraint tableName="author" columnNames="email" constraintName="uq_email"
+            deferrable="true" initiallyDeferred="true"/>
+        <createSequence sequenceName="post_seq"/>
+        <addDefaultValue tableName="post" columnName="id" defaultValueSequenceNext="post_seq"/>
+        <addAutoIncrement tableName="post" columnName="author_id" columnDataType="int"
+            startWith="100" incrementBy="2"/>
+        <addColumn tableName="post">
+            <column name="title" type="varchar(20)" remarks="the title"/>
+        </addColumn>
+    </changeSet>)xml");
+    EXPECT_EQ(
+        scalar("SELECT convalidated::text FROM pg_constraint WHERE conname = 'fk_post_author'"),
+        "false");
+    EXPECT_EQ(scalar("SELECT condeferrable::text || condeferred::text FROM pg_constraint "
+                     "WHERE conname = 'uq_email'"),
+              "truetrue");
+    EXPECT_EQ(scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid "
+                     "= 'author'::regclass AND attname = 'flags'"),
+              "bit varying(5)");
+    EXPECT_EQ(scalar("SELECT format_type(atttypid, atttypmod) || ' ' || attidentity::text FROM "
+                     "pg_attribute WHERE attrelid = 'author'::regclass AND attname = 's'"),
+              "integer d");
+    EXPECT_EQ(scalar("SELECT format_type(atttypid, atttypmod) || ' ' || attidentity::text FROM "
+                     "pg_attribute WHERE attrelid = 'author'::regclass AND attname = 'big'"),
+              "bigint d");
+    EXPECT_EQ(scalar("SELECT obj_description('author'::regclass, 'pg_class')"), "who writes");
+    EXPECT_EQ(scalar("SELECT col_description('author'::regclass, 1)"), "the key");
+    EXPECT_EQ(scalar("SELECT col_description('post'::regclass, 3)"), "the title");
+    // Both sequences belong to their columns (OWNED BY): dropping the column drops them.
+    EXPECT_EQ(scalar("SELECT pg_get_serial_sequence('post', 'id')"), namespace_ + ".post_seq");
+    EXPECT_EQ(scalar("SELECT pg_get_serial_sequence('post', 'author_id')"),
+              namespace_ + ".post_author_id_seq");
+    EXPECT_EQ(scalar("SELECT start_value || ' ' || increment_by || ' ' || data_type FROM "
+                     "pg_sequences WHERE sequencename = 'post_author_id_seq'"),
+              "100 2 bigint");
+    db().connection().execute("INSERT INTO author (id, email) VALUES (100, 'a@example.com')");
+    db().connection().execute("INSERT INTO post (title) VALUES ('x')");
+    EXPECT_EQ(scalar("SELECT author_id FROM post"), "100");
+    db().connection().execute("ALTER TABLE post DROP COLUMN id");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM pg_class WHERE relname = 'post_seq'"), "0");
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ServerDialect, ::testing::Values("postgresql", "mysql"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                              return param_info.param;
