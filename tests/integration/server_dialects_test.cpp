@@ -269,6 +269,39 @@ TEST_P(ServerDialect, PostgresqlConstraintsSequencesTypesAndRemarks) {
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM pg_class WHERE relname = 'post_seq'"), "0");
 }
 
+// Issue 11 item 4: MariaDB keeps the remarks of an autoIncrement primary-key column (and of
+// the table), and loadData decodes a BLOB column's base64 CSV text into its bytes.
+TEST_P(ServerDialect, MysqlRemarksOnCreateTableAndBase64Blobs) {
+    if (!is("mysql"))
+        GTEST_SKIP() << "MySQL/MariaDB only";
+    write_file(dir_ / "people.csv", "sys_id,email\nGlZze9T4EeurnDxSgk2x5A==,a@example.com\n");
+    update(R"xml(
+    <changeSet id="1" author="t">
+        <createTable tableName="person" remarks="people">
+            <column name="sys_pk" type="bigint" autoIncrement="true" remarks="Internal id">
+                <constraints primaryKey="true" nullable="false"/>
+            </column>
+            <column name="sys_id" type="BINARY(16)"/>
+            <column name="email" type="varchar(50)" remarks="mail"/>
+        </createTable>
+        <loadData file="people.csv" tableName="person" relativeToChangelogFile="true">
+            <column header="sys_id" name="sys_id" type="BLOB"/>
+            <column header="email" name="email" type="STRING"/>
+        </loadData>
+    </changeSet>)xml");
+    EXPECT_EQ(scalar("SELECT GROUP_CONCAT(COLUMN_COMMENT ORDER BY ORDINAL_POSITION) FROM "
+                     "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
+                     "TABLE_NAME = 'person'"),
+              "Internal id,,mail");
+    EXPECT_EQ(scalar("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+                     "DATABASE() AND TABLE_NAME = 'person'"),
+              "people");
+    EXPECT_EQ(scalar("SELECT EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                     "DATABASE() AND TABLE_NAME = 'person' AND COLUMN_NAME = 'sys_pk'"),
+              "auto_increment");
+    EXPECT_EQ(scalar("SELECT HEX(sys_id) FROM person"), "1A56737BD4F811EBAB9C3C52824DB1E4");
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ServerDialect, ::testing::Values("postgresql", "mysql"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                              return param_info.param;
