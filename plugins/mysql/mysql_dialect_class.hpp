@@ -15,46 +15,94 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <optional>
+#include <regex>
 #include <strata/text.hpp>
 #include <string>
 #include <vector>
 
 namespace strata::dialect::mysql {
 
-// Reserved words of MySQL 8.0 and MariaDB 10.11: a name among them must be quoted.
+// The words quoted on MySQL and MariaDB: the union of
+//  - what Liquibase 4.28 quotes on MariaDB: MySQLDatabase's reserved words, MariaDBDatabase's
+//    PERIOD and the MariaDB JDBC driver's DatabaseMetaData.getSQLKeywords(), which Liquibase
+//    adds on connecting (read from liquibase-core.jar with javap and from the driver on a
+//    MariaDB 10.11 connection);
+//  - every word of MariaDB 10.11's information_schema.KEYWORDS that the server refuses as an
+//    unquoted table or column name (`CREATE TABLE t (<word> int)` tried for each; e.g.
+//    PORTION, MASTER_DEMOTE_TO_REPLICA);
+//  - MySQL 8.0's reserved words (LATERAL, FUNCTION, ...).
+// Quoting a name changes nothing else on MySQL/MariaDB (its case stays as written either way),
+// so a word too many costs nothing and a word too few makes a changeset fail halfway.
+// tests/integration/reserved_words_test.cpp checks the server's list against this one.
 inline bool mysql_reserved_word(std::string_view name) {
     // Space-separated, with spaces at both ends: " WORD " finds whole words only.
     static constexpr std::string_view kReserved =
-        " ACCESSIBLE ADD ALL ALTER ANALYZE AND AS ASC ASENSITIVE BEFORE BETWEEN BIGINT BINARY "
-        "BLOB BOTH BY CALL CASCADE CASE CHANGE CHAR CHARACTER CHECK COLLATE COLUMN CONDITION "
-        "CONSTRAINT CONTINUE CONVERT CREATE CROSS CUBE CUME_DIST CURRENT_DATE CURRENT_ROLE "
-        "CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER CURSOR DATABASE DATABASES DAY_HOUR "
-        "DAY_MICROSECOND DAY_MINUTE DAY_SECOND DEC DECIMAL DECLARE DEFAULT DELAYED DELETE "
-        "DELETE_DOMAIN_ID DENSE_RANK DESC DESCRIBE DETERMINISTIC DISTINCT DISTINCTROW DIV "
-        "DO_DOMAIN_IDS DOUBLE DROP DUAL EACH ELSE ELSEIF EMPTY ENCLOSED ESCAPED EXCEPT EXISTS "
-        "EXIT EXPLAIN FALSE FETCH FIRST_VALUE FLOAT FLOAT4 FLOAT8 FOR FORCE FOREIGN FROM "
-        "FULLTEXT FUNCTION GENERAL GENERATED GET GRANT GROUP GROUPING GROUPS HAVING "
-        "HIGH_PRIORITY HOUR_MICROSECOND HOUR_MINUTE HOUR_SECOND IF IGNORE IGNORE_DOMAIN_IDS "
-        "IGNORE_SERVER_IDS IN INDEX INFILE INNER INOUT INSENSITIVE INSERT INT INT1 INT2 INT3 "
-        "INT4 INT8 INTEGER INTERSECT INTERVAL INTO IO_AFTER_GTIDS IO_BEFORE_GTIDS IS ITERATE "
-        "JOIN JSON_TABLE KEY KEYS KILL LAG LAST_VALUE LATERAL LEAD LEADING LEAVE LEFT LIKE "
-        "LIMIT LINEAR LINES LOAD LOCALTIME LOCALTIMESTAMP LOCK LONG LONGBLOB LONGTEXT LOOP "
-        "LOW_PRIORITY MASTER_BIND MASTER_HEARTBEAT_PERIOD MASTER_SSL_VERIFY_SERVER_CERT MATCH "
-        "MAXVALUE MEDIUMBLOB MEDIUMINT MEDIUMTEXT MIDDLEINT MINUTE_MICROSECOND MINUTE_SECOND "
-        "MOD MODIFIES NATURAL NOT NO_WRITE_TO_BINLOG NTH_VALUE NTILE NULL NUMERIC OF OFFSET ON "
-        "OPTIMIZE OPTIMIZER_COSTS OPTION OPTIONALLY OR ORDER OUT OUTER OUTFILE OVER "
-        "PAGE_CHECKSUM PARSE_VCOL_EXPR PARTITION PERCENT_RANK POSITION PRECISION PRIMARY "
-        "PROCEDURE PURGE RANGE RANK READ READS READ_WRITE REAL RECURSIVE REF_SYSTEM_ID "
-        "REFERENCES REGEXP RELEASE RENAME REPEAT REPLACE REQUIRE RESIGNAL RESTRICT RETURN "
-        "RETURNING REVOKE RIGHT RLIKE ROW ROW_NUMBER ROWS SCHEMA SCHEMAS SECOND_MICROSECOND "
-        "SELECT SENSITIVE SEPARATOR SET SHOW SIGNAL SLOW SMALLINT SPATIAL SPECIFIC SQL "
-        "SQL_BIG_RESULT SQL_CALC_FOUND_ROWS SQL_SMALL_RESULT SQLEXCEPTION SQLSTATE SQLWARNING "
-        "SSL STARTING STATS_AUTO_RECALC STATS_PERSISTENT STATS_SAMPLE_PAGES STORED "
-        "STRAIGHT_JOIN SYSTEM TABLE TERMINATED THEN TINYBLOB TINYINT TINYTEXT TO TRAILING "
-        "TRIGGER TRUE UNDO UNION UNIQUE UNLOCK UNSIGNED UPDATE USAGE USE USING UTC_DATE "
-        "UTC_TIME UTC_TIMESTAMP VALUES VARBINARY VARCHAR VARCHARACTER VARYING VIRTUAL WHEN "
-        "WHERE WHILE WINDOW WITH WRITE XOR YEAR_MONTH ZEROFILL ";
+        " ACCESSIBLE ADD ADMIN ALL ALTER ANALYZE AND AS ASC ASENSITIVE BEFORE BETWEEN BIGINT "
+        "BINARY BLOB BOTH BUCKETS BY CALL CASCADE CASE CHANGE CHAR CHARACTER CHECK CLONE "
+        "COLLATE COLUMN COMPONENT CONDITION CONSTRAINT CONTINUE CONVERT CREATE CROSS CUBE "
+        "CUME_DIST CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER "
+        "CURSOR DATABASE DATABASES DAY_HOUR DAY_MICROSECOND DAY_MINUTE DAY_SECOND DEC DECIMAL "
+        "DECLARE DEFAULT DEFINITION DELAYED DELETE DELETE_DOMAIN_ID DENSE_RANK DESC DESCRIBE "
+        "DESCRIPTION DETERMINISTIC DISTINCT DISTINCTROW DIV DOUBLE DO_DOMAIN_IDS DROP DUAL "
+        "EACH ELSE ELSEIF EMPTY ENCLOSED ESCAPED EXCEPT EXCLUDE EXISTS EXIT EXPLAIN FALSE "
+        "FETCH FIRST_VALUE FLOAT FLOAT4 FLOAT8 FOLLOWING FOR FORCE FOREIGN FROM FULLTEXT "
+        "FUNCTION GENERAL GENERATED GEOMCOLLECTION GET GET_MASTER_PUBLIC_KEY GRANT GROUP "
+        "GROUPING GROUPS HAVING HIGH_PRIORITY HISTOGRAM HISTORY HOUR_MICROSECOND HOUR_MINUTE "
+        "HOUR_SECOND IF IGNORE IGNORE_DOMAIN_IDS IGNORE_SERVER_IDS IN INDEX INFILE INNER INOUT "
+        "INSENSITIVE INSERT INT INT1 INT2 INT3 INT4 INT8 INTEGER INTERSECT INTERVAL INTO "
+        "INVISIBLE IO_AFTER_GTIDS IO_BEFORE_GTIDS IS ITERATE JOIN JSON_TABLE KEY KEYS KILL LAG "
+        "LAST_VALUE LATERAL LEAD LEADING LEAVE LEFT LIKE LIMIT LINEAR LINES LOAD LOCALTIME "
+        "LOCALTIMESTAMP LOCK LOCKED LONG LONGBLOB LONGTEXT LOOP LOW_PRIORITY MASTER_BIND "
+        "MASTER_DEMOTE_TO_REPLICA MASTER_DEMOTE_TO_SLAVE MASTER_HEARTBEAT_PERIOD "
+        "MASTER_PUBLIC_KEY_PATH MASTER_SSL_VERIFY_SERVER_CERT MATCH MAXVALUE MEDIUMBLOB "
+        "MEDIUMINT MEDIUMTEXT MIDDLEINT MINUTE_MICROSECOND MINUTE_SECOND MOD MODIFIES NATURAL "
+        "NESTED NOT NOWAIT NO_WRITE_TO_BINLOG NTH_VALUE NTILE NULL NULLS NUMERIC OF OFFSET ON "
+        "OPTIMIZE OPTIMIZER_COSTS OPTION OPTIONALLY OR ORDER ORDINALITY ORGANIZATION OTHERS "
+        "OUT OUTER OUTFILE OVER PAGE_CHECKSUM PARSE_VCOL_EXPR PARTITION PATH PERCENT_RANK "
+        "PERIOD PERSIST PERSIST_ONLY PORTION POSITION PRECEDING PRECISION PRIMARY PROCEDURE "
+        "PROCESS PURGE RANGE RANK READ READS READ_WRITE REAL RECURSIVE REFERENCE REFERENCES "
+        "REF_SYSTEM_ID REGEXP RELEASE REMOTE RENAME REPEAT REPLACE REQUIRE RESIGNAL RESOURCE "
+        "RESPECT RESTART RESTRICT RETURN RETURNING REUSE REVOKE RIGHT RLIKE ROLE ROW ROWS "
+        "ROW_NUMBER SCHEMA SCHEMAS SECOND_MICROSECOND SELECT SENSITIVE SEPARATOR SET SHOW "
+        "SIGNAL SKIP SLOW SMALLINT SPATIAL SPECIFIC SQL SQLEXCEPTION SQLSTATE SQLWARNING "
+        "SQL_BIG_RESULT SQL_CALC_FOUND_ROWS SQL_SMALL_RESULT SRID SSL STARTING "
+        "STATS_AUTO_RECALC STATS_PERSISTENT STATS_SAMPLE_PAGES STORED STRAIGHT_JOIN SYSTEM "
+        "TABLE TERMINATED THEN THREAD_PRIORITY TIES TINYBLOB TINYINT TINYTEXT TO TRAILING "
+        "TRIGGER TRUE UNBOUNDED UNDO UNION UNIQUE UNLOCK UNSIGNED UPDATE USAGE USE USING "
+        "UTC_DATE UTC_TIME UTC_TIMESTAMP VALUES VARBINARY VARCHAR VARCHARACTER VARYING VCPU "
+        "VIRTUAL VISIBLE WHEN WHERE WHILE WINDOW WITH WRITE XOR YEAR_MONTH ZEROFILL ";
     return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
+}
+
+// Liquibase's ColumnConfig: a valueDate/defaultValueDate that is no ISO date, time or timestamp,
+// and a valueNumeric/defaultValueNumeric that is no number, is a computed value
+// (valueDate="NOW()" is the function, not the string 'NOW()'); measured with Liquibase 4.28's
+// update-sql on PostgreSQL 15 and MariaDB 10.11.
+inline bool iso_date_literal(std::string_view value) {
+    static const std::regex kDate(R"(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)"
+                                  R"((Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(\.\d+)?)");
+    return std::regex_match(value.begin(), value.end(), kDate);
+}
+
+inline bool numeric_literal(std::string_view value) {
+    static const std::regex kNumber(R"([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)");
+    return std::regex_match(value.begin(), value.end(), kNumber);
+}
+
+// A date literal as Liquibase writes the date it parsed: 'yyyy-MM-dd HH:mm:ss', no 'T'.
+inline std::string iso_date_text(std::string value) {
+    if (value.size() > 10 && value[10] == 'T')
+        value[10] = ' ';
+    return value;
+}
+
+// defaultValueNumeric="(1+2)": Liquibase strips one pair of enclosing parentheses first.
+inline std::string without_parentheses(std::string value) {
+    if (value.starts_with('('))
+        value.erase(0, 1);
+    if (value.ends_with(')'))
+        value.pop_back();
+    return value;
 }
 
 class MysqlDialect final : public AnsiDialect {
@@ -113,6 +161,14 @@ protected:
     // Liquibase's MySQL/MariaDB type mapping (liquibase.datatype.core.*, 4.28).
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override;
 
+    // Computed values as Liquibase writes them (generateDatabaseFunctionValue): the current
+    // time spelled any way (current_timestamp..., current_datetime..., now()) becomes NOW().
+    [[nodiscard]] std::string computed(std::string_view value) const;
+
+    [[nodiscard]] std::string default_clause(const Column& column) const override;
+
+    [[nodiscard]] std::string value_literal(const Column& column) const override;
+
     [[nodiscard]] std::string column_definition(const Column& column,
                                                 bool inline_primary_key) const override;
 
@@ -148,6 +204,9 @@ private:
     [[nodiscard]] std::string default_of(const Change& change) const;
 
     [[nodiscard]] std::string no_cycle_keyword() const override;
+
+    [[nodiscard]] std::optional<std::vector<std::string>>
+    render_load_blobs(const Change& change) const;
 
     std::optional<std::vector<std::string>> render_alter(const Change& change,
                                                          const RenderContext& context) const;

@@ -45,6 +45,11 @@ std::vector<std::string> MysqlDialect::render_change(const Change& change,
     }
     case ChangeKind::DropPrimaryKey:
         return {fmt::format("ALTER TABLE {} DROP PRIMARY KEY", table())};
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData:
+        if (std::optional<std::vector<std::string>> blobs = render_load_blobs(change))
+            return *blobs;
+        break;
     case ChangeKind::DropUniqueConstraint:
         // A unique constraint is a unique index in MySQL.
         return {fmt::format("ALTER TABLE {} DROP KEY {}", table(),
@@ -75,11 +80,23 @@ std::string MysqlDialect::upsert(const std::string& table, const std::vector<std
 std::string MysqlDialect::column_definition(const Column& column, bool inline_primary_key) const {
     std::string sql = AnsiDialect::column_definition(column, inline_primary_key);
     const std::string* auto_increment = column.get("autoIncrement");
-    if (auto_increment == nullptr || *auto_increment != "true")
-        return sql;
-    // The base definition starts with "<name> <type>": AUTO_INCREMENT follows the type.
-    std::string head = quote_identifier(column.name()) + " " + column_type(*column.get("type"));
-    return sql.insert(head.size(), " AUTO_INCREMENT");
+    if (auto_increment != nullptr && *auto_increment == "true") {
+        // The base definition starts with "<name> <type>": AUTO_INCREMENT follows the type.
+        std::string head = quote_identifier(column.name()) + " " + column_type(*column.get("type"));
+        sql.insert(head.size(), " AUTO_INCREMENT");
+    }
+    // A column's remarks are its COMMENT, as Liquibase writes them on MySQL.
+    // (before a CHECK clause: MySQL's grammar wants it there).
+    if (const std::string* remarks = column.get("remarks")) {
+        std::string comment = " COMMENT " + quote_literal(*remarks);
+        const std::string* check = column.constraint("checkConstraint");
+        std::string check_clause = check ? " CHECK (" + *check + ")" : std::string();
+        if (check && sql.ends_with(check_clause))
+            sql.insert(sql.size() - check_clause.size(), comment);
+        else
+            sql += comment;
+    }
+    return sql;
 }
 
 // MySQL has no named column-level UNIQUE: such columns become table constraints, and an
@@ -97,6 +114,8 @@ std::vector<std::string> MysqlDialect::render_create_table(const Change& change)
         if (start && auto_increment && *auto_increment == "true")
             create += " AUTO_INCREMENT=" + *start;
     }
+    if (const std::string* remarks = change.get("remarks"))
+        create += " COMMENT=" + quote_literal(*remarks);
     return statements;
 }
 
@@ -298,6 +317,140 @@ std::vector<std::string> MysqlDialect::extract_named_uniques(Change& change) con
         column.constraints->erase("uniqueConstraintName");
     }
     return uniques;
+}
+
+} // namespace strata::dialect::mysql
+
+namespace strata::dialect::mysql {
+
+// Liquibase's MySQLDatabase: every spelling of the current time (lower-cased:
+// current_timestamp..., current_datetime..., now()) becomes NOW(), with the precision written
+// in it (CURRENT_TIMESTAMP(3) -> NOW(3)), unless it carries an ON UPDATE clause.
+std::string MysqlDialect::computed(std::string_view value) const {
+    std::string lower = to_lower(value);
+    if (!lower.starts_with("current_timestamp") && !lower.starts_with("current_datetime") &&
+        lower != "now()")
+        return std::string(value);
+    if (lower.find("on update") != std::string::npos)
+        return std::string(value);
+    static const std::regex kPrecision(R"(\((\d+)\))");
+    std::smatch match;
+    std::string text(value);
+    if (std::regex_search(text, match, kPrecision))
+        return "NOW(" + match[1].str() + ")";
+    return "NOW()";
+}
+
+std::string MysqlDialect::default_clause(const Column& column) const {
+    if (const std::string* v = column.get("defaultValueComputed"))
+        return computed(*v);
+    if (const std::string* v = column.get("defaultValueNumeric")) {
+        std::string number = without_parentheses(*v);
+        if (!numeric_literal(number))
+            return computed(number);
+        // A number is typed by its column (FALSE for 0 on a boolean) in the ANSI base.
+        Column typed = column;
+        typed.attributes.insert_or_assign("defaultValueNumeric", number);
+        return AnsiDialect::default_clause(typed);
+    }
+    if (column.get("defaultValueBoolean") == nullptr) {
+        if (const std::string* v = column.get("defaultValueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
+    }
+    return AnsiDialect::default_clause(column);
+}
+
+std::string MysqlDialect::value_literal(const Column& column) const {
+    if (const std::string* v = column.get("valueComputed"))
+        return computed(*v);
+    if (const std::string* v = column.get("valueNumeric"))
+        return numeric_literal(*v) ? *v : computed(*v);
+    if (column.get("valueBoolean") == nullptr) {
+        if (const std::string* v = column.get("valueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
+    }
+    return AnsiDialect::value_literal(column);
+}
+
+} // namespace strata::dialect::mysql
+
+namespace strata::dialect::mysql {
+
+namespace {
+
+// The bytes of base64 text, or nullopt when it is none (Liquibase's LoadDataChange pattern:
+// groups of four, with the padded group last).
+std::optional<std::string> base64_bytes(std::string_view text) {
+    static const std::regex kBase64(
+        R"((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)");
+    if (text.empty() || !std::regex_match(text.begin(), text.end(), kBase64))
+        return std::nullopt;
+    static constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string bytes;
+    unsigned int buffer = 0;
+    int bits = 0;
+    for (char c : text) {
+        if (c == '=')
+            break;
+        buffer = (buffer << 6) | static_cast<unsigned int>(kAlphabet.find(c));
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            bytes += static_cast<char>((buffer >> bits) & 0xff);
+        }
+    }
+    return bytes;
+}
+
+} // namespace
+
+// loadData of a column typed BLOB: Liquibase decodes base64 CSV text and binds the bytes; here
+// they are a hex literal (X'...'), so a BINARY(16) column gets its 16 bytes, not 24 characters.
+// nullopt when the change has no BLOB column (the ANSI render does the rest).
+std::optional<std::vector<std::string>>
+MysqlDialect::render_load_blobs(const Change& change) const {
+    std::vector<std::vector<Column>> rows;
+    std::vector<Column> configs = load_data_rows(change, rows);
+    std::vector<std::string> blob_columns;
+    for (const Column& config : configs) {
+        if (const std::string* type = config.get("type"); type && to_upper(*type) == "BLOB")
+            blob_columns.push_back(config.name());
+    }
+    if (blob_columns.empty())
+        return std::nullopt;
+    std::string table = qualified(change, "tableName");
+    std::vector<std::string> keys;
+    if (change.kind == ChangeKind::LoadUpdateData) {
+        for (const std::string& key : split_list(required_attribute(change, "primaryKey")))
+            keys.push_back(quote_identifier(key));
+    }
+    std::vector<std::string> statements;
+    for (const std::vector<Column>& row : rows) {
+        std::vector<std::string> names;
+        std::vector<std::string> values;
+        for (const Column& column : row) {
+            names.push_back(quote_identifier(column.name()));
+            const std::string* text = column.get("value");
+            std::optional<std::string> bytes;
+            if (text && std::find(blob_columns.begin(), blob_columns.end(), column.name()) !=
+                            blob_columns.end())
+                bytes = base64_bytes(*text);
+            if (!bytes) {
+                values.push_back(value_literal(column));
+                continue;
+            }
+            std::string hex = "X'";
+            for (unsigned char byte : *bytes)
+                hex += fmt::format("{:02X}", byte);
+            values.push_back(hex + "'");
+        }
+        statements.push_back(keys.empty()
+                                 ? fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
+                                               fmt::join(names, ", "), fmt::join(values, ", "))
+                                 : upsert(table, names, values, keys));
+    }
+    return statements;
 }
 
 } // namespace strata::dialect::mysql

@@ -101,8 +101,16 @@ std::string PostgresDialect::column_type(std::string_view liquibase_type) const 
         return type.with_extra("INTEGER");
     if (n == "BOOLEAN" || n == "BOOL")
         return "BOOLEAN";
+    if (n == "BIT" && extra_upper.starts_with("VARYING"))
+        return "BIT VARYING" + type.parameters;
     if (n == "BIT")
         return "BIT" + type.parameters;
+    if (n == "SERIAL" || n == "SERIAL4")
+        return "INTEGER"; // identity: column_definition
+    if (n == "BIGSERIAL" || n == "SERIAL8")
+        return "BIGINT";
+    if (n == "SMALLSERIAL" || n == "SERIAL2")
+        return "SMALLINT";
     if (n == "VARCHAR" || n == "VARCHAR2" || n == "NVARCHAR" || n == "NVARCHAR2" ||
         (n == "CHARACTER" && extra_upper.starts_with("VARYING")))
         return "VARCHAR" + type.parameters;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <optional>
+#include <regex>
 #include <strata/text.hpp>
 #include <string>
 #include <thread>
@@ -31,7 +32,10 @@ inline bool mixed_case(std::string_view name) {
 }
 
 // PostgreSQL's reserved key words (those that cannot name a table or column unquoted),
-// the list Liquibase quotes on PostgreSQL.
+// the list Liquibase quotes on PostgreSQL. Checked: it is exactly PostgresDatabase's own list
+// in liquibase-core 4.28 (read with javap; PostgresDatabase.isReservedWord ignores the JDBC
+// driver's keywords) and exactly PostgreSQL 15's pg_get_keywords() of catcode R and T
+// (tests/integration/server_dialects_test.cpp compares it with the server's).
 inline bool postgresql_reserved_word(std::string_view name) {
     // Space-separated, with spaces at both ends: " WORD " finds whole words only.
     static constexpr std::string_view kReserved =
@@ -46,6 +50,44 @@ inline bool postgresql_reserved_word(std::string_view name) {
         "TABLESAMPLE THEN TO TRAILING TRUE UNION UNIQUE USER USING VARIADIC VERBOSE WHEN WHERE "
         "WINDOW WITH ";
     return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
+}
+
+// Liquibase's ColumnConfig: a valueDate/defaultValueDate that is no ISO date, time or timestamp,
+// and a valueNumeric/defaultValueNumeric that is no number, is a computed value
+// (valueDate="NOW()" is the function, not the string 'NOW()'); measured with Liquibase 4.28's
+// update-sql on PostgreSQL 15 and MariaDB 10.11.
+inline bool iso_date_literal(std::string_view value) {
+    static const std::regex kDate(R"(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)"
+                                  R"((Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(\.\d+)?)");
+    return std::regex_match(value.begin(), value.end(), kDate);
+}
+
+inline bool numeric_literal(std::string_view value) {
+    static const std::regex kNumber(R"([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)");
+    return std::regex_match(value.begin(), value.end(), kNumber);
+}
+
+// A date literal as Liquibase writes the date it parsed: 'yyyy-MM-dd HH:mm:ss', no 'T'.
+inline std::string iso_date_text(std::string value) {
+    if (value.size() > 10 && value[10] == 'T')
+        value[10] = ' ';
+    return value;
+}
+
+// defaultValueNumeric="(1+2)": Liquibase strips one pair of enclosing parentheses first.
+inline std::string without_parentheses(std::string value) {
+    if (value.starts_with('('))
+        value.erase(0, 1);
+    if (value.ends_with(')'))
+        value.pop_back();
+    return value;
+}
+
+// serial types, which Liquibase 4.28 turns into identity columns of their integer type.
+inline bool serial_type(std::string_view type) {
+    std::string name = to_upper(trim(type));
+    return name == "SERIAL" || name == "SERIAL4" || name == "BIGSERIAL" || name == "SERIAL8" ||
+           name == "SMALLSERIAL" || name == "SERIAL2";
 }
 
 class PostgresDialect final : public AnsiDialect {
@@ -92,10 +134,20 @@ protected:
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override;
 
     // autoIncrement as Liquibase writes it for PostgreSQL 10+: an identity column.
+    // Computed values as Liquibase writes them (generateDatabaseFunctionValue): the current
+    // time spelled any way (current_timestamp..., current_datetime..., now()) becomes NOW().
+    [[nodiscard]] std::string computed(std::string_view value) const;
+
+    [[nodiscard]] std::string default_clause(const Column& column) const override;
+
+    [[nodiscard]] std::string value_literal(const Column& column) const override;
+
     [[nodiscard]] std::string column_definition(const Column& column,
                                                 bool inline_primary_key) const override;
 
     [[nodiscard]] std::vector<std::string> render_create_table(const Change& change) const override;
+
+    [[nodiscard]] std::vector<std::string> render_add_column(const Change& change) const override;
 
     // What a drop or type change destroys, read from pg_catalog as the statements that put
     // it back: PostgreSQL prints its own definitions (pg_get_indexdef, pg_get_constraintdef,
@@ -104,6 +156,11 @@ protected:
                                                               const Change& change) const override;
 
 private:
+    /// COMMENT ON COLUMN for the columns of createTable/addColumn that have remarks.
+    [[nodiscard]] std::vector<std::string> column_comments(const Change& change) const;
+
+    [[nodiscard]] std::string sequence_name(const Change& change, const std::string& name) const;
+
     /// The DEFAULT of addDefaultValue, whose default* attributes sit on the change itself.
     [[nodiscard]] std::string default_of(const Change& change) const;
 
