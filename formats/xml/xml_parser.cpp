@@ -14,6 +14,43 @@
 namespace strata::format {
 namespace {
 
+// The order the dbchangelog XSD gives a changeSet's children: validCheckSum*, preConditions?,
+// the changes (comment and rollback among them), modifySql*. Liquibase validates a changelog
+// that declares the schema and refuses another order before touching the database; so does
+// strata.
+class ChildOrder {
+public:
+    ChildOrder(std::string changeset, bool enforced)
+        : changeset_(std::move(changeset)), enforced_(enforced) {}
+
+    void check(std::string_view element, const SourceLocation& where) {
+        Part part = element == "validCheckSum"   ? Part::CheckSums
+                    : element == "preConditions" ? Part::Preconditions
+                    : element == "modifySql"     ? Part::ModifySql
+                                                 : Part::Changes;
+        bool repeated_preconditions = part == Part::Preconditions && reached_ == part;
+        if (enforced_ && (part < reached_ || repeated_preconditions))
+            throw Error(ErrorKind::Parse,
+                        fmt::format("<{}> cannot come after <{}> in changeSet '{}'", element,
+                                    previous_, changeset_),
+                        where,
+                        "the dbchangelog schema, which Liquibase validates against, wants "
+                        "<validCheckSum>, then <preConditions>, then the changes (with "
+                        "<comment> and <rollback>), then <modifySql>");
+        if (part >= reached_) {
+            reached_ = part;
+            previous_ = element;
+        }
+    }
+
+private:
+    enum class Part { CheckSums, Preconditions, Changes, ModifySql };
+    std::string changeset_;
+    bool enforced_;
+    Part reached_ = Part::CheckSums;
+    std::string previous_;
+};
+
 // Element names without a namespace prefix: <lb:changeSet> reads as changeSet.
 std::string_view local_name(const pugi::xml_node& node) {
     std::string_view name = node.name();
@@ -63,6 +100,8 @@ public:
                 session_.file_context = attribute.value();
             else if (name == "objectQuotingStrategy")
                 quoting_ = parse_object_quoting(attribute.value(), where(root));
+            else if (name.ends_with(":schemaLocation"))
+                schema_declared_ = true;
         }
         for (const pugi::xml_node& child : root.children()) {
             if (child.type() != pugi::node_element)
@@ -242,10 +281,12 @@ private:
                                         expand(attribute.value(), node), changeset.where);
         }
 
+        ChildOrder order(changeset.id, schema_declared_);
         for (const pugi::xml_node& child : node.children()) {
             if (child.type() != pugi::node_element)
                 continue;
             std::string_view name = local_name(child);
+            order.check(name, where(child));
             if (name == "comment")
                 changeset.comment = expand(text_of(child), child);
             else if (name == "validCheckSum")
@@ -454,6 +495,9 @@ private:
     std::filesystem::path on_disk_;
     std::string recorded_;
     std::string logical_path_;
+    /// The root names the dbchangelog XSD (xsi:schemaLocation), so Liquibase validates the
+    /// file against it.
+    bool schema_declared_ = false;
     ObjectQuoting quoting_ = ObjectQuoting::Legacy;
     std::string buffer_;
     std::vector<std::size_t> line_starts_;

@@ -147,10 +147,11 @@ std::string write_xml_changelog(const Changelog& changelog) {
             node.append_attribute(std::string(field.name).c_str()).set_value(field.value.c_str());
         for (const std::string& sum : changeset.valid_checksums)
             node.append_child("validCheckSum").text().set(sum.c_str());
-        if (!changeset.comment.empty())
-            node.append_child("comment").text().set(changeset.comment.c_str());
+        // The dbchangelog schema's order: preConditions before the comment and the changes.
         if (changeset.preconditions)
             write_preconditions(node, *changeset.preconditions);
+        if (!changeset.comment.empty())
+            node.append_child("comment").text().set(changeset.comment.c_str());
         for (const Change& change : changeset.changes)
             write_change(node, change);
         if (changeset.rollback) {

@@ -453,3 +453,53 @@ TEST(BadPlainSql, EmptyFile) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// The dbchangelog schema orders a changeSet's children; Liquibase validates a changelog that
+// declares it and refuses another order (measured: features.xml had <comment> before
+// <preConditions>, and Liquibase 4.28 refused it, cvc-complex-type.2.4.a).
+const std::string kDeclaredSchema =
+    "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\"\n"
+    "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+    "    xsi:schemaLocation=\"http://www.liquibase.org/xml/ns/dbchangelog "
+    "http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd\">\n";
+
+TEST(BadXml, ChangeSetChildrenOutOfTheSchemasOrder) {
+    Failure comment_first = parse_failure(
+        "order.xml", kDeclaredSchema +
+                         "  <changeSet id=\"1\" author=\"a\">\n"
+                         "    <comment>first</comment>\n"
+                         "    <preConditions><tableExists tableName=\"t\"/></preConditions>\n"
+                         "    <empty/>\n"
+                         "  </changeSet>\n"
+                         "</databaseChangeLog>\n");
+    expect_at(comment_first, 6, 0, "<preConditions> cannot come after <comment>");
+
+    Failure change_after_modify = parse_failure(
+        "order.xml", kDeclaredSchema + "  <changeSet id=\"1\" author=\"a\">\n"
+                                       "    <sql>SELECT 1</sql>\n"
+                                       "    <modifySql><append value=\" \"/></modifySql>\n"
+                                       "    <sql>SELECT 2</sql>\n"
+                                       "  </changeSet>\n"
+                                       "</databaseChangeLog>\n");
+    expect_at(change_after_modify, 7, 0, "<sql> cannot come after <modifySql>");
+}
+
+TEST(BadXml, WithoutADeclaredSchemaTheOrderIsFree) {
+    // No xsi:schemaLocation: nothing to validate against, as for Liquibase.
+    TempDir dir;
+    write_file(dir / "free.xml",
+               "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n"
+               "  <changeSet id=\"1\" author=\"a\">\n"
+               "    <comment>first</comment>\n"
+               "    <preConditions><tableExists tableName=\"t\"/></preConditions>\n"
+               "    <empty/>\n"
+               "  </changeSet>\n"
+               "</databaseChangeLog>\n");
+    EXPECT_EQ(format::parse_changelog(dir / "free.xml").changesets.size(), 1u);
+}
+
+} // namespace
+} // namespace strata::test
