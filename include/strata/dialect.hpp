@@ -253,6 +253,17 @@ protected:
                                                    std::string_view key) const;
     /// The DEFAULT expression for a column, or "" when it has none.
     [[nodiscard]] virtual std::string default_clause(const Column& column) const;
+    /// How the database writes a computed value (defaultValueComputed, valueComputed, and a
+    /// valueDate/valueNumeric that is no literal): the base keeps it as written; dialects map
+    /// the current-time spellings as Liquibase does (NOW() on PostgreSQL and MySQL).
+    [[nodiscard]] virtual std::string computed_value(std::string_view value) const;
+    /// Liquibase's ColumnConfig rules for a column's value or default, for dialects that follow
+    /// them: a valueDate/defaultValueDate that is no ISO date, time or timestamp, and a
+    /// valueNumeric/defaultValueNumeric that is no number, are computed values; ISO timestamps
+    /// are written with a space; one pair of parentheses around a default number goes.
+    /// nullopt: no such attribute, the base rules apply.
+    [[nodiscard]] std::optional<std::string> liquibase_computed_default(const Column& column) const;
+    [[nodiscard]] std::optional<std::string> liquibase_computed_value(const Column& column) const;
     /// The SQL value of an insert/update column (value, valueNumeric, valueBoolean, ...).
     [[nodiscard]] virtual std::string value_literal(const Column& column) const;
     /// One column of CREATE TABLE / ADD COLUMN, without table-level constraints.

@@ -74,37 +74,6 @@ inline bool mysql_reserved_word(std::string_view name) {
     return kReserved.find(" " + to_upper(name) + " ") != std::string_view::npos;
 }
 
-// Liquibase's ColumnConfig: a valueDate/defaultValueDate that is no ISO date, time or timestamp,
-// and a valueNumeric/defaultValueNumeric that is no number, is a computed value
-// (valueDate="NOW()" is the function, not the string 'NOW()'); measured with Liquibase 4.28's
-// update-sql on PostgreSQL 15 and MariaDB 10.11.
-inline bool iso_date_literal(std::string_view value) {
-    static const std::regex kDate(R"(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)"
-                                  R"((Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(\.\d+)?)");
-    return std::regex_match(value.begin(), value.end(), kDate);
-}
-
-inline bool numeric_literal(std::string_view value) {
-    static const std::regex kNumber(R"([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)");
-    return std::regex_match(value.begin(), value.end(), kNumber);
-}
-
-// A date literal as Liquibase writes the date it parsed: 'yyyy-MM-dd HH:mm:ss', no 'T'.
-inline std::string iso_date_text(std::string value) {
-    if (value.size() > 10 && value[10] == 'T')
-        value[10] = ' ';
-    return value;
-}
-
-// defaultValueNumeric="(1+2)": Liquibase strips one pair of enclosing parentheses first.
-inline std::string without_parentheses(std::string value) {
-    if (value.starts_with('('))
-        value.erase(0, 1);
-    if (value.ends_with(')'))
-        value.pop_back();
-    return value;
-}
-
 class MysqlDialect final : public AnsiDialect {
 
 public:
@@ -163,7 +132,7 @@ protected:
 
     // Computed values as Liquibase writes them (generateDatabaseFunctionValue): the current
     // time spelled any way (current_timestamp..., current_datetime..., now()) becomes NOW().
-    [[nodiscard]] std::string computed(std::string_view value) const;
+    [[nodiscard]] std::string computed_value(std::string_view value) const override;
 
     [[nodiscard]] std::string default_clause(const Column& column) const override;
 

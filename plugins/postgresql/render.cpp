@@ -369,7 +369,7 @@ namespace strata::dialect::postgresql {
 
 // Liquibase's PostgresDatabase: its current-time function is NOW(), and every spelling of the
 // current time (lower-cased: current_timestamp..., current_datetime..., now()) becomes it.
-std::string PostgresDialect::computed(std::string_view value) const {
+std::string PostgresDialect::computed_value(std::string_view value) const {
     std::string lower = to_lower(value);
     if (lower.starts_with("current_timestamp") || lower.starts_with("current_datetime") ||
         lower == "now()")
@@ -378,33 +378,14 @@ std::string PostgresDialect::computed(std::string_view value) const {
 }
 
 std::string PostgresDialect::default_clause(const Column& column) const {
-    if (const std::string* v = column.get("defaultValueComputed"))
-        return computed(*v);
-    if (const std::string* v = column.get("defaultValueNumeric")) {
-        std::string number = without_parentheses(*v);
-        if (!numeric_literal(number))
-            return computed(number);
-        // A number is typed by its column (FALSE for 0 on a boolean) in the ANSI base.
-        Column typed = column;
-        typed.attributes.insert_or_assign("defaultValueNumeric", number);
-        return AnsiDialect::default_clause(typed);
-    }
-    if (column.get("defaultValueBoolean") == nullptr) {
-        if (const std::string* v = column.get("defaultValueDate"))
-            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
-    }
+    if (std::optional<std::string> sql = liquibase_computed_default(column))
+        return *sql;
     return AnsiDialect::default_clause(column);
 }
 
 std::string PostgresDialect::value_literal(const Column& column) const {
-    if (const std::string* v = column.get("valueComputed"))
-        return computed(*v);
-    if (const std::string* v = column.get("valueNumeric"))
-        return numeric_literal(*v) ? *v : computed(*v);
-    if (column.get("valueBoolean") == nullptr) {
-        if (const std::string* v = column.get("valueDate"))
-            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed(*v);
-    }
+    if (std::optional<std::string> sql = liquibase_computed_value(column))
+        return *sql;
     return AnsiDialect::value_literal(column);
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <fmt/format.h>
 #include <iterator>
+#include <regex>
 
 namespace strata {
 
@@ -295,6 +296,74 @@ std::vector<std::string> AnsiDialect::render_add_column(const Change& change) co
                             quote_identifier(column.name()), value_literal(column)));
     }
     return statements;
+}
+
+namespace {
+
+// Liquibase's ColumnConfig: a date is an ISO date, time or timestamp; anything else in a
+// date attribute is a computed value (valueDate="NOW()" is the function, not the string).
+bool iso_date_literal(std::string_view value) {
+    static const std::regex kDate(R"(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)"
+                                  R"((Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(\.\d+)?)");
+    return std::regex_match(value.begin(), value.end(), kDate);
+}
+
+bool numeric_literal(std::string_view value) {
+    static const std::regex kNumber(R"([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)");
+    return std::regex_match(value.begin(), value.end(), kNumber);
+}
+
+// A date literal as Liquibase writes the date it parsed: 'yyyy-MM-dd HH:mm:ss', no 'T'.
+std::string iso_date_text(std::string value) {
+    if (value.size() > 10 && value[10] == 'T')
+        value[10] = ' ';
+    return value;
+}
+
+// defaultValueNumeric="(1+2)": Liquibase strips one pair of enclosing parentheses first.
+std::string without_parentheses(std::string value) {
+    if (value.starts_with('('))
+        value.erase(0, 1);
+    if (value.ends_with(')'))
+        value.pop_back();
+    return value;
+}
+
+} // namespace
+
+std::string AnsiDialect::computed_value(std::string_view value) const {
+    return std::string(value);
+}
+
+std::optional<std::string> AnsiDialect::liquibase_computed_default(const Column& column) const {
+    if (const std::string* v = column.get("defaultValueComputed"))
+        return computed_value(*v);
+    if (const std::string* v = column.get("defaultValueNumeric")) {
+        std::string number = without_parentheses(*v);
+        if (!numeric_literal(number))
+            return computed_value(number);
+        // A number is typed by its column (FALSE for 0 on a boolean) by the base rules.
+        Column typed = column;
+        typed.attributes.insert_or_assign("defaultValueNumeric", number);
+        return AnsiDialect::default_clause(typed);
+    }
+    if (column.get("defaultValueBoolean") == nullptr) {
+        if (const std::string* v = column.get("defaultValueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed_value(*v);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> AnsiDialect::liquibase_computed_value(const Column& column) const {
+    if (const std::string* v = column.get("valueComputed"))
+        return computed_value(*v);
+    if (const std::string* v = column.get("valueNumeric"))
+        return numeric_literal(*v) ? *v : computed_value(*v);
+    if (column.get("valueBoolean") == nullptr) {
+        if (const std::string* v = column.get("valueDate"))
+            return iso_date_literal(*v) ? quote_literal(iso_date_text(*v)) : computed_value(*v);
+    }
+    return std::nullopt;
 }
 
 } // namespace strata
