@@ -65,7 +65,8 @@ public:
     }
 
     [[nodiscard]] std::vector<std::string>
-    render_change(const strata::Change& change, const strata::RenderContext& context) const override {
+    render_change(const strata::Change& change,
+                  const strata::RenderContext& context) const override {
         std::vector<std::string> statements = AnsiDialect::render_change(change, context);
         // Only the user's tables: DATABASECHANGELOG keeps Liquibase's VARCHAR columns.
         if (change.kind == strata::ChangeKind::CreateTable) {

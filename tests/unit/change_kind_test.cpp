@@ -2,7 +2,6 @@
 // ChangeKind values are compiled into every plugin: they are fixed and append-only.
 #include <gtest/gtest.h>
 #include <strata/change.hpp>
-
 #include <string_view>
 #include <utility>
 

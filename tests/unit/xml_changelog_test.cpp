@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 #include <strata/core/checksum.hpp>
-#include <strata/filter.hpp>
 #include <strata/core/history.hpp>
+#include <strata/filter.hpp>
 #include <strata/format/parse.hpp>
 
 namespace strata::test {
