@@ -107,7 +107,8 @@ std::string indent(int level) {
     return std::string(static_cast<std::size_t>(4 * level), ' ');
 }
 
-// obj(o, L) of LIQUIBASE.md §5.4b: sorted, de-duplicated lines between brackets.
+// Liquibase's serialisation of a nested object: its sorted, de-duplicated lines between
+// brackets.
 std::string object(const std::set<std::string>& lines, int level) {
     if (lines.empty())
         return "[" + indent(level - 1) + "]";

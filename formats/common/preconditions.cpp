@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace strata::format {
 namespace {
@@ -42,7 +43,7 @@ Precondition make_precondition(std::string_view type, const SourceLocation& wher
         std::string suggestion = closest_match(type, precondition_types());
         throw Error(ErrorKind::Parse, fmt::format("unknown precondition '{}'", type), where,
                     suggestion.empty()
-                        ? std::string("see LIQUIBASE.md §2.6 for the precondition types")
+                        ? fmt::format("the types are: {}", fmt::join(precondition_types(), ", "))
                         : fmt::format("did you mean '{}'?", suggestion));
     }
     Precondition precondition;

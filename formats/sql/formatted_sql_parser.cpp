@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `.sql` changelogs. With the `-- liquibase formatted sql` header: Liquibase's formatted SQL
-// (LIQUIBASE.md §2.8), each changeset one raw-SQL change. Without it: the whole file is one
-// raw changeset, as Liquibase's SqlChangeLogParser reads it (id "raw", author "includeAll").
+// (Liquibase 4.x's FormattedSqlChangeLogParser), each changeset one raw-SQL change. Without it: the
+// whole file is one raw changeset, as Liquibase's SqlChangeLogParser reads it (id "raw", author
+// "includeAll").
 #include "../common/model_builder.hpp"
 #include "../common/preconditions.hpp"
 #include "../common/sql_text.hpp"

@@ -581,7 +581,7 @@ namespace strata::test {
 namespace {
 
 // Liquibase 3.5–4.21 stored v8 checksums; the value below is what it stored for xml1.xml
-// (LIQUIBASE.md TV2). strata validates it with the v8 algorithm and upgrades it on update.
+// (test vector TV2). strata validates it with the v8 algorithm and upgrades it on update.
 TEST_F(Cli, StoredV8ChecksumsValidateAndUpdateUpgradesThem) {
     std::filesystem::copy_file(std::filesystem::path(STRATA_TEST_DATA_DIR) / "liquibase-vectors" /
                                    "xml1.xml",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The same changeset written in XML, YAML, JSON and formatted SQL: the checksums real
-// Liquibase 4.28 stored for it (LIQUIBASE.md §5.6 TV1, TV3, TV4, TV5) and one model for the
+// Liquibase 4.28 stored for it (test vectors TV1, TV3, TV4, TV5) and one model for the
 // three structured formats. A failure here means a DATABASECHANGELOG row written by Liquibase
 // for a YAML/JSON/SQL changelog would not validate under strata.
 #include "model_text.hpp"

@@ -223,7 +223,7 @@ protected:
     Session observer_;
 };
 
-// A changeset from LIQUIBASE.md §6, with the row the real Liquibase 4.28 wrote for it.
+// A changeset with the row the real Liquibase 4.28 wrote for it.
 const std::string kPersonChangeset = R"xml(
     <changeSet id="1" author="alice" labels="demo" context="dev">
         <comment>create person</comment>

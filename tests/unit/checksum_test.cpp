@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Checksums against values taken from the real Liquibase 4.28 (tests/data/liquibase-vectors,
-// LIQUIBASE.md §5.6). A failure here means DATABASECHANGELOG rows written by Liquibase would
+// test vectors TV1-TV7). A failure here means DATABASECHANGELOG rows written by Liquibase would
 // no longer validate under strata, or the other way round.
 #include "test_support.hpp"
 
