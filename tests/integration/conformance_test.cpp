@@ -1691,3 +1691,28 @@ TEST_P(DialectConformance, ADeadHoldersRowIsReportedStaleAndReleased) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// A column that is unique and part of a composite primary key keeps its UNIQUE (it was
+// silently lost on every database).
+TEST_P(DialectConformance, UniqueColumnInsideACompositeKeyStaysUnique) {
+    update(changelog(R"xml(
+    <changeSet id="1" author="k">
+        <createTable tableName="pair">
+            <column name="a" type="int"><constraints primaryKey="true" unique="true"/></column>
+            <column name="b" type="int"><constraints primaryKey="true"/></column>
+        </createTable>
+        <insert tableName="pair"><column name="a" valueNumeric="1"/><column name="b" valueNumeric="1"/></insert>
+    </changeSet>)xml"));
+    execute(fmt::format("INSERT INTO {} ({}, {}) VALUES (2, 1)", q("pair"), q("a"), q("b")));
+    EXPECT_THROW(
+        execute(fmt::format("INSERT INTO {} ({}, {}) VALUES (1, 2)", q("pair"), q("a"), q("b"))),
+        Error)
+        << "a is unique on its own, not only together with b";
+    EXPECT_EQ(count("pair"), 2);
+}
+
+} // namespace
+} // namespace strata::test

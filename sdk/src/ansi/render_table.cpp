@@ -271,6 +271,18 @@ std::vector<std::string> AnsiDialect::render_create_table(const Change& change) 
                                     quote_identifier(primary_key_name),
                                     fmt::join(primary_key, ", ")));
     }
+    // A unique column inside a composite primary key is unique on its own too; the column
+    // definition leaves key columns' UNIQUE out, so it is a table constraint here.
+    if (primary_key.size() > 1) {
+        for (const Column& column : change.columns) {
+            if (!column.constraint_flag("primaryKey") || !column.constraint_flag("unique"))
+                continue;
+            const std::string* name = column.constraint("uniqueConstraintName");
+            parts.push_back(fmt::format("{}UNIQUE ({})",
+                                        name ? "CONSTRAINT " + quote_identifier(*name) + " " : "",
+                                        quote_identifier(column.name())));
+        }
+    }
     for (std::string& key : column_foreign_keys(change))
         parts.push_back(std::move(key));
     return {fmt::format("CREATE TABLE {} ({})", qualified(change, "tableName"),
