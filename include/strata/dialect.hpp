@@ -221,6 +221,20 @@ protected:
     /// database (kept by capture(), run by restore()); empty when nothing needs keeping.
     [[nodiscard]] virtual std::vector<std::string> restore_statements(Connection& connection,
                                                                       const Change& change) const;
+    /// One index as the catalog has it: its table, name and columns in index order.
+    struct IndexColumns {
+        std::string table;
+        std::string name;
+        std::vector<std::string> columns;
+    };
+    /// The indexes of the current schema (or `schema`), of one table when `table` is not
+    /// empty: the indexExists precondition. The base has no portable catalog for indexes and
+    /// refuses; PostgreSQL and MySQL read theirs.
+    [[nodiscard]] virtual std::vector<IndexColumns> index_columns(Connection& connection,
+                                                                  const std::string& schema,
+                                                                  const std::string& table) const;
+    /// The indexExists precondition over index_columns().
+    [[nodiscard]] bool index_exists(Connection& connection, const Precondition& check) const;
     /// The primary key columns of a table, in key order (insert/loadData rollback).
     [[nodiscard]] virtual std::vector<std::string>
     primary_key_columns(Connection& connection, const std::string& table) const;

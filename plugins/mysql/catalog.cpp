@@ -206,4 +206,22 @@ MysqlDialect::LiveColumn MysqlDialect::live_column(const Change& change,
     return live;
 }
 
+std::vector<AnsiDialect::IndexColumns> MysqlDialect::index_columns(Connection& connection,
+                                                                   const std::string& schema,
+                                                                   const std::string& table) const {
+    std::string sql = fmt::format(
+        "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+        "WHERE TABLE_SCHEMA = {}{} ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+        schema.empty() ? "DATABASE()" : quote_literal(schema),
+        table.empty() ? "" : " AND lower(TABLE_NAME) = lower(" + quote_literal(table) + ")");
+    std::vector<IndexColumns> indexes;
+    for (const Row& row : connection.query(sql).rows) {
+        if (indexes.empty() || indexes.back().name != row[1].value_or("") ||
+            indexes.back().table != row[0].value_or(""))
+            indexes.push_back({row[0].value_or(""), row[1].value_or(""), {}});
+        indexes.back().columns.push_back(row[2].value_or(""));
+    }
+    return indexes;
+}
+
 } // namespace strata::dialect::mysql

@@ -114,6 +114,9 @@ public:
     void release_native_lock(Connection& connection) noexcept override;
 
 protected:
+    [[nodiscard]] std::vector<IndexColumns> index_columns(Connection& connection,
+                                                          const std::string& schema,
+                                                          const std::string& table) const override;
     // MySQL calls the current schema the current database.
     [[nodiscard]] std::string current_schema_expression() const override;
 

@@ -205,4 +205,27 @@ std::vector<std::string> PostgresDialect::restore_statements(Connection& connect
     }
 }
 
+// pg_index's key columns in order, expressions left out (they have no column name).
+std::vector<AnsiDialect::IndexColumns>
+PostgresDialect::index_columns(Connection& connection, const std::string& schema,
+                               const std::string& table) const {
+    std::string sql =
+        fmt::format("SELECT t.relname, i.relname, a.attname FROM pg_index x "
+                    "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                    "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                    "CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, position) "
+                    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+                    "WHERE n.nspname = {}{} ORDER BY t.relname, i.relname, k.position",
+                    schema.empty() ? "current_schema()" : quote_literal(stored_name(schema)),
+                    table.empty() ? "" : " AND t.relname = " + quote_literal(stored_name(table)));
+    std::vector<IndexColumns> indexes;
+    for (const Row& row : connection.query(sql).rows) {
+        if (indexes.empty() || indexes.back().name != row[1].value_or("") ||
+            indexes.back().table != row[0].value_or(""))
+            indexes.push_back({row[0].value_or(""), row[1].value_or(""), {}});
+        indexes.back().columns.push_back(row[2].value_or(""));
+    }
+    return indexes;
+}
+
 } // namespace strata::dialect::postgresql

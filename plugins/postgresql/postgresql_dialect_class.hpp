@@ -95,6 +95,9 @@ public:
     void release_native_lock(Connection& connection) noexcept override;
 
 protected:
+    [[nodiscard]] std::vector<IndexColumns> index_columns(Connection& connection,
+                                                          const std::string& schema,
+                                                          const std::string& table) const override;
     [[nodiscard]] std::string datetime_type() const override;
 
     [[nodiscard]] std::string large_text_type() const override;

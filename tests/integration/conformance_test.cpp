@@ -1716,3 +1716,49 @@ TEST_P(DialectConformance, UniqueColumnInsideACompositeKeyStaysUnique) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// indexExists, by name and by columns, on every database (it was SQLite's alone).
+TEST_P(DialectConformance, IndexExistsPreconditionHoldsOnEveryDatabase) {
+    std::string body = R"xml(
+    <changeSet id="1" author="ix">
+        <createTable tableName="line">
+            <column name="id" type="int"><constraints primaryKey="true"/></column>
+            <column name="item_id" type="int"/>
+            <column name="qty" type="int"/>
+        </createTable>
+        <createIndex tableName="line" indexName="ix_line_item"><column name="item_id"/><column name="qty"/></createIndex>
+    </changeSet>)xml";
+    struct Case {
+        std::string condition;
+        bool holds;
+    };
+    const std::vector<Case> cases = {
+        {R"(<indexExists indexName="ix_line_item"/>)", true},
+        {R"(<indexExists tableName="line" indexName="ix_line_item"/>)", true},
+        {R"(<indexExists tableName="line" columnNames="item_id, qty"/>)", true},
+        {R"(<indexExists tableName="line" columnNames="qty"/>)", false},
+        {R"(<indexExists indexName="ix_nothing"/>)", false},
+    };
+    int id = 2;
+    for (const Case& c : cases) {
+        body += fmt::format(R"xml(
+    <changeSet id="{}" author="ix">
+        <preConditions onFail="MARK_RAN">{}</preConditions>
+        <empty/>
+    </changeSet>)xml",
+                            id++, c.condition);
+    }
+    update(changelog(body));
+    ResultSet rows = query(
+        fmt::format("SELECT ID, EXECTYPE FROM {} ORDER BY ORDEREXECUTED", q("DATABASECHANGELOG")));
+    ASSERT_EQ(rows.rows.size(), cases.size() + 1);
+    for (std::size_t i = 0; i < cases.size(); ++i)
+        EXPECT_EQ(rows.rows[i + 1][1].value_or(""), cases[i].holds ? "EXECUTED" : "MARK_RAN")
+            << cases[i].condition;
+}
+
+} // namespace
+} // namespace strata::test

@@ -47,6 +47,8 @@ bool AnsiDialect::object_exists(Connection& connection, const Precondition& chec
                           "constraint_type = '{}'",
                           kind) +
               filter("constraint_name", name) + filter("table_name", table) + schema;
+    } else if (type == "indexExists") {
+        return index_exists(connection, check);
     } else if (type == "sequenceExists") {
         sql = "SELECT COUNT(*) FROM information_schema.sequences WHERE 1 = 1" +
               filter("sequence_name", check.value("sequenceName")) +
@@ -79,6 +81,35 @@ std::vector<std::string> AnsiDialect::primary_key_columns(Connection& connection
     for (const Row& row : result.rows)
         keys.push_back(row[0].value_or(""));
     return keys;
+}
+
+std::vector<AnsiDialect::IndexColumns> AnsiDialect::index_columns(Connection&, const std::string&,
+                                                                  const std::string&) const {
+    throw Error(ErrorKind::Validation,
+                fmt::format("the indexExists precondition is not supported on {}", name()));
+}
+
+// Liquibase's indexExists: an index of that name (on that table, when given), or an index on
+// exactly those columns, in that order.
+bool AnsiDialect::index_exists(Connection& connection, const Precondition& check) const {
+    std::string wanted_name = to_lower(check.value("indexName"));
+    std::vector<std::string> wanted_columns;
+    for (const std::string& column : split_list(check.value("columnNames")))
+        wanted_columns.push_back(to_lower(column));
+    if (wanted_name.empty() && wanted_columns.empty())
+        throw Error(ErrorKind::Validation,
+                    "the indexExists precondition needs indexName or columnNames", check.where);
+    for (const IndexColumns& index :
+         index_columns(connection, check.value("schemaName"), check.value("tableName"))) {
+        if (!wanted_name.empty() && to_lower(index.name) != wanted_name)
+            continue;
+        std::vector<std::string> columns;
+        for (const std::string& column : index.columns)
+            columns.push_back(to_lower(column));
+        if (wanted_columns.empty() || columns == wanted_columns)
+            return true;
+    }
+    return false;
 }
 
 } // namespace strata
