@@ -246,6 +246,9 @@ void read_flyway_folder(ParseSession& session, const std::filesystem::path& on_d
         changeset.path = recorded;
         changeset.comment = migration.description;
         changeset.where = {migration.file.string(), 1, 1};
+        changeset.rollback_hint = fmt::format(
+            "add the undo migration {} beside it (its statements are the rollback)",
+            (migration.file.parent_path() / ("U" + migration.stem.substr(1) + ".sql")).string());
         if (baseline != nullptr && compare_versions(migration.version, baseline->version) <= 0)
             changeset.preconditions =
                 none_of({executed(baseline_id)}, PreconditionAction::MarkRan, migration);

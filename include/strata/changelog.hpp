@@ -99,6 +99,9 @@ struct STRATA_API ChangeSet {
     std::optional<Preconditions> preconditions;
     std::vector<Change> changes;
     std::optional<Rollback> rollback;
+    /// How to give this changeset a rollback, in its format's words, for the error when it
+    /// has none; empty means "add a <rollback> block" (a Flyway V file names its U file).
+    std::string rollback_hint;
     std::vector<SqlVisitor> modify_sql;
 
     /// "path::id::author", the way a changeset is named everywhere.

@@ -84,3 +84,24 @@ TEST_F(FlywayBaseline, ADatabaseWithHistoryIgnoresBaselines) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// A V file without an undo migration cannot roll back; the hint names the U file to add, not
+// a <rollback> block a Flyway folder cannot have.
+TEST(FlywayRollbackHint, NamesTheUndoMigration) {
+    TempDir dir;
+    write_file(dir / "mig" / "V1__create_a.sql", "CREATE TABLE a (id INT);\n");
+    ASSERT_EQ(
+        run_strata({"--changelog-file=mig", "--url=sqlite:f.db", "update"}, dir.path()).exit_code,
+        0);
+    CommandResult rollback = run_strata(
+        {"--changelog-file=mig", "--url=sqlite:f.db", "rollback-count", "--count=1"}, dir.path());
+    EXPECT_NE(rollback.exit_code, 0);
+    EXPECT_NE(rollback.err.find("U1__create_a.sql"), std::string::npos) << rollback.err;
+    EXPECT_EQ(rollback.err.find("<rollback>"), std::string::npos) << rollback.err;
+}
+
+} // namespace
+} // namespace strata::test

@@ -167,8 +167,10 @@ Engine::RollbackStep Engine::plan_rollback(const ChangeSet& changeset, const His
                             changeset.identifier(), change.type_name(),
                             kept == captures.end() ? "" : " and nothing was captured for it"),
                 change.where,
-                "add a <rollback> block to the changeset (an empty <rollback/> if nothing "
-                "needs undoing)");
+                changeset.rollback_hint.empty()
+                    ? "add a <rollback> block to the changeset (an empty <rollback/> if nothing "
+                      "needs undoing)"
+                    : changeset.rollback_hint);
         step.actions.push_back({change, *captured});
         if (change.kind == ChangeKind::DropTable || change.kind == ChangeKind::DropColumn ||
             change.kind == ChangeKind::MergeColumns)
