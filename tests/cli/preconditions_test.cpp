@@ -140,6 +140,22 @@ TEST_F(Preconditions, ChangelogLevelPreconditionsGuardTheWholeRun) {
     EXPECT_TRUE(contains(result.err, "changelog preconditions failed")) << result.err;
     EXPECT_EQ(scalar_sqlite(dir_ / "g.db", "SELECT COUNT(*) FROM sqlite_master WHERE name = 't'"),
               "0");
+
+    // Not only update: every command that reads the changelog checks them first, as
+    // Liquibase's changelog validation does.
+    for (std::vector<std::string> command : {std::vector<std::string>{"status"},
+                                             {"validate"},
+                                             {"rollback-count", "--count=1"},
+                                             {"changelog-sync"},
+                                             {"mark-next-changeset-ran"}}) {
+        std::vector<std::string> args{"--changelog-file=guarded.xml", "--url=sqlite:g.db"};
+        args.insert(args.end(), command.begin(), command.end());
+        CommandResult other = run_strata(args, dir_.path());
+        EXPECT_EQ(other.exit_code, 3) << command[0] << ": " << other.err;
+        EXPECT_TRUE(contains(other.err, "changelog preconditions failed"))
+            << command[0] << ": " << other.err;
+    }
+    EXPECT_EQ(scalar_sqlite(dir_ / "g.db", "SELECT COUNT(*) FROM DATABASECHANGELOG"), "0");
 }
 
 TEST_F(Preconditions, BadPreconditionsAreParseErrors) {

@@ -168,6 +168,7 @@ std::vector<HistoryRow> Engine::history() {
 }
 
 std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
+    check_changelog_preconditions(changelog);
     for (const ChangeSet& changeset : changelog.changesets) {
         if (filtered_out(changeset, settings_.filter, dialect_.name()))
             continue;

@@ -34,6 +34,7 @@ int Engine::changelog_sync(const Changelog& changelog, std::optional<std::string
     RunLock lock(*this);
     if (sql_output_ != nullptr)
         write_sql_header("SQL to add all changesets to database history table", changelog.path);
+    check_changelog_preconditions(changelog);
     ensure_history_table();
     std::vector<HistoryRow> rows = read_history();
     int synced = 0;

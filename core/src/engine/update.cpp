@@ -37,8 +37,7 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     ensure_history_table();
     std::vector<HistoryRow> rows = read_history();
     require_valid_checksums(changelog, rows);
-    if (sql_output_ == nullptr)
-        check_changelog_preconditions(changelog);
+    check_changelog_preconditions(changelog);
 
     // Decide everything first, then check every change that will run, so a changelog with a
     // change this database cannot run changes nothing.
@@ -52,8 +51,10 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     return plan.summary;
 }
 
+// Every command that reads the changelog checks its preconditions first, as Liquibase's
+// changelog validation does; the *-sql commands only write SQL, so they do not.
 void Engine::check_changelog_preconditions(const Changelog& changelog) {
-    if (!changelog.preconditions)
+    if (!changelog.preconditions || sql_output_ != nullptr)
         return;
     PreconditionVerdict verdict = evaluate(*changelog.preconditions, changelog);
     if (verdict.passed)
@@ -65,7 +66,7 @@ void Engine::check_changelog_preconditions(const Changelog& changelog) {
         verdict.errored ? changelog.preconditions->on_error : changelog.preconditions->on_fail;
     if (action != PreconditionAction::Warn)
         throw Error(ErrorKind::Validation, what, changelog.preconditions->where,
-                    "nothing was applied; onFail=\"WARN\" lets the update go on");
+                    "nothing was done; onFail=\"WARN\" lets the command go on");
     if (settings_.progress)
         settings_.progress("WARNING: " + what);
 }
@@ -166,6 +167,7 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
 
 // What update would run, with no limit: the same plan, so status never disagrees with it.
 std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
+    check_changelog_preconditions(changelog);
     std::vector<HistoryRow> rows = read_history();
     require_valid_checksums(changelog, rows);
     std::vector<const ChangeSet*> result;
