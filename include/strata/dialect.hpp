@@ -276,6 +276,9 @@ protected:
     /// valueNumeric/defaultValueNumeric that is no number, are computed values; ISO timestamps
     /// are written with a space; one pair of parentheses around a default number goes.
     /// nullopt: no such attribute, the base rules apply.
+    /// Whether default_clause() and value_literal() follow those rules (PostgreSQL, MySQL);
+    /// the base keeps such values as written.
+    [[nodiscard]] virtual bool maps_computed_values() const;
     [[nodiscard]] std::optional<std::string> liquibase_computed_default(const Column& column) const;
     [[nodiscard]] std::optional<std::string> liquibase_computed_value(const Column& column) const;
     /// The SQL value of an insert/update column (value, valueNumeric, valueBoolean, ...).

@@ -341,16 +341,8 @@ std::string MysqlDialect::computed_value(std::string_view value) const {
     return "NOW()";
 }
 
-std::string MysqlDialect::default_clause(const Column& column) const {
-    if (std::optional<std::string> sql = liquibase_computed_default(column))
-        return *sql;
-    return AnsiDialect::default_clause(column);
-}
-
-std::string MysqlDialect::value_literal(const Column& column) const {
-    if (std::optional<std::string> sql = liquibase_computed_value(column))
-        return *sql;
-    return AnsiDialect::value_literal(column);
+bool MysqlDialect::maps_computed_values() const {
+    return true;
 }
 
 } // namespace strata::dialect::mysql

@@ -110,9 +110,7 @@ protected:
     // time spelled any way (current_timestamp..., current_datetime..., now()) becomes NOW().
     [[nodiscard]] std::string computed_value(std::string_view value) const override;
 
-    [[nodiscard]] std::string default_clause(const Column& column) const override;
-
-    [[nodiscard]] std::string value_literal(const Column& column) const override;
+    [[nodiscard]] bool maps_computed_values() const override;
 
     [[nodiscard]] std::string column_definition(const Column& column,
                                                 bool inline_primary_key) const override;

@@ -377,16 +377,8 @@ std::string PostgresDialect::computed_value(std::string_view value) const {
     return std::string(value);
 }
 
-std::string PostgresDialect::default_clause(const Column& column) const {
-    if (std::optional<std::string> sql = liquibase_computed_default(column))
-        return *sql;
-    return AnsiDialect::default_clause(column);
-}
-
-std::string PostgresDialect::value_literal(const Column& column) const {
-    if (std::optional<std::string> sql = liquibase_computed_value(column))
-        return *sql;
-    return AnsiDialect::value_literal(column);
+bool PostgresDialect::maps_computed_values() const {
+    return true;
 }
 
 } // namespace strata::dialect::postgresql

@@ -154,6 +154,10 @@ std::string AnsiDialect::qualified(const Change& change, std::string_view name_k
 }
 
 std::string AnsiDialect::default_clause(const Column& column) const {
+    if (maps_computed_values()) {
+        if (std::optional<std::string> sql = liquibase_computed_default(column))
+            return *sql;
+    }
     // Liquibase types a default by the column's type (createTable's type, addDefaultValue's
     // columnDataType): DEFAULT 1000 for a number written defaultValue="1000", the boolean for
     // defaultValueNumeric="0" on a boolean, '8' for a number on a text column.
@@ -189,6 +193,10 @@ std::string AnsiDialect::default_clause(const Column& column) const {
 }
 
 std::string AnsiDialect::value_literal(const Column& column) const {
+    if (maps_computed_values()) {
+        if (std::optional<std::string> sql = liquibase_computed_value(column))
+            return *sql;
+    }
     if (const std::string* v = column.get("valueComputed"))
         return *v;
     if (const std::string* v = column.get("valueNumeric"))
@@ -343,6 +351,10 @@ std::string without_parentheses(std::string value) {
 
 } // namespace
 
+bool AnsiDialect::maps_computed_values() const {
+    return false;
+}
+
 std::string AnsiDialect::computed_value(std::string_view value) const {
     return std::string(value);
 }
@@ -354,10 +366,11 @@ std::optional<std::string> AnsiDialect::liquibase_computed_default(const Column&
         std::string number = without_parentheses(*v);
         if (!numeric_literal(number))
             return computed_value(number);
-        // A number is typed by its column (FALSE for 0 on a boolean) by the base rules.
+        if (number == *v)
+            return std::nullopt; // a plain number: the base rules type it by its column
         Column typed = column;
         typed.attributes.insert_or_assign("defaultValueNumeric", number);
-        return AnsiDialect::default_clause(typed);
+        return default_clause(typed);
     }
     if (column.get("defaultValueBoolean") == nullptr) {
         if (const std::string* v = column.get("defaultValueDate"))
