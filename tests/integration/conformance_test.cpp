@@ -1395,7 +1395,7 @@ TEST_P(DialectConformance, MariadbIsCalledMariadb) {
     const std::string here = liquibase_name(observer().connection(), GetParam());
     EXPECT_EQ(db().dialect().name(), here);
     if (here != "mariadb")
-        return;
+        GTEST_SKIP() << "the rest is about a MariaDB server; the name was checked above";
     write_file(dir_ / "maria.xml", xml_changelog(R"xml(
     <property name="who" value="mysqlprop" dbms="mysql"/>
     <property name="who" value="mariadbprop" dbms="mariadb"/>
@@ -1438,7 +1438,7 @@ TEST_P(DialectConformance, MariadbIsCalledMariadb) {
 // computed with that name; it is not a modified changeset, and update rewrites it.
 TEST_P(DialectConformance, MariadbAcceptsChecksumsWrittenUnderTheOldName) {
     if (liquibase_name(observer().connection(), GetParam()) != "mariadb")
-        return;
+        GTEST_SKIP() << "only a MariaDB server had checksums written under the name mysql";
     Changelog log = changelog(R"xml(
     <changeSet id="1" author="a">
         <createTable tableName="t"><column name="v" type="varchar(10)"/></createTable>
