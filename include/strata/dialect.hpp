@@ -5,6 +5,7 @@
 #include "strata/changelog.hpp"
 #include "strata/connection.hpp"
 #include "strata/export.hpp"
+#include "strata/snapshot.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -166,6 +167,12 @@ public:
     virtual bool acquire_native_lock(Connection& connection, const RunLockRequest& request) = 0;
     /// Releases what acquire_native_lock took. Never throws.
     virtual void release_native_lock(Connection& connection) noexcept = 0;
+
+    /// Reads one schema from the catalog into the portable model (snapshot, diff, drift):
+    /// every table with its columns, keys, foreign keys, checks and indexes, every view and
+    /// sequence, with types mapped to their portable names. Returns it normalize()d.
+    [[nodiscard]] virtual snapshot::Schema snapshot(Connection& connection,
+                                                    const snapshot::SnapshotScope& scope) const = 0;
 };
 
 /// The ANSI base every bundled dialect derives from: standard SQL for each change type and
@@ -197,6 +204,9 @@ public:
     /// No native lock: the row protocol alone serialises runs.
     bool acquire_native_lock(Connection& connection, const RunLockRequest& request) override;
     void release_native_lock(Connection& connection) noexcept override;
+    /// The base has no portable catalog: refuses with Error{Usage} naming the dialect.
+    [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
+                                            const snapshot::SnapshotScope& scope) const override;
 
 protected:
     /// The statements of one change; dialects override this for the changes whose SQL
