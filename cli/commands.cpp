@@ -86,6 +86,9 @@ constexpr CommandSpec kCommands[] = {
     {"convert", "convert",
      "Write the changelog in another format (--format or --output-file's extension)",
      kCommon | kChangelog | kFormat, Changelog, true, run_convert},
+    {"snapshot", "snapshot",
+     "Write the schema of --url (tables, keys, indexes, views, sequences) as JSON, YAML or text",
+     kCommon | kDatabase | kHistoryTables | kSnapshot, Nothing, true, run_snapshot},
 };
 
 } // namespace

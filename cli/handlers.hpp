@@ -24,5 +24,6 @@ int run_release_locks(Session& session);
 int run_unexpected_changesets(Session& session);
 int run_plugins(Session& session);
 int run_convert(Session& session);
+int run_snapshot(Session& session);
 
 } // namespace strata::cli

@@ -26,6 +26,7 @@ enum OptionGroup : unsigned {
     kChangesetId = 1U << 9,    ///< --changeset-identifier and its parts
     kHistoryTables = 1U << 10, ///< history and lock table names
     kForce = 1U << 11,         ///< --force
+    kSnapshot = 1U << 20,      ///< --snapshot-format
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global
