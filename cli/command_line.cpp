@@ -95,7 +95,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
     app.allow_extras();
     // Every option is also accepted before the command, as Liquibase accepts its globals.
     for (const OptionSpec& option : all_options()) {
-        if (option.group & (kCount | kTag | kDate | kVerbose | kChangesetId))
+        if (option.group & (kCount | kTag | kDate | kVerbose | kChangesetId | kOutputDirectory))
             continue;
         add(app, option, result.flags);
     }

@@ -89,6 +89,10 @@ constexpr CommandSpec kCommands[] = {
     {"snapshot", "snapshot",
      "Write the schema of --url (tables, keys, indexes, views, sequences) as JSON, YAML or text",
      kCommon | kDatabase | kHistoryTables | kSnapshot, Nothing, true, run_snapshot},
+    {"db-doc", "dbDoc",
+     "Write an HTML report of the database (tables, keys, indexes, diagram, history) to "
+     "--output-directory",
+     kHistoryOnly | kOutputDirectory, Database, true, run_db_doc},
 };
 
 } // namespace

@@ -25,5 +25,6 @@ int run_unexpected_changesets(Session& session);
 int run_plugins(Session& session);
 int run_convert(Session& session);
 int run_snapshot(Session& session);
+int run_db_doc(Session& session);
 
 } // namespace strata::cli

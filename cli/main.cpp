@@ -62,6 +62,8 @@ void check_required(const CommandSpec& command, const Settings& settings) {
         missing("tag");
     if ((command.options & kDate) != 0 && settings.date.empty())
         missing("date");
+    if ((command.options & kOutputDirectory) != 0 && settings.output_directory.empty())
+        missing("output-directory");
 }
 
 int run(const CommandLine& line) {

@@ -55,7 +55,9 @@ constexpr OptionSpec kOptions[] = {
      kExecute, true, false, None},
     {"format", "", "text or json (status, history, validate); xml, yaml, json or sql (convert)",
      kFormat},
-    {"snapshot-format", "", "json (the default), yaml or txt", kSnapshot},
+    {"snapshot-format", "", "json (the default), yaml, txt or dot (a Graphviz ER diagram)",
+     kSnapshot},
+    {"output-directory", "", "Where db-doc writes its report", kOutputDirectory},
     // Command arguments.
     {"count", "", "How many changesets", kCount},
     {"tag", "", "The tag", kTag},

@@ -14,19 +14,20 @@ namespace strata::cli {
 
 /// Groups of options a command takes (a command's `options` is a mask of these).
 enum OptionGroup : unsigned {
-    kCommon = 1U << 0,         ///< every command: defaults file, log level, output file, plugins
-    kDatabase = 1U << 1,       ///< commands that open a database
-    kChangelog = 1U << 2,      ///< commands that read the changelog
-    kExecute = 1U << 3,        ///< commands that apply changesets
-    kFormat = 1U << 4,         ///< --format
-    kCount = 1U << 5,          ///< --count, required
-    kTag = 1U << 6,            ///< --tag, required
-    kDate = 1U << 7,           ///< --date, required
-    kVerbose = 1U << 8,        ///< --verbose
-    kChangesetId = 1U << 9,    ///< --changeset-identifier and its parts
-    kHistoryTables = 1U << 10, ///< history and lock table names
-    kForce = 1U << 11,         ///< --force
-    kSnapshot = 1U << 20,      ///< --snapshot-format
+    kCommon = 1U << 0,           ///< every command: defaults file, log level, output file, plugins
+    kDatabase = 1U << 1,         ///< commands that open a database
+    kChangelog = 1U << 2,        ///< commands that read the changelog
+    kExecute = 1U << 3,          ///< commands that apply changesets
+    kFormat = 1U << 4,           ///< --format
+    kCount = 1U << 5,            ///< --count, required
+    kTag = 1U << 6,              ///< --tag, required
+    kDate = 1U << 7,             ///< --date, required
+    kVerbose = 1U << 8,          ///< --verbose
+    kChangesetId = 1U << 9,      ///< --changeset-identifier and its parts
+    kHistoryTables = 1U << 10,   ///< history and lock table names
+    kForce = 1U << 11,           ///< --force
+    kSnapshot = 1U << 20,        ///< --snapshot-format
+    kOutputDirectory = 1U << 21, ///< --output-directory, required
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global

@@ -195,6 +195,7 @@ resolve_settings(const GivenFlags& flags,
     text("liquibase-schema-name", settings.liquibase_schema);
     text("search-path", settings.search_path);
     text("tag", settings.tag);
+    text("output-directory", settings.output_directory);
     text("changeset-identifier", settings.changeset_identifier);
     text("changeset-path", settings.changeset_path);
     text("changeset-id", settings.changeset_id);
@@ -240,8 +241,9 @@ resolve_settings(const GivenFlags& flags,
         std::string format = to_lower(trim(found->values.back()));
         if (format == "text")
             format = "txt";
-        if (format != "json" && format != "yaml" && format != "yml" && format != "txt")
-            throw bad_value(*found, "a snapshot format", "use json, yaml or txt");
+        if (format != "json" && format != "yaml" && format != "yml" && format != "txt" &&
+            format != "dot")
+            throw bad_value(*found, "a snapshot format", "use json, yaml, txt or dot");
         settings.snapshot_format = format == "yml" ? "yaml" : format;
     }
     if (auto found = channels.find(*find_option("missing-property-mode"))) {

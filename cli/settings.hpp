@@ -24,7 +24,8 @@ struct Settings {
     std::string log_level = "info"; ///< lower case, one of log_levels()
     std::string output_file;
     std::string format = "text";
-    std::string snapshot_format = "json"; ///< json, yaml or txt
+    std::string snapshot_format = "json"; ///< json, yaml, txt or dot
+    std::string output_directory;         ///< db-doc
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
     double lock_wait_minutes = 5;
