@@ -43,8 +43,11 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     // change this database cannot run changes nothing.
     UpdatePlan plan = plan_update(changelog, limit, index(rows));
     for (const UpdateStep& step : plan.steps) {
-        if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun)
+        if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun) {
             check_supported(step.changeset->changes);
+            if (sql_output_ == nullptr)
+                require_commands_allowed(*step.changeset);
+        }
     }
     for (const UpdateStep& step : plan.steps)
         execute_step(changelog, step, plan.summary);

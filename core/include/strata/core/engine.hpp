@@ -170,6 +170,9 @@ private:
     void execute_step(const Changelog& changelog, const UpdateStep& step, UpdateSummary& summary);
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
+    /// Error{Validation} when `changeset` would run a program and --allow-execute-command is
+    /// not given: checked for every pending changeset before the first one runs.
+    void require_commands_allowed(const ChangeSet& changeset) const;
     void write_sql_header(std::string_view title, std::string_view changelog_path);
 
     Dialect& dialect_;
