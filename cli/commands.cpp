@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
 
+#include "completion.hpp"
 #include "handlers.hpp"
+#include "man_page.hpp"
 #include "options.hpp"
 
 namespace strata::cli {
@@ -89,6 +91,9 @@ constexpr CommandSpec kCommands[] = {
     {"snapshot", "snapshot",
      "Write the schema of --url (tables, keys, indexes, views, sequences) as JSON, YAML or text",
      kCommon | kDatabase | kHistoryTables | kSnapshot, Nothing, true, run_snapshot},
+    {"completion", "completion", "Print the shell completion script for bash, zsh or fish", kCommon,
+     Nothing, true, run_completion, "shell"},
+    {"man", "man", "Print the strata(1) man page (roff)", kCommon, Nothing, true, run_man},
 };
 
 } // namespace
