@@ -3,16 +3,17 @@
 #
 # Builds the release packages into build/packages/: strata_<version>_<arch>.deb for Debian 12
 # and the relocatable strata-<version>-linux-<arch>.tar.gz (see cmake/strata_package.cmake).
-# Uses its own build tree (Release, no tests, installed under /usr with lib/ as the library
-# directory, so the .deb and the tarball share one layout).
+# Uses its own build tree, build-package/ (Release, no tests, installed under /usr with lib/ as
+# the library directory, so the .deb and the tarball share one layout; beside build/, so ccache
+# reuses what build/ compiled).
 #
 # usage: scripts/package.sh
-# env:   STRATA_PACKAGE_BUILD_DIR (default build/package-tree), STRATA_JOBS (default 2),
+# env:   STRATA_PACKAGE_BUILD_DIR (default build-package), STRATA_JOBS (default 2),
 #        STRATA_CMAKE_ARGS (extra configure arguments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=${STRATA_PACKAGE_BUILD_DIR:-build/package-tree}
+build=${STRATA_PACKAGE_BUILD_DIR:-build-package}
 out=$PWD/build/packages
 # shellcheck disable=SC2086
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSTRATA_WERROR=ON -DSTRATA_BUILD_TESTS=OFF \
