@@ -29,6 +29,8 @@ OptionValues option_values(const OptionSpec& option) {
         }
         return {ValueKind::Choice, formats, "FORMAT"};
     }
+    if (key == "snapshot-format")
+        return {ValueKind::Choice, {"json", "yaml", "txt"}, "FORMAT"}; // as resolve_settings checks
     if (key == "missing-property-mode")
         return {ValueKind::Choice, missing_property_modes(), "MODE"};
     if (key == "changelog-file" || key == "defaults-file" || key == "output-file")
