@@ -164,6 +164,39 @@ TEST_F(Completion, ZshScriptParsesAndRegistersItself) {
     EXPECT_NE(script.find("'1:shell:(bash zsh fish)'"), std::string::npos);
 }
 
+TEST_F(Completion, ZshCompletesCommandsOptionsAndValues) {
+    if (!has_program("zsh"))
+        GTEST_SKIP() << "zsh is not installed (apt-get install zsh)";
+    // tests/cli/zsh_complete.zsh types the line and TAB in an interactive zsh (zpty) that
+    // found _strata in fpath, as an installed completion is found, and prints the matches.
+    std::filesystem::create_directory(dir_ / "fpath");
+    std::filesystem::copy_file(dir_ / "zsh", dir_ / "fpath" / "_strata");
+    auto complete = [&](const std::string& line) {
+        CommandResult result = run_program(
+            "timeout",
+            {"30", "zsh", "-f", std::string(STRATA_SOURCE_DIR) + "/tests/cli/zsh_complete.zsh",
+             (dir_ / "fpath").string(), line},
+            dir_.path());
+        EXPECT_EQ(result.exit_code, 0) << line << ": " << result.err;
+        std::vector<std::string> words = lines(result.out);
+        return std::set<std::string>(words.begin(), words.end());
+    };
+    EXPECT_EQ(complete("strata up"),
+              (std::set<std::string>{"update", "update-count", "update-to-tag", "update-sql",
+                                     "update-count-sql", "update-to-tag-sql",
+                                     "update-testing-rollback"}));
+    EXPECT_EQ(complete("strata status --form"), std::set<std::string>{"--format"});
+    EXPECT_EQ(complete("strata update --form"), std::set<std::string>{});
+    EXPECT_EQ(complete("strata status --format=j"), std::set<std::string>{"--format=json"});
+    EXPECT_EQ(complete("strata --log-level "),
+              (std::set<std::string>{"off", "severe", "warning", "info", "config", "fine", "debug",
+                                     "finer", "finest", "all"}));
+    EXPECT_EQ(complete("strata completion "), (std::set<std::string>{"bash", "zsh", "fish"}));
+    EXPECT_EQ(complete("strata updateCount --cou"), std::set<std::string>{"--count"});
+    write_file(dir_ / "app.xml", "<databaseChangeLog/>");
+    EXPECT_EQ(complete("strata update --changelog-file ap"), std::set<std::string>{"app.xml"});
+}
+
 TEST_F(Completion, FishCompletesCommandsOptionsAndValues) {
     if (!has_program("fish"))
         GTEST_SKIP() << "fish is not installed (apt-get install fish)";
