@@ -71,6 +71,7 @@ int run(const CommandLine& line) {
     try {
         std::vector<std::string> warnings;
         settings = resolve_settings(line.flags, environment, warnings);
+        settings.arguments = line.arguments;
         for (const std::string& warning : warnings)
             std::cerr << "WARNING: " << warning << "\n";
         check_required(*line.command, settings);

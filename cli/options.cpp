@@ -101,6 +101,11 @@ std::vector<const OptionSpec*> options_in(unsigned groups) {
     return out;
 }
 
+bool accepted_before_command(const OptionSpec& option) {
+    return (option.group & (kCount | kTag | kDate | kVerbose | kChangesetId | kOutputDirectory)) ==
+           0;
+}
+
 std::vector<std::string> long_names(const OptionSpec& option) {
     std::vector<std::string> names{std::string(option.key)};
     std::string_view rest = option.aliases;

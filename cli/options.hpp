@@ -50,6 +50,10 @@ const OptionSpec* find_option(std::string_view key);
 /// The options a command with this group mask takes, in catalogue order.
 std::vector<const OptionSpec*> options_in(unsigned groups);
 
+/// Whether the option is also accepted before the command (`strata --url=... update`):
+/// every option but the command arguments (--count, --tag, --date, --verbose, changeset ids).
+bool accepted_before_command(const OptionSpec& option);
+
 /// Every long name of the option (key first, then aliases).
 std::vector<std::string> long_names(const OptionSpec& option);
 /// STRATA_CHANGELOG_FILE for "changelog-file".

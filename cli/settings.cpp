@@ -132,6 +132,11 @@ const std::vector<std::string>& log_levels() {
     return levels;
 }
 
+const std::vector<std::string>& missing_property_modes() {
+    static const std::vector<std::string> modes{"preserve", "empty", "error"};
+    return modes;
+}
+
 std::optional<std::string> parse_date(const std::string& text) {
     // YYYY-MM-DD, optionally followed by 'T' or ' ' and HH:MM:SS, as Liquibase parses --date.
     if (text.size() != 10 && text.size() != 19)
@@ -248,7 +253,8 @@ resolve_settings(const GivenFlags& flags,
     }
     if (auto found = channels.find(*find_option("missing-property-mode"))) {
         std::string mode = to_lower(trim(found->values.back()));
-        if (mode != "preserve" && mode != "empty" && mode != "error")
+        const auto& modes = missing_property_modes();
+        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
             throw bad_value(*found, "a missing property mode", "use preserve, empty or error");
         settings.missing_property_mode = mode;
     }

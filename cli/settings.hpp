@@ -49,6 +49,7 @@ struct Settings {
     std::string changeset_path;
     std::string changeset_id;
     std::string changeset_author;
+    std::vector<std::string> arguments; ///< the positional argument (completion SHELL)
 
     /// Whether messages at info level are shown, and whether every statement is logged.
     [[nodiscard]] bool shows_info() const { return log_level != "off" && log_level != "severe"; }
@@ -68,6 +69,9 @@ resolve_settings(const GivenFlags& flags,
 
 /// The log levels accepted (case-insensitively), most quiet first.
 const std::vector<std::string>& log_levels();
+
+/// The values of --missing-property-mode: preserve, empty, error.
+const std::vector<std::string>& missing_property_modes();
 
 /// "2024-05-01" or "2024-05-01T10:30:00" (or with a space) as "2024-05-01 10:30:00";
 /// nullopt when it is not such a date.
