@@ -145,7 +145,7 @@ TEST_F(Completion, BashOffersExactlyWhatHelpLists) {
 
 TEST_F(Completion, ZshScriptParsesAndRegistersItself) {
     if (!has_program("zsh"))
-        GTEST_SKIP() << "zsh is not installed (apt-get install zsh)";
+        FAIL() << "zsh is not installed (scripts/setup.sh installs it)";
     CommandResult syntax = run_program("zsh", {"-n", (dir_ / "zsh").string()}, dir_.path());
     EXPECT_EQ(syntax.exit_code, 0) << syntax.err;
     CommandResult loaded =
@@ -166,7 +166,7 @@ TEST_F(Completion, ZshScriptParsesAndRegistersItself) {
 
 TEST_F(Completion, ZshCompletesCommandsOptionsAndValues) {
     if (!has_program("zsh"))
-        GTEST_SKIP() << "zsh is not installed (apt-get install zsh)";
+        FAIL() << "zsh is not installed (scripts/setup.sh installs it)";
     // tests/cli/zsh_complete.zsh types the line and TAB in an interactive zsh (zpty) that
     // found _strata in fpath, as an installed completion is found, and prints the matches.
     std::filesystem::create_directory(dir_ / "fpath");
@@ -199,7 +199,7 @@ TEST_F(Completion, ZshCompletesCommandsOptionsAndValues) {
 
 TEST_F(Completion, FishCompletesCommandsOptionsAndValues) {
     if (!has_program("fish"))
-        GTEST_SKIP() << "fish is not installed (apt-get install fish)";
+        FAIL() << "fish is not installed (scripts/setup.sh installs it)";
     CommandResult syntax = run_program("fish", {"-n", (dir_ / "fish").string()}, dir_.path());
     EXPECT_EQ(syntax.exit_code, 0) << syntax.err;
     auto complete = [&](const std::string& line) {

@@ -80,7 +80,7 @@ TEST(Ship, TheManPageDescribesEveryCommandAndOption) {
 
     // groff formats it without a warning.
     if (!has_program("groff"))
-        GTEST_SKIP() << "groff is not installed";
+        FAIL() << "groff is not installed (scripts/setup.sh installs groff-base)";
     CommandResult groff =
         run_program("groff", {"-man", "-Tutf8", "-ww", "-z", "strata.1"}, dir.path());
     EXPECT_EQ(groff.exit_code, 0);
