@@ -30,12 +30,14 @@ OptionValues option_values(const OptionSpec& option) {
         return {ValueKind::Choice, formats, "FORMAT"};
     }
     if (key == "snapshot-format")
-        return {ValueKind::Choice, {"json", "yaml", "txt"}, "FORMAT"}; // as resolve_settings checks
+        return {ValueKind::Choice, snapshot_formats(), "FORMAT"};
+    if (key == "resume")
+        return {ValueKind::Choice, resume_modes(), "MODE"};
     if (key == "missing-property-mode")
         return {ValueKind::Choice, missing_property_modes(), "MODE"};
     if (key == "changelog-file" || key == "defaults-file" || key == "output-file")
         return {ValueKind::File, {}, "FILE"};
-    if (key == "plugin-dir" || key == "search-path")
+    if (key == "plugin-dir" || key == "search-path" || key == "output-directory")
         return {ValueKind::Directory, {}, "DIR"};
     if (key == "count")
         return {ValueKind::Text, {}, "N"};

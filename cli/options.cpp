@@ -51,6 +51,10 @@ constexpr OptionSpec kOptions[] = {
      "YAML/JSON keys) instead of warning",
      kChangelog, true, false, LiquibaseScope::None},
     {"D", "", "Changelog parameter: -Dname=value (repeatable)", kChangelog, false, true, None, "D"},
+    {"resume", "",
+     "Go on with a changeset an earlier run left half done (MariaDB/MySQL): auto, run or skip "
+     "decides the statement in doubt",
+     kExecute, false, false, LiquibaseScope::None},
     {"allow-execute-command", "", "Let executeCommand changes run programs on this machine",
      kExecute, true, false, None},
     {"format", "", "text or json (status, history, validate); xml, yaml, json or sql (convert)",

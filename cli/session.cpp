@@ -146,6 +146,10 @@ Engine& Session::engine() {
     EngineSettings engine_settings;
     engine_settings.history_table = settings_.history_table;
     engine_settings.lock_table = settings_.lock_table;
+    engine_settings.resume = settings_.resume == "auto"   ? ResumeMode::Auto
+                             : settings_.resume == "run"  ? ResumeMode::Run
+                             : settings_.resume == "skip" ? ResumeMode::Skip
+                                                          : ResumeMode::None;
     engine_settings.filter.contexts = settings_.contexts;
     engine_settings.filter.labels = settings_.labels;
     engine_settings.lock_wait =

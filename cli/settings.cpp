@@ -132,6 +132,16 @@ const std::vector<std::string>& log_levels() {
     return levels;
 }
 
+const std::vector<std::string>& snapshot_formats() {
+    static const std::vector<std::string> formats{"json", "yaml", "txt", "dot"};
+    return formats;
+}
+
+const std::vector<std::string>& resume_modes() {
+    static const std::vector<std::string> modes{"auto", "run", "skip"};
+    return modes;
+}
+
 const std::vector<std::string>& missing_property_modes() {
     static const std::vector<std::string> modes{"preserve", "empty", "error"};
     return modes;
@@ -244,12 +254,19 @@ resolve_settings(const GivenFlags& flags,
     }
     if (auto found = channels.find(*find_option("snapshot-format"))) {
         std::string format = to_lower(trim(found->values.back()));
-        if (format == "text")
-            format = "txt";
-        if (format != "json" && format != "yaml" && format != "yml" && format != "txt" &&
-            format != "dot")
-            throw bad_value(*found, "a snapshot format", "use json, yaml, txt or dot");
-        settings.snapshot_format = format == "yml" ? "yaml" : format;
+        format = format == "text" ? "txt" : format == "yml" ? "yaml" : format;
+        const auto& formats = snapshot_formats();
+        if (std::find(formats.begin(), formats.end(), format) == formats.end())
+            throw bad_value(*found, "a snapshot format",
+                            fmt::format("use one of {}", fmt::join(formats, ", ")));
+        settings.snapshot_format = format;
+    }
+    if (auto found = channels.find(*find_option("resume"))) {
+        std::string mode = to_lower(trim(found->values.back()));
+        const auto& modes = resume_modes();
+        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
+            throw bad_value(*found, "a resume mode", "use auto (check the database), run or skip");
+        settings.resume = mode;
     }
     if (auto found = channels.find(*find_option("missing-property-mode"))) {
         std::string mode = to_lower(trim(found->values.back()));

@@ -31,6 +31,7 @@ struct Settings {
     double lock_wait_minutes = 5;
     std::string missing_property_mode = "preserve"; ///< preserve, empty or error
     bool allow_execute_command = false;
+    std::string resume; ///< "", auto, run or skip
     /// --strict: what Liquibase tolerates and strata warns about in a changelog is an error.
     bool strict = false;
     std::vector<std::string> plugin_dirs;
@@ -72,6 +73,9 @@ const std::vector<std::string>& log_levels();
 
 /// The values of --missing-property-mode: preserve, empty, error.
 const std::vector<std::string>& missing_property_modes();
+/// --snapshot-format values and --resume modes, as resolve_settings checks them.
+const std::vector<std::string>& snapshot_formats();
+const std::vector<std::string>& resume_modes();
 
 /// "2024-05-01" or "2024-05-01T10:30:00" (or with a space) as "2024-05-01 10:30:00";
 /// nullopt when it is not such a date.
