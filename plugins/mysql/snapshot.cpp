@@ -50,8 +50,13 @@ std::optional<std::string> normalize_default(const std::optional<std::string>& v
     std::string lower = to_lower(trim(expression));
     if (lower == "null")
         return std::nullopt;
-    if (lower == "current_timestamp()" || lower == "current_timestamp" || lower == "now()")
-        return "CURRENT_TIMESTAMP";
+    // current_timestamp() and NOW() as the SQL keyword, a precision kept:
+    // current_timestamp(3) is CURRENT_TIMESTAMP(3), as PostgreSQL prints it.
+    static const std::regex kNow(R"(^(current_timestamp|now)(\(\s*([0-9]*)\s*\))?$)");
+    std::smatch now;
+    if (std::regex_match(lower, now, kNow))
+        return now[3].length() > 0 ? "CURRENT_TIMESTAMP(" + now[3].str() + ")"
+                                   : std::string("CURRENT_TIMESTAMP");
     if (portable == "boolean") {
         if (lower == "1" || lower == "'1'" || lower == "true" || lower == "b'1'")
             return "TRUE";

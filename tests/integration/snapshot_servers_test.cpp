@@ -16,6 +16,7 @@
 #include <random>
 #include <strata/core/open_database.hpp>
 #include <strata/snapshot.hpp>
+#include <strata/text.hpp>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -302,6 +303,86 @@ TEST_P(ServerSnapshot, EveryObjectKindIsReadWithEveryField) {
     EXPECT_EQ(sequence.min_value, "10");
     EXPECT_EQ(sequence.max_value, "100000");
     EXPECT_TRUE(sequence.cycle);
+}
+
+// Referential actions in SQL's words, composite keys in key order, defaults that are no
+// plain literal (functions, a precision, a sequence), an expression or mixed-case index
+// column, and on MariaDB the index a user made for a foreign key (kept) beside the one InnoDB
+// made (left out).
+TEST_P(ServerSnapshot, KeysDefaultsAndIndexesKeepTheirDetails) {
+    std::string q = pg() ? "\"" : "`";
+    run({"CREATE SEQUENCE s1", "CREATE TABLE p2 (a INT, b VARCHAR(5), PRIMARY KEY (a, b))",
+         fmt::format("CREATE TABLE c2 (id INT PRIMARY KEY, x VARCHAR(5), y INT DEFAULT 7, z INT, "
+                     "flag BOOLEAN DEFAULT TRUE, d DATE DEFAULT '2020-01-01', "
+                     "lo VARCHAR(20) DEFAULT {}, t3 {} DEFAULT CURRENT_TIMESTAMP(3), "
+                     "n DECIMAL(5,2) DEFAULT -1.5, s BIGINT DEFAULT {}, {}MixedCol{} INT)",
+                     pg() ? "lower('ABC')" : "(lower('ABC'))",
+                     pg() ? "TIMESTAMP(3)" : "DATETIME(3)",
+                     pg() ? "nextval('s1')" : "(NEXTVAL(s1))", q, q),
+         "CREATE INDEX c2_z_ix ON c2 (z)",
+         fmt::format("CREATE INDEX c2_expr_ix ON c2 ({}, {}MixedCol{} DESC)",
+                     pg() ? "lower(x)" : "x", q, q),
+         "ALTER TABLE c2 ADD CONSTRAINT c2_p2_fk FOREIGN KEY (y, x) REFERENCES p2 (a, b) "
+         "ON DELETE SET NULL ON UPDATE CASCADE",
+         fmt::format("ALTER TABLE c2 ADD CONSTRAINT c2_z_fk FOREIGN KEY (z) REFERENCES c2 (id) "
+                     "ON DELETE RESTRICT ON UPDATE {}",
+                     pg() ? "SET DEFAULT" : "NO ACTION")});
+    snapshot::Schema schema = snap();
+    EXPECT_EQ(names_of(schema.tables), (std::vector<std::string>{"c2", "p2"}));
+    const snapshot::Table* p2 = schema.table("p2");
+    ASSERT_NE(p2, nullptr);
+    ASSERT_TRUE(p2->primary_key.has_value());
+    EXPECT_EQ(p2->primary_key->columns, (std::vector<std::string>{"a", "b"}));
+    const snapshot::Table* c2 = schema.table("c2");
+    ASSERT_NE(c2, nullptr);
+
+    ASSERT_EQ(names_of(c2->foreign_keys), (std::vector<std::string>{"c2_p2_fk", "c2_z_fk"}));
+    const snapshot::ForeignKey& composite = c2->foreign_keys[0];
+    EXPECT_EQ(composite.columns, (std::vector<std::string>{"y", "x"}));
+    EXPECT_EQ(composite.referenced_table, "p2");
+    EXPECT_EQ(composite.referenced_columns, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(composite.on_delete, "SET NULL");
+    EXPECT_EQ(composite.on_update, "CASCADE");
+    EXPECT_FALSE(composite.deferrable);
+    EXPECT_FALSE(composite.initially_deferred);
+    const snapshot::ForeignKey& self = c2->foreign_keys[1];
+    EXPECT_EQ(self.columns, (std::vector<std::string>{"z"}));
+    EXPECT_EQ(self.referenced_table, "c2");
+    EXPECT_EQ(self.referenced_columns, (std::vector<std::string>{"id"}));
+    EXPECT_EQ(self.on_delete, "RESTRICT");
+    EXPECT_EQ(self.on_update, pg() ? "SET DEFAULT" : "NO ACTION");
+
+    expect_column(*c2, "y", "int", true, "7");
+    expect_column(*c2, "flag", "boolean", true, "TRUE");
+    expect_column(*c2, "d", "date", true, "'2020-01-01'");
+    // Expressions as the server prints them.
+    expect_column(*c2, "lo", "varchar(20)", true, pg() ? "lower('ABC'::text)" : "lcase('ABC')");
+    expect_column(*c2, "t3", "timestamp(3)", true, "CURRENT_TIMESTAMP(3)");
+    // The number as the server keeps it: MariaDB pads it to the column's scale.
+    expect_column(*c2, "n", "decimal(5,2)", true, pg() ? "-1.5" : "-1.50");
+    // A default drawn from a sequence the column does not own is a default, not an
+    // auto-increment.
+    const snapshot::Column* s = c2->column("s");
+    ASSERT_NE(s, nullptr);
+    EXPECT_FALSE(s->auto_increment);
+    ASSERT_TRUE(s->default_value.has_value());
+    EXPECT_TRUE(to_lower(*s->default_value).starts_with("nextval(")) << *s->default_value;
+    EXPECT_NE(s->default_value->find("s1"), std::string::npos) << *s->default_value;
+    expect_column(*c2, "MixedCol", "int", true, std::nullopt);
+    // The sequence is the user's own: listed.
+    EXPECT_EQ(names_of(schema.sequences), (std::vector<std::string>{"s1"}));
+
+    // c2_z_ix serves the foreign key on z, so InnoDB made no index of its own for it; the one
+    // it made for c2_p2_fk is left out.
+    ASSERT_EQ(names_of(c2->indexes), (std::vector<std::string>{"c2_expr_ix", "c2_z_ix"}));
+    const snapshot::Index& expr = c2->indexes[0];
+    ASSERT_EQ(expr.columns.size(), 2U);
+    EXPECT_EQ(expr.columns[0].name, pg() ? "lower(x::text)" : "x");
+    EXPECT_FALSE(expr.columns[0].descending);
+    EXPECT_EQ(expr.columns[1].name, "MixedCol");
+    EXPECT_TRUE(expr.columns[1].descending);
+    ASSERT_EQ(c2->indexes[1].columns.size(), 1U);
+    EXPECT_EQ(c2->indexes[1].columns[0].name, "z");
 }
 
 // The scope names the schema (database) to read, whatever the connection's current one is.
