@@ -103,8 +103,12 @@ snapshot::Schema MysqlDialect::snapshot(Connection& connection,
                     "name one in the URL (mysql://host/<database>)");
     const std::string database = quote_literal(schema.name);
     // information_schema compares names case-insensitively; the objects are case-sensitive on
-    // Linux, so compare bytes.
-    const std::string in_schema = "BINARY TABLE_SCHEMA = BINARY " + database;
+    // Linux, so compare bytes too. The plain equality stays: it is what lets the server open
+    // only this database's tables instead of every database's.
+    auto schema_is = [&](std::string_view column) {
+        return fmt::format("{} = {} AND BINARY {} = BINARY {}", column, database, column, database);
+    };
+    const std::string in_schema = schema_is("TABLE_SCHEMA");
 
     // Tables: base tables only; views and MariaDB's sequences (tables of type SEQUENCE) are
     // read below as what they are.
@@ -119,7 +123,8 @@ snapshot::Schema MysqlDialect::snapshot(Connection& connection,
             sequence_names.push_back(text(row[0]));
             continue;
         }
-        if (type != "BASE TABLE")
+        // MariaDB's system-versioned tables are tables too.
+        if (type != "BASE TABLE" && type != "SYSTEM VERSIONED")
             continue;
         snapshot::Table table;
         table.name = text(row[0]);
@@ -187,11 +192,11 @@ snapshot::Schema MysqlDialect::snapshot(Connection& connection,
     // Foreign keys: the rules from REFERENTIAL_CONSTRAINTS, the columns in key order from
     // KEY_COLUMN_USAGE. MySQL and MariaDB have no deferrable constraints.
     std::map<std::pair<std::string, std::string>, std::size_t> foreign_key_at;
-    for (const Row& row : rows(
-             fmt::format("SELECT TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME, DELETE_RULE, "
-                         "UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE BINARY "
-                         "CONSTRAINT_SCHEMA = BINARY {} ORDER BY TABLE_NAME, CONSTRAINT_NAME",
-                         database))) {
+    for (const Row& row :
+         rows(fmt::format("SELECT TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME, DELETE_RULE, "
+                          "UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE {} "
+                          "ORDER BY TABLE_NAME, CONSTRAINT_NAME",
+                          schema_is("CONSTRAINT_SCHEMA")))) {
         snapshot::Table* table = table_named(row[0]);
         if (table == nullptr)
             continue;
@@ -240,16 +245,14 @@ snapshot::Schema MysqlDialect::snapshot(Connection& connection,
     // json_valid(`c`) check to every JSON column (JSON is LONGTEXT there): not the user's.
     std::string checks_sql =
         mariadb_ ? fmt::format("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM "
-                               "information_schema.CHECK_CONSTRAINTS WHERE BINARY "
-                               "CONSTRAINT_SCHEMA = BINARY {}",
-                               database)
+                               "information_schema.CHECK_CONSTRAINTS WHERE {}",
+                               schema_is("CONSTRAINT_SCHEMA"))
                  : fmt::format("SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE FROM "
                                "information_schema.CHECK_CONSTRAINTS c JOIN "
                                "information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = "
                                "c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME "
-                               "AND t.CONSTRAINT_TYPE = 'CHECK' WHERE BINARY c.CONSTRAINT_SCHEMA "
-                               "= BINARY {}",
-                               database);
+                               "AND t.CONSTRAINT_TYPE = 'CHECK' WHERE {}",
+                               schema_is("c.CONSTRAINT_SCHEMA"));
     for (const Row& row : rows(checks_sql)) {
         snapshot::Table* table = table_named(row[0]);
         if (table == nullptr)

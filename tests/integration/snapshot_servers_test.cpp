@@ -385,6 +385,26 @@ TEST_P(ServerSnapshot, KeysDefaultsAndIndexesKeepTheirDetails) {
     EXPECT_EQ(c2->indexes[1].columns[0].name, "z");
 }
 
+// A table stored another way is still one table: a partitioned table (PostgreSQL, whose
+// partitions belong to it and are not listed) and a system-versioned table (MariaDB, whose
+// catalog says SYSTEM VERSIONED instead of BASE TABLE).
+TEST_P(ServerSnapshot, TablesStoredOtherwiseAreStillTables) {
+    if (pg())
+        run({"CREATE TABLE events (id INT NOT NULL, at DATE NOT NULL) PARTITION BY RANGE (at)",
+             "CREATE TABLE events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO "
+             "('2021-01-01')",
+             "CREATE INDEX events_at_ix ON events (at)"});
+    else
+        run({"CREATE TABLE events (id INT NOT NULL, at DATE NOT NULL) WITH SYSTEM VERSIONING",
+             "CREATE INDEX events_at_ix ON events (at)"});
+    snapshot::Schema schema = snap();
+    ASSERT_EQ(names_of(schema.tables), (std::vector<std::string>{"events"}));
+    EXPECT_EQ(names_of(schema.tables[0].columns), (std::vector<std::string>{"id", "at"}));
+    EXPECT_EQ(names_of(schema.tables[0].indexes), (std::vector<std::string>{"events_at_ix"}));
+    EXPECT_TRUE(schema.sequences.empty());
+    EXPECT_TRUE(schema.views.empty());
+}
+
 // The scope names the schema (database) to read, whatever the connection's current one is.
 TEST_P(ServerSnapshot, ScopeNamesTheSchemaToRead) {
     create_schema();
