@@ -405,6 +405,37 @@ TEST_P(ServerSnapshot, TablesStoredOtherwiseAreStillTables) {
     EXPECT_TRUE(schema.views.empty());
 }
 
+// Names that keep their case only quoted are read as stored: the serial column of a
+// mixed-case table is still found auto-increment (its sequence is looked up by the quoted
+// name), and a check names the column the way the server needs it written.
+TEST_P(ServerSnapshot, MixedCaseNamesKeepTheirCase) {
+    if (pg())
+        run({"CREATE TABLE \"Account\" (\"Id\" SERIAL PRIMARY KEY, \"Balance\" INT NOT NULL "
+             "DEFAULT 0 CONSTRAINT \"Account_Balance_ck\" CHECK (\"Balance\" >= 0))",
+             "CREATE INDEX \"Account_Balance_ix\" ON \"Account\" (\"Balance\" DESC)"});
+    else
+        run({"CREATE TABLE `Account` (`Id` INT AUTO_INCREMENT PRIMARY KEY, `Balance` INT NOT "
+             "NULL DEFAULT 0, CONSTRAINT `Account_Balance_ck` CHECK (`Balance` >= 0))",
+             "CREATE INDEX `Account_Balance_ix` ON `Account` (`Balance` DESC)"});
+    snapshot::Schema schema = snap();
+    ASSERT_EQ(names_of(schema.tables), (std::vector<std::string>{"Account"}));
+    const snapshot::Table& account = schema.tables[0];
+    expect_column(account, "Id", "int", false, std::nullopt, true);
+    expect_column(account, "Balance", "int", false, "0");
+    ASSERT_TRUE(account.primary_key.has_value());
+    EXPECT_EQ(account.primary_key->columns, (std::vector<std::string>{"Id"}));
+    ASSERT_EQ(account.check_constraints.size(), 1U);
+    EXPECT_EQ(account.check_constraints[0].name, "Account_Balance_ck");
+    // PostgreSQL folds unquoted names, MariaDB compares column names case-insensitively.
+    EXPECT_EQ(account.check_constraints[0].expression, pg() ? "\"Balance\" >= 0" : "Balance >= 0");
+    ASSERT_EQ(names_of(account.indexes), (std::vector<std::string>{"Account_Balance_ix"}));
+    ASSERT_EQ(account.indexes[0].columns.size(), 1U);
+    EXPECT_EQ(account.indexes[0].columns[0].name, "Balance");
+    EXPECT_TRUE(account.indexes[0].columns[0].descending);
+    // The serial column's sequence is the column's.
+    EXPECT_TRUE(schema.sequences.empty());
+}
+
 // The scope names the schema (database) to read, whatever the connection's current one is.
 TEST_P(ServerSnapshot, ScopeNamesTheSchemaToRead) {
     create_schema();
