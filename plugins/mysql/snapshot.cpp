@@ -154,7 +154,9 @@ snapshot::Schema MysqlDialect::snapshot(Connection& connection,
         std::string extra = to_lower(text(row[5]));
         column.auto_increment = extra.find("auto_increment") != std::string::npos;
         // A generated column's expression is no default (the model has no place for it).
-        bool generated = extra.find("generated") != std::string::npos;
+        // MySQL 8 marks an expression default DEFAULT_GENERATED: that one is a default.
+        bool generated = extra.find("virtual generated") != std::string::npos ||
+                         extra.find("stored generated") != std::string::npos;
         if (!column.auto_increment && !generated)
             column.default_value = normalize_default(row[4], column.type, mariadb_);
         column.comment = text(row[6]);

@@ -315,7 +315,8 @@ TEST_P(ServerSnapshot, KeysDefaultsAndIndexesKeepTheirDetails) {
          fmt::format("CREATE TABLE c2 (id INT PRIMARY KEY, x VARCHAR(5), y INT DEFAULT 7, z INT, "
                      "flag BOOLEAN DEFAULT TRUE, d DATE DEFAULT '2020-01-01', "
                      "lo VARCHAR(20) DEFAULT {}, t3 {} DEFAULT CURRENT_TIMESTAMP(3), "
-                     "n DECIMAL(5,2) DEFAULT -1.5, s BIGINT DEFAULT {}, {}MixedCol{} INT)",
+                     "n DECIMAL(5,2) DEFAULT -1.5, s BIGINT DEFAULT {}, {}MixedCol{} INT, "
+                     "twice INT GENERATED ALWAYS AS (id * 2) STORED)",
                      pg() ? "lower('ABC')" : "(lower('ABC'))",
                      pg() ? "TIMESTAMP(3)" : "DATETIME(3)",
                      pg() ? "nextval('s1')" : "(NEXTVAL(s1))", q, q),
@@ -369,6 +370,8 @@ TEST_P(ServerSnapshot, KeysDefaultsAndIndexesKeepTheirDetails) {
     EXPECT_TRUE(to_lower(*s->default_value).starts_with("nextval(")) << *s->default_value;
     EXPECT_NE(s->default_value->find("s1"), std::string::npos) << *s->default_value;
     expect_column(*c2, "MixedCol", "int", true, std::nullopt);
+    // A generated column's expression is no default.
+    expect_column(*c2, "twice", "int", true, std::nullopt);
     // The sequence is the user's own: listed.
     EXPECT_EQ(names_of(schema.sequences), (std::vector<std::string>{"s1"}));
 
