@@ -235,10 +235,12 @@ snapshot::Schema PostgresDialect::snapshot(Connection& connection,
             break;
         }
         case 'c': {
-            // "CHECK ((price > 0))", with " NOT VALID" after it when not validated.
+            // "CHECK ((price > 0))", with " NO INHERIT" and " NOT VALID" after it when the
+            // check has those properties (the model has no place for them).
             std::string definition = trim(text(row[8]));
-            if (definition.ends_with(" NOT VALID"))
-                definition.resize(definition.size() - 10);
+            for (std::string_view suffix : {" NOT VALID", " NO INHERIT"})
+                if (definition.ends_with(suffix))
+                    definition.resize(definition.size() - suffix.size());
             if (to_upper(definition.substr(0, 5)) == "CHECK")
                 definition = definition.substr(5);
             table->check_constraints.push_back({constraint, strip_outer_parentheses(definition)});

@@ -415,11 +415,15 @@ TEST_P(ServerSnapshot, MixedCaseNamesKeepTheirCase) {
     if (pg())
         run({"CREATE TABLE \"Account\" (\"Id\" SERIAL PRIMARY KEY, \"Balance\" INT NOT NULL "
              "DEFAULT 0 CONSTRAINT \"Account_Balance_ck\" CHECK (\"Balance\" >= 0))",
-             "CREATE INDEX \"Account_Balance_ix\" ON \"Account\" (\"Balance\" DESC)"});
+             "CREATE INDEX \"Account_Balance_ix\" ON \"Account\" (\"Balance\" DESC)",
+             // Properties the model has no place for are not part of the expression.
+             "ALTER TABLE \"Account\" ADD CONSTRAINT \"Account_Cap_ck\" CHECK (\"Balance\" < 1000) "
+             "NO INHERIT NOT VALID"});
     else
         run({"CREATE TABLE `Account` (`Id` INT AUTO_INCREMENT PRIMARY KEY, `Balance` INT NOT "
              "NULL DEFAULT 0, CONSTRAINT `Account_Balance_ck` CHECK (`Balance` >= 0))",
-             "CREATE INDEX `Account_Balance_ix` ON `Account` (`Balance` DESC)"});
+             "CREATE INDEX `Account_Balance_ix` ON `Account` (`Balance` DESC)",
+             "ALTER TABLE `Account` ADD CONSTRAINT `Account_Cap_ck` CHECK (`Balance` < 1000)"});
     snapshot::Schema schema = snap();
     ASSERT_EQ(names_of(schema.tables), (std::vector<std::string>{"Account"}));
     const snapshot::Table& account = schema.tables[0];
@@ -427,10 +431,12 @@ TEST_P(ServerSnapshot, MixedCaseNamesKeepTheirCase) {
     expect_column(account, "Balance", "int", false, "0");
     ASSERT_TRUE(account.primary_key.has_value());
     EXPECT_EQ(account.primary_key->columns, (std::vector<std::string>{"Id"}));
-    ASSERT_EQ(account.check_constraints.size(), 1U);
-    EXPECT_EQ(account.check_constraints[0].name, "Account_Balance_ck");
+    ASSERT_EQ(names_of(account.check_constraints),
+              (std::vector<std::string>{"Account_Balance_ck", "Account_Cap_ck"}));
     // PostgreSQL folds unquoted names, MariaDB compares column names case-insensitively.
     EXPECT_EQ(account.check_constraints[0].expression, pg() ? "\"Balance\" >= 0" : "Balance >= 0");
+    EXPECT_EQ(account.check_constraints[1].expression,
+              pg() ? "\"Balance\" < 1000" : "Balance < 1000");
     ASSERT_EQ(names_of(account.indexes), (std::vector<std::string>{"Account_Balance_ix"}));
     ASSERT_EQ(account.indexes[0].columns.size(), 1U);
     EXPECT_EQ(account.indexes[0].columns[0].name, "Balance");
