@@ -244,7 +244,9 @@ snapshot::Schema MysqlDialect::snapshot(Connection& connection,
 
     // CHECK constraints. MariaDB names them per table (CHECK_CONSTRAINTS has TABLE_NAME);
     // MySQL 8 per schema, with the table in TABLE_CONSTRAINTS. MariaDB adds a column-level
-    // json_valid(`c`) check to every JSON column (JSON is LONGTEXT there): not the user's.
+    // json_valid(`c`) check to every JSON column (JSON is LONGTEXT there): not the user's,
+    // and what says the column is JSON, so its portable type is "json" as on MySQL and
+    // PostgreSQL (native_type stays longtext).
     std::string checks_sql =
         mariadb_ ? fmt::format("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM "
                                "information_schema.CHECK_CONSTRAINTS WHERE {}",
@@ -261,8 +263,13 @@ snapshot::Schema MysqlDialect::snapshot(Connection& connection,
             continue;
         std::string constraint = text(row[1]);
         std::string clause = trim(text(row[2]));
-        if (to_lower(clause) == "json_valid(`" + to_lower(constraint) + "`)")
+        if (to_lower(clause) == "json_valid(`" + to_lower(constraint) + "`)") {
+            for (snapshot::Column& column : table->columns)
+                if (to_lower(column.name) == to_lower(constraint) &&
+                    to_lower(column.native_type) == "longtext")
+                    column.type = "json";
             continue;
+        }
         table->check_constraints.push_back({constraint, plain_check_clause(clause)});
     }
 
