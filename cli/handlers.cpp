@@ -256,7 +256,7 @@ int run_snapshot(Session& session) {
     if (settings.url.empty())
         (void)session.database(); // the embedded SQLite default, announced
     snapshot::Schema schema =
-        session.read_schema_at(settings.url, settings.username, settings.password);
+        session.read_schema_at(settings.url, settings.username, settings.password, true);
     if (settings.snapshot_format == "dot") {
         session.out() << write_dot(schema);
         return 0;

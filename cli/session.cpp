@@ -80,7 +80,7 @@ Database& Session::database() {
 }
 
 snapshot::Schema Session::read_schema_at(const std::string& url, const std::string& username,
-                                         const std::string& password) {
+                                         const std::string& password, bool with_own_tables) {
     DatabaseOptions options;
     options.url = url;
     options.username = username;
@@ -88,7 +88,10 @@ snapshot::Schema Session::read_schema_at(const std::string& url, const std::stri
     options.plugin_dirs.assign(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
     options.default_schema = settings_.default_schema;
     options.liquibase_schema = settings_.liquibase_schema;
-    return read_schema(options, schema_read_options());
+    SchemaReadOptions read = schema_read_options();
+    if (with_own_tables)
+        read.skip_tables.clear();
+    return read_schema(options, read);
 }
 
 snapshot::Schema Session::read_own_schema() {
@@ -98,8 +101,9 @@ snapshot::Schema Session::read_own_schema() {
 
 SchemaReadOptions Session::schema_read_options() const {
     SchemaReadOptions read;
-    read.skip_tables = {settings_.history_table, settings_.lock_table,
-                        EngineSettings().capture_table};
+    EngineSettings defaults;
+    read.skip_tables = {settings_.history_table, settings_.lock_table, defaults.capture_table,
+                        defaults.progress_table};
     return read;
 }
 

@@ -44,8 +44,9 @@ public:
     Engine& engine();
     /// The schema at `url` (a database, or `snapshot:FILE`), without strata's and
     /// Liquibase's own tables. The connection is opened for the read and closed after it.
+    /// `with_own_tables` keeps them (snapshot shows everything, as Liquibase's does).
     snapshot::Schema read_schema_at(const std::string& url, const std::string& username,
-                                    const std::string& password);
+                                    const std::string& password, bool with_own_tables = false);
     /// The schema of the session's own database, through the engine's connection.
     snapshot::Schema read_own_schema();
     /// The database as shown to the user, password masked.
