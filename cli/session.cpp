@@ -24,11 +24,12 @@ std::string redact_secrets(std::string text, const Settings& settings) {
 }
 
 Session::Session(const CommandSpec& command, Settings& settings, std::ostream& out)
-    : command_(command), settings_(settings), out_(out) {}
+    : command_(command), settings_(settings), out_(out),
+      progress_(std::cerr, console_style(settings)) {}
 
-void Session::info(const std::string& text) const {
+void Session::info(const std::string& text) {
     if (settings_.shows_info())
-        std::cerr << redact_secrets(text, settings_) << "\n";
+        progress_.message(redact_secrets(text, settings_));
 }
 
 void Session::prepare() {
@@ -160,6 +161,10 @@ Engine& Session::engine() {
         std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
     engine_settings.target = db.spec();
     engine_settings.progress = [this](const std::string& line) { info(line); };
+    engine_settings.on_changeset = [this](const ChangesetProgress& event) {
+        if (settings_.shows_info())
+            progress_.on_changeset(event);
+    };
     engine_settings.allow_execute_command = settings_.allow_execute_command;
     engine_settings.username = settings_.username;
     if (settings_.logs_statements())

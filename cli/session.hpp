@@ -4,6 +4,7 @@
 // database (through core's open_database) and the engine.
 #pragma once
 
+#include "console.hpp"
 #include "settings.hpp"
 
 #include <memory>
@@ -29,7 +30,11 @@ public:
     /// Results: stdout, or --output-file.
     [[nodiscard]] std::ostream& out() { return out_; }
     /// A message on stderr, unless --log-level is off or severe; never shows a password.
-    void info(const std::string& text) const;
+    void info(const std::string& text);
+    /// How long the command has run, for the summary line.
+    [[nodiscard]] std::chrono::steady_clock::duration elapsed() const {
+        return std::chrono::steady_clock::now() - started_;
+    }
 
     /// Opens what the command needs, in the order that keeps bad input harmless: the dialect
     /// (chosen from the URL), then the changelog, then the connection.
@@ -59,6 +64,8 @@ private:
     const CommandSpec& command_;
     Settings& settings_;
     std::ostream& out_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    ProgressDisplay progress_;
     std::optional<Database> database_;
     std::optional<Changelog> changelog_;
     std::string changelog_database_; ///< the dialect name changelog_ was read for
