@@ -26,6 +26,9 @@ void Properties::define(const Definition& definition) {
             throw;
         throw Error(error.kind(), error.what(), definition.where, error.hint());
     }
+    if (!database_.empty() && !trim(definition.dbms).empty() &&
+        !dbms_matches(definition.dbms, database_))
+        return;
     // emplace keeps the first definition, as Liquibase does
     if (definition.global)
         changelog_.emplace(definition.name, definition.value);
