@@ -97,8 +97,8 @@ public:
         if (auto colon = why.find(": ", why.find("parse error")); colon != std::string_view::npos)
             why.remove_prefix(colon + 2);
         auto [line, column] = position(token_start(characters_read, last_token));
-        throw Error(ErrorKind::Parse, fmt::format("malformed JSON: {}", why), {file_, line, column},
-                    "fix the JSON syntax; nothing was applied");
+        throw Error(ErrorKind::Parse, fmt::format("malformed JSON: {}", abbreviate(why, 400)),
+                    {file_, line, column}, "fix the JSON syntax; nothing was applied");
     }
 
 private:

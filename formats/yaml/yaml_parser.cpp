@@ -268,8 +268,8 @@ void read_yaml_changelog(ParseSession& session, const std::filesystem::path& on_
         SourceLocation where{on_disk.string(), 0, 0};
         if (!e.mark.is_null())
             where = {on_disk.string(), e.mark.line + 1, e.mark.column + 1};
-        throw Error(ErrorKind::Parse, fmt::format("malformed YAML: {}", e.msg), where,
-                    "fix the YAML syntax; nothing was applied");
+        throw Error(ErrorKind::Parse, fmt::format("malformed YAML: {}", abbreviate(e.msg, 400)),
+                    where, "fix the YAML syntax; nothing was applied");
     }
     read_tree_changelog(session, builder.take_document(), on_disk, recorded, "YAML");
 }

@@ -529,6 +529,11 @@ TEST(HostileText, MegabyteValuesAreAbbreviatedInMessages) {
     std::string yaml_message = parse_error(dir / "big.yaml").what();
     EXPECT_NE(yaml_message.find("(1048576 bytes)"), std::string::npos) << yaml_message;
 
+    // nlohmann repeats the token it last read: an unterminated megabyte string.
+    write_file(dir / "big.json", R"({"databaseChangeLog": [{"changeSet": {"id": ")" + huge);
+    std::string json_message = parse_error(dir / "big.json").what();
+    EXPECT_NE(json_message.find("malformed JSON"), std::string::npos) << json_message;
+
     EXPECT_EQ(abbreviate("short"), "short");
     EXPECT_EQ(abbreviate(std::string(300, 'a')), std::string(200, 'a') + "\u2026(300 bytes)");
     // A multi-byte character is not cut in half.
