@@ -110,7 +110,9 @@ public:
 
     TreeNode take_document() { return root_ ? std::move(*root_) : TreeNode{}; }
 
-    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentStart(const YAML::Mark& mark) override { document_start_ = mark; }
+    /// Where the last document began.
+    const YAML::Mark& document_start() const { return document_start_; }
     void OnDocumentEnd() override {}
 
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -250,6 +252,7 @@ private:
     std::optional<TreeNode> root_;
     std::unordered_map<YAML::anchor_t, std::pair<TreeNode, Weight>> anchors_;
     Weight copied_;
+    YAML::Mark document_start_ = YAML::Mark::null_mark();
 };
 
 } // namespace
@@ -258,11 +261,27 @@ void read_yaml_changelog(ParseSession& session, const std::filesystem::path& on_
                          const std::string& recorded) {
     std::string text = read_changelog_text(on_disk);
     check_yaml_text(text, on_disk.string());
-    std::istringstream in(std::move(text));
+    std::istringstream in(text);
     TreeBuilder builder(on_disk.string());
     try {
         YAML::Parser parser(in);
+        // yaml-cpp 0.7 reads a document that starts with a token it does not expect (a ','
+        // found by fuzzing) as an empty document without consuming the token, and so returns
+        // the same empty document forever: a document that starts where the previous one did
+        // is that token, and an error.
+        int previous_start = -1;
         while (parser.HandleNextDocument(builder)) {
+            const YAML::Mark& start = builder.document_start();
+            if (start.pos == previous_start) {
+                auto offset = static_cast<std::size_t>(start.pos);
+                throw Error(ErrorKind::Parse,
+                            offset < text.size()
+                                ? fmt::format("malformed YAML: unexpected '{}'", text[offset])
+                                : std::string("malformed YAML"),
+                            {on_disk.string(), start.line + 1, start.column + 1},
+                            "fix the YAML syntax; nothing was applied");
+            }
+            previous_start = start.pos;
         }
     } catch (const YAML::Exception& e) {
         SourceLocation where{on_disk.string(), 0, 0};

@@ -481,6 +481,18 @@ TEST(HostileText, YamlNulAndControlCharacters) {
     }
 }
 
+TEST(HostileText, YamlThatYamlCppWouldReadForever) {
+    // Found by scripts/fuzz.sh: yaml-cpp 0.7 returned the same empty document forever.
+    TempDir dir;
+    for (const std::string& text : {std::string(","), std::string("databaseChangeLog:\n,\n"),
+                                    std::string(",atabaseChangeLog:\n  - changeSet: x\n")}) {
+        write_file(dir / "comma.yaml", text);
+        Error e = parse_error(dir / "comma.yaml");
+        EXPECT_EQ(e.kind(), ErrorKind::Parse) << e.describe();
+        EXPECT_GT(e.where().line, 0) << e.describe();
+    }
+}
+
 TEST(HostileText, InvalidUtf8) {
     TempDir dir;
     const std::string bad = "SELECT '\xC3\x28 \xFF'";
