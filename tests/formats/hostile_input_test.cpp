@@ -15,6 +15,7 @@
 #include <strata/format/parse.hpp>
 #include <strata/input_limits.hpp>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace strata::test {
@@ -411,20 +412,54 @@ TEST(HostileFiles, IncludeAllThroughAFile) {
 }
 
 TEST(HostileFiles, IncludeAllOnAnUnreadableDirectory) {
-    if (::geteuid() == 0)
-        GTEST_SKIP() << "running as root: permissions do not apply (IncludeAllThroughAFile covers "
-                        "the error path)";
     TempDir dir;
     fs::create_directories(dir / "all" / "locked");
     write_file(dir / "all" / "a.xml", xml_changelog(changeset_with("<sql>SELECT 1</sql>")));
     write_file(dir / "all" / "locked" / "b.xml",
                xml_changelog(changeset_with("<sql>SELECT 2</sql>", " id=\"2\"")));
-    fs::permissions(dir / "all" / "locked", fs::perms::none);
     write_file(dir / "root.xml",
                xml_changelog("<includeAll path=\"all\" relativeToChangelogFile=\"true\"/>"));
-    Error e = parse_error(dir / "root.xml");
+    // Readable by anyone but the locked directory, so that a reader without root's powers
+    // meets the permission error.
+    for (const fs::path& path : {dir.path(), dir / "all"})
+        fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+    for (const fs::path& path : {dir / "root.xml", dir / "all" / "a.xml"})
+        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write |
+                                  fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(dir / "all" / "locked", fs::perms::none);
+    // 0: the clear error; 1: another error; 2: no error at all.
+    auto outcome = [&] {
+        try {
+            (void)format::parse_changelog(dir / "root.xml");
+            return 2;
+        } catch (const Error& e) {
+            return e.kind() == ErrorKind::Parse &&
+                           std::string(e.what()).find("includeAll cannot read the directory") !=
+                               std::string::npos
+                       ? 0
+                       : 1;
+        }
+    };
+    int result = 0;
+    if (::geteuid() == 0) {
+        // Root reads everything: read as the unprivileged user `nobody` in a child instead.
+        pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+                ::_exit(3);
+            ::_exit(outcome());
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        result = WIFEXITED(status) ? WEXITSTATUS(status) : 4;
+    } else {
+        result = outcome();
+    }
     fs::permissions(dir / "all" / "locked", fs::perms::owner_all);
-    expect_message(e, ErrorKind::Parse, "includeAll cannot read the directory");
+    EXPECT_EQ(result, 0) << "0 = the clear error, 1 = another error, 2 = none, 3 = cannot "
+                            "become nobody, 4 = the reader crashed";
 }
 
 // --- NUL characters, invalid UTF-8, huge values -------------------------------------------
