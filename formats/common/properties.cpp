@@ -3,10 +3,24 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
+#include <regex>
 #include <strata/input_limits.hpp>
 #include <strata/text.hpp>
 
 namespace strata::format {
+
+namespace {
+
+/// strata's and Liquibase's variables that hold a password or a URL (which may carry one),
+/// and the client libraries' own: never changelog properties.
+bool is_credential_variable(std::string_view name) {
+    static const std::regex credential(
+        "(STRATA|LIQUIBASE)_(COMMAND_)?(REFERENCE_)?(PASSWORD|URL)|PGPASSWORD|MYSQL_PWD",
+        std::regex::icase);
+    return std::regex_match(name.begin(), name.end(), credential);
+}
+
+} // namespace
 
 Properties::Properties(const ParseOptions& options)
     : parameters_(options.parameters), missing_(options.missing_property), filter_(options.filter),
@@ -97,6 +111,14 @@ std::string Properties::expand(std::string_view text, const SourceLocation& wher
                                         abbreviate(name), value.size()));
             out += value;
         };
+        if (is_credential_variable(name))
+            throw Error(ErrorKind::Validation,
+                        fmt::format("${{{}}} names a credential: changelog properties never read "
+                                    "passwords or connection URLs",
+                                    name),
+                        where,
+                        "the password would be written in clear into update-sql output, the "
+                        "history and the database; pass what the changelog needs as -Dname=value");
         if (const char* env = std::getenv(name.c_str())) {
             substitute(env);
         } else if (auto p = parameters_.find(name); p != parameters_.end()) {

@@ -589,3 +589,35 @@ TEST(HostileText, MegabyteValuesAreAbbreviatedInMessages) {
 
 } // namespace
 } // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+TEST(HostileSecrets, ChangelogsCannotReadCredentialVariables) {
+    ::setenv("STRATA_PASSWORD", "Secret-For-Tests", 1);
+    ::setenv("LIQUIBASE_COMMAND_PASSWORD", "Secret-For-Tests", 1);
+    TempDir dir;
+    for (const char* variable :
+         {"STRATA_PASSWORD", "LIQUIBASE_COMMAND_PASSWORD", "strata_url", "PGPASSWORD"}) {
+        write_file(dir / "leak.xml",
+                   xml_changelog(changeset_with(std::string("<sql>INSERT INTO t VALUES ('${") +
+                                                variable + "}')</sql>")));
+        Error e = parse_error(dir / "leak.xml");
+        EXPECT_EQ(e.kind(), ErrorKind::Validation) << variable;
+        EXPECT_NE(std::string(e.what()).find("names a credential"), std::string::npos) << e.what();
+        EXPECT_EQ(std::string(e.describe()).find("Secret-For-Tests"), std::string::npos);
+        EXPECT_GT(e.where().line, 0) << "the error names the line";
+    }
+    // Other variables still work, as in Liquibase.
+    ::setenv("STRATA_TEST_TABLE_NAME", "from_env", 1);
+    write_file(dir / "ok.xml",
+               xml_changelog(changeset_with("<sql>SELECT * FROM ${STRATA_TEST_TABLE_NAME}</sql>")));
+    Changelog log = format::parse_changelog(dir / "ok.xml");
+    EXPECT_EQ(log.changesets.at(0).changes.at(0).value("sql"), "SELECT * FROM from_env");
+    ::unsetenv("STRATA_PASSWORD");
+    ::unsetenv("LIQUIBASE_COMMAND_PASSWORD");
+    ::unsetenv("STRATA_TEST_TABLE_NAME");
+}
+
+} // namespace
+} // namespace strata::test
