@@ -70,6 +70,10 @@ struct ConnectionSpec {
 struct Capabilities {
     /// DDL can be rolled back, so a changeset and its history row commit together.
     bool transactional_ddl = false;
+    /// Rendering reads the live schema (SQLite's table rebuild). The *-sql commands then run
+    /// what they print inside a transaction they roll back, so that each render sees the
+    /// schema the statements before it make.
+    bool renders_from_schema = false;
 };
 
 /// What a render may need besides the change itself.

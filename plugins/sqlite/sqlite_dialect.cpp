@@ -23,6 +23,7 @@ std::string SqliteDialect::name() const {
 Capabilities SqliteDialect::capabilities() const {
     Capabilities capabilities;
     capabilities.transactional_ddl = true;
+    capabilities.renders_from_schema = true;
     return capabilities;
 }
 

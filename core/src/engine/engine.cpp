@@ -32,6 +32,13 @@ void Engine::run(const std::string& sql) {
             settings_.on_sql_statement(sql_changeset_, sql);
         else
             *sql_output_ << sql << ";\n\n";
+        if (rehearsing_) {
+            try {
+                execute(sql);
+            } catch (const Error&) {
+                // Only the renders after it read the rehearsal; the printed SQL stands as is.
+            }
+        }
         return;
     }
     execute(sql);

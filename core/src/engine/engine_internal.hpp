@@ -64,6 +64,38 @@ inline std::string normalized_date(std::string date) {
 }
 
 /// Holds the run lock for one command; does nothing when only writing SQL.
+// The *-sql commands where a render reads the live schema (SQLite's table rebuild): what is
+// printed also runs, inside a transaction rolled back at the end, so a rebuild of a table an
+// earlier pending changeset creates renders as update would run it. Nothing is kept.
+class Engine::SqlRehearsal {
+public:
+    explicit SqlRehearsal(Engine& engine) : engine_(engine) {
+        const Capabilities capabilities = engine.dialect_.capabilities();
+        if (engine.sql_output_ == nullptr || !capabilities.renders_from_schema ||
+            !capabilities.transactional_ddl || engine.rehearsing_)
+            return;
+        engine.connection_.begin();
+        engine.rehearsing_ = true;
+        active_ = true;
+    }
+    ~SqlRehearsal() {
+        if (!active_)
+            return;
+        engine_.rehearsing_ = false;
+        try {
+            engine_.connection_.rollback();
+        } catch (const Error&) {
+            // the connection is gone: so is the transaction
+        }
+    }
+    SqlRehearsal(const SqlRehearsal&) = delete;
+    SqlRehearsal& operator=(const SqlRehearsal&) = delete;
+
+private:
+    Engine& engine_;
+    bool active_ = false;
+};
+
 class Engine::RunLock {
 public:
     explicit RunLock(Engine& engine) : engine_(engine) {

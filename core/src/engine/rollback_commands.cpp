@@ -27,6 +27,7 @@ HistoryRow pending_row(const ChangeSet& changeset) {
 
 std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const RollbackTarget& target) {
     RunLock lock(*this);
+    SqlRehearsal rehearsal(*this);
     check_changelog_preconditions(changelog);
     std::vector<HistoryRow> rows = read_history();
     std::vector<HistoryRow> targets;

@@ -32,6 +32,7 @@ std::vector<const ChangeSet*> in_run_order(const Changelog& changelog) {
 
 UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit) {
     RunLock lock(*this);
+    SqlRehearsal rehearsal(*this);
     if (sql_output_ != nullptr)
         write_sql_header("Update Database Script", changelog.path);
     ensure_history_table();

@@ -134,6 +134,7 @@ public:
 
 private:
     class RunLock;
+    class SqlRehearsal;
     struct Applied;
 
     /// Writes the statement (SQL output mode) or executes it.
@@ -221,6 +222,9 @@ private:
     /// identity_key -> how far an earlier run got, for the changesets this update resumes.
     std::map<std::string, InterruptedChangeset> interrupted_;
     /// The changesets the running update or rollback runs, and how many have started.
+    /// The *-sql commands on a dialect that renders from the schema: the printed statements
+    /// also run, in a transaction rolled back at the end (SqlRehearsal).
+    bool rehearsing_ = false;
     /// The changeset whose statements the *-sql commands are writing ("" between them).
     std::string sql_changeset_;
     int changesets_total_ = 0;
