@@ -86,6 +86,17 @@ constexpr CommandSpec kCommands[] = {
     {"convert", "convert",
      "Write the changelog in another format (--format or --output-file's extension)",
      kCommon | kChangelog | kFormat, Changelog, true, run_convert},
+    {"diff", "diff", "Compare --url with --reference-url: missing, unexpected and changed objects",
+     kCommon | kDatabase | kHistoryTables | kFormat | kDiffReference | kDiffFilter | kExitCode,
+     Nothing, true, run_diff},
+    {"diff-changelog", "diffChangeLog",
+     "Write the changesets that make --url match --reference-url to --changelog-file",
+     kCommon | kDatabase | kHistoryTables | kChangelog | kDiffReference | kDiffFilter | kGenerated,
+     Nothing, true, run_diff_changelog},
+    {"generate-changelog", "generateChangeLog",
+     "Write a changelog that creates the --url database's schema to --changelog-file",
+     kCommon | kDatabase | kHistoryTables | kChangelog | kDiffFilter | kGenerated, Nothing, true,
+     run_generate_changelog},
 };
 
 } // namespace

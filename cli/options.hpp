@@ -26,6 +26,11 @@ enum OptionGroup : unsigned {
     kChangesetId = 1U << 9,    ///< --changeset-identifier and its parts
     kHistoryTables = 1U << 10, ///< history and lock table names
     kForce = 1U << 11,         ///< --force
+    // diff, diff-changelog, generate-changelog (high bits, apart from the groups above).
+    kDiffReference = 1U << 24, ///< --reference-url, --reference-username, --reference-password
+    kDiffFilter = 1U << 25,    ///< --diff-types, --include-objects, --exclude-objects
+    kGenerated = 1U << 26,     ///< --author, --overwrite-output-file
+    kExitCode = 1U << 27,      ///< diff --exit-code
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global
