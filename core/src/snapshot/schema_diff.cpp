@@ -701,13 +701,23 @@ std::vector<ObjectType> parse_diff_types(std::string_view list) {
     return types;
 }
 
-void filter_schema(Schema& schema, const ObjectFilter& filter) {
-    std::vector<Filter> include = parse_filters(filter.include_objects, "include-objects");
-    std::vector<Filter> exclude = parse_filters(filter.exclude_objects, "exclude-objects");
-    if (include.empty() && exclude.empty())
-        return;
+namespace {
+
+// Whether the filter takes a table as a whole (then it is listed when missing or
+// unexpected), and whether it names objects inside tables (then a table it does not take
+// stays as a shell holding those objects).
+struct TableFilter {
+    std::vector<Filter> include, exclude;
+
+    explicit TableFilter(const ObjectFilter& filter)
+        : include(parse_filters(filter.include_objects, "include-objects")),
+          exclude(parse_filters(filter.exclude_objects, "exclude-objects")) {}
+
+    [[nodiscard]] bool active() const { return !include.empty() || !exclude.empty(); }
+
     // A table-owned object is in when it or its table is included, and neither is excluded.
-    auto in = [&](ObjectType type, const std::string& name, const std::string& table) {
+    [[nodiscard]] bool in(ObjectType type, const std::string& name,
+                          const std::string& table) const {
         bool table_excluded = !table.empty() && matches(exclude, ObjectType::Table, table);
         if (table_excluded || matches(exclude, type, name))
             return false;
@@ -715,31 +725,50 @@ void filter_schema(Schema& schema, const ObjectFilter& filter) {
             return true;
         return matches(include, type, name) ||
                (!table.empty() && matches(include, ObjectType::Table, table));
+    }
+
+    [[nodiscard]] bool whole_table(const std::string& name) const {
+        return in(ObjectType::Table, name, "");
+    }
+
+    [[nodiscard]] bool names_table_objects() const {
+        return std::ranges::any_of(include, [](const Filter& filter) {
+            return filter.type && *filter.type != ObjectType::Table &&
+                   *filter.type != ObjectType::View && *filter.type != ObjectType::Sequence;
+        });
+    }
+};
+
+} // namespace
+
+void filter_schema(Schema& schema, const ObjectFilter& filter) {
+    TableFilter tables(filter);
+    if (!tables.active())
+        return;
+    auto in = [&](ObjectType type, const std::string& name, const std::string& table) {
+        return tables.in(type, name, table);
     };
+    bool shells = tables.names_table_objects();
     std::erase_if(schema.tables, [&](Table& table) {
-        if (matches(exclude, ObjectType::Table, table.name))
+        if (matches(tables.exclude, ObjectType::Table, table.name))
             return true;
-        bool whole = in(ObjectType::Table, table.name, "");
+        bool whole = tables.whole_table(table.name);
         const std::string& name = table.name;
-        bool any = false;
-        any |= keep_only(table.columns,
-                         [&](const Column& c) { return in(ObjectType::Column, c.name, name); });
+        keep_only(table.columns,
+                  [&](const Column& c) { return in(ObjectType::Column, c.name, name); });
         if (table.primary_key && !in(ObjectType::PrimaryKey, table.primary_key->name, name))
             table.primary_key.reset();
-        any |= table.primary_key.has_value();
-        any |= keep_only(table.foreign_keys, [&](const ForeignKey& fk) {
-            return in(ObjectType::ForeignKey, fk.name, name);
-        });
-        any |= keep_only(table.unique_constraints, [&](const KeyConstraint& key) {
+        keep_only(table.foreign_keys,
+                  [&](const ForeignKey& fk) { return in(ObjectType::ForeignKey, fk.name, name); });
+        keep_only(table.unique_constraints, [&](const KeyConstraint& key) {
             return in(ObjectType::UniqueConstraint, key.name, name);
         });
-        any |= keep_only(table.check_constraints, [&](const CheckConstraint& check) {
+        keep_only(table.check_constraints, [&](const CheckConstraint& check) {
             return in(ObjectType::CheckConstraint, check.name, name);
         });
-        any |= keep_only(table.indexes, [&](const Index& index) {
-            return in(ObjectType::Index, index.name, name);
-        });
-        return !whole && !any;
+        keep_only(table.indexes,
+                  [&](const Index& index) { return in(ObjectType::Index, index.name, name); });
+        return !whole && !shells;
     });
     std::erase_if(schema.views,
                   [&](const View& view) { return !in(ObjectType::View, view.name, ""); });
@@ -776,15 +805,27 @@ SchemaDiff diff_schemas(const Schema& reference_schema, const Schema& target_sch
     const std::vector<ObjectType>& types = options.types;
     auto by_name = [](const auto& item) { return name_key(item.name); };
 
+    // A table the filter keeps only as a shell for the objects it names is compared with an
+    // empty table of its name when the other side lacks it: its objects are what differs.
+    TableFilter filter(options.filter);
+    auto shell_of = [](const Table& table) {
+        Table shell;
+        shell.name = table.name;
+        return shell;
+    };
     match(
         reference.tables, target.tables, by_name,
         [&](const Table& ref, const Table& tgt) { compare_tables(ref, tgt, options, diff); },
         [&](const Table& ref) {
-            if (wanted(types, ObjectType::Table))
+            if (!filter.whole_table(ref.name))
+                compare_tables(ref, shell_of(ref), options, diff);
+            else if (wanted(types, ObjectType::Table))
                 diff.missing_tables.push_back(ref);
         },
         [&](const Table& tgt) {
-            if (wanted(types, ObjectType::Table))
+            if (!filter.whole_table(tgt.name))
+                compare_tables(shell_of(tgt), tgt, options, diff);
+            else if (wanted(types, ObjectType::Table))
                 diff.unexpected_tables.push_back(tgt);
         });
     if (wanted(types, ObjectType::View)) {
