@@ -97,6 +97,9 @@ constexpr CommandSpec kCommands[] = {
      "Write a changelog that creates the --url database's schema to --changelog-file",
      kCommon | kDatabase | kHistoryTables | kChangelog | kDiffFilter | kGenerated, Nothing, true,
      run_generate_changelog},
+    {"snapshot", "snapshot",
+     "Write the schema of --url (tables, keys, indexes, views, sequences) as JSON, YAML or text",
+     kCommon | kDatabase | kHistoryTables | kSnapshot, Nothing, true, run_snapshot},
 };
 
 } // namespace

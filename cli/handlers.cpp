@@ -13,6 +13,7 @@
 #include <iostream>
 #include <strata/core/checksum.hpp>
 #include <strata/core/plugin_registry.hpp>
+#include <strata/core/schema_source.hpp>
 #include <strata/error.hpp>
 #include <strata/format/formats.hpp>
 #include <strata/format/parse.hpp>
@@ -241,6 +242,19 @@ int run_convert(Session& session) {
                     fmt::format("pass --format={}, or an --output-file ending in one of them",
                                 format::writable_format_names()));
     session.out() << format::write_changelog(session.changelog(), target);
+    return 0;
+}
+
+int run_snapshot(Session& session) {
+    Settings& settings = session.settings();
+    if (settings.url.empty())
+        (void)session.database(); // the embedded SQLite default, announced
+    snapshot::Schema schema =
+        session.read_schema_at(settings.url, settings.username, settings.password);
+    SnapshotFormat format = settings.snapshot_format == "yaml"  ? SnapshotFormat::Yaml
+                            : settings.snapshot_format == "txt" ? SnapshotFormat::Text
+                                                                : SnapshotFormat::Json;
+    session.out() << write_snapshot(schema, format);
     return 0;
 }
 

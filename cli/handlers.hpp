@@ -28,5 +28,6 @@ int run_convert(Session& session);
 int run_diff(Session& session);
 int run_diff_changelog(Session& session);
 int run_generate_changelog(Session& session);
+int run_snapshot(Session& session);
 
 } // namespace strata::cli

@@ -55,6 +55,7 @@ constexpr OptionSpec kOptions[] = {
      kExecute, true, false, None},
     {"format", "", "text or json (status, history, validate); xml, yaml, json or sql (convert)",
      kFormat},
+    {"snapshot-format", "", "json (the default), yaml or txt", kSnapshot},
     // Command arguments.
     {"count", "", "How many changesets", kCount},
     {"tag", "", "The tag", kTag},

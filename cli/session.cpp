@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <strata/core/database.hpp>
+#include <strata/core/schema_source.hpp>
 #include <strata/error.hpp>
 #include <strata/format/parse.hpp>
 
@@ -78,6 +79,21 @@ Database& Session::database() {
                          "create it",
                          database_->spec().display, command_.name));
     return *database_;
+}
+
+snapshot::Schema Session::read_schema_at(const std::string& url, const std::string& username,
+                                         const std::string& password) {
+    DatabaseOptions options;
+    options.url = url;
+    options.username = username;
+    options.password = password;
+    options.plugin_dirs.assign(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
+    options.default_schema = settings_.default_schema;
+    options.liquibase_schema = settings_.liquibase_schema;
+    SchemaReadOptions read;
+    read.skip_tables = {settings_.history_table, settings_.lock_table,
+                        EngineSettings().capture_table};
+    return read_schema(options, read);
 }
 
 const Changelog& Session::changelog() {

@@ -12,6 +12,7 @@
 #include <strata/changelog.hpp>
 #include <strata/core/engine.hpp>
 #include <strata/core/open_database.hpp>
+#include <strata/snapshot.hpp>
 #include <string>
 
 namespace strata::cli {
@@ -40,6 +41,10 @@ public:
     const Changelog& changelog();
     /// Connects (once) and returns the engine; SQL goes to out() for the *-sql commands.
     Engine& engine();
+    /// The schema at `url` (a database, or `snapshot:FILE`), without strata's and
+    /// Liquibase's own tables. The connection is opened for the read and closed after it.
+    snapshot::Schema read_schema_at(const std::string& url, const std::string& username,
+                                    const std::string& password);
     /// The database as shown to the user, password masked.
     [[nodiscard]] const std::string& target();
 

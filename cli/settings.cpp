@@ -247,6 +247,14 @@ resolve_settings(const GivenFlags& flags,
                                         format::writable_format_names()));
         settings.format = format;
     }
+    if (auto found = channels.find(*find_option("snapshot-format"))) {
+        std::string format = to_lower(trim(found->values.back()));
+        if (format == "text")
+            format = "txt";
+        if (format != "json" && format != "yaml" && format != "yml" && format != "txt")
+            throw bad_value(*found, "a snapshot format", "use json, yaml or txt");
+        settings.snapshot_format = format == "yml" ? "yaml" : format;
+    }
     if (auto found = channels.find(*find_option("missing-property-mode"))) {
         std::string mode = to_lower(trim(found->values.back()));
         if (mode != "preserve" && mode != "empty" && mode != "error")

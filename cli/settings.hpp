@@ -24,6 +24,7 @@ struct Settings {
     std::string log_level = "info"; ///< lower case, one of log_levels()
     std::string output_file;
     std::string format = "text";
+    std::string snapshot_format = "json"; ///< json, yaml or txt
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
     double lock_wait_minutes = 5;

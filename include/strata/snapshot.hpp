@@ -30,12 +30,16 @@ struct Column {
     std::optional<std::string> default_value;
     bool auto_increment = false;
     std::string comment;
+
+    bool operator==(const Column&) const = default;
 };
 
 /// A named list of columns: a primary key or a unique constraint.
 struct KeyConstraint {
     std::string name; ///< as the catalog reports it; may be a generated name
     std::vector<std::string> columns;
+
+    bool operator==(const KeyConstraint&) const = default;
 };
 
 /// What happens to referencing rows, in SQL's words: "NO ACTION", "RESTRICT", "CASCADE",
@@ -49,16 +53,22 @@ struct ForeignKey {
     std::string on_update = "NO ACTION";
     bool deferrable = false;
     bool initially_deferred = false;
+
+    bool operator==(const ForeignKey&) const = default;
 };
 
 struct CheckConstraint {
     std::string name;
     std::string expression; ///< without the CHECK keyword and the outer parentheses
+
+    bool operator==(const CheckConstraint&) const = default;
 };
 
 struct IndexColumn {
     std::string name; ///< the column, or the expression of an expression index
     bool descending = false;
+
+    bool operator==(const IndexColumn&) const = default;
 };
 
 /// An index the user created. Indexes that only back a primary key or a unique constraint
@@ -68,9 +78,11 @@ struct Index {
     std::vector<IndexColumn> columns;
     bool unique = false;
     std::string where; ///< the predicate of a partial index, "" when there is none
+
+    bool operator==(const Index&) const = default;
 };
 
-struct Table {
+struct STRATA_API Table {
     std::string name;
     std::vector<Column> columns; ///< in table order
     std::optional<KeyConstraint> primary_key;
@@ -81,11 +93,14 @@ struct Table {
     std::string comment;
 
     [[nodiscard]] const Column* column(std::string_view column_name) const;
+    bool operator==(const Table&) const = default;
 };
 
 struct View {
     std::string name;
     std::string definition; ///< the SELECT as the catalog returns it
+
+    bool operator==(const View&) const = default;
 };
 
 /// Values as decimal text (sequence bounds exceed 64 bits on some databases); "" when the
@@ -97,11 +112,13 @@ struct Sequence {
     std::string min_value;
     std::string max_value;
     bool cycle = false;
+
+    bool operator==(const Sequence&) const = default;
 };
 
 /// One schema of one database. Lists are sorted by name (columns stay in table order), so
 /// two snapshots of the same schema are equal and print the same.
-struct Schema {
+struct STRATA_API Schema {
     std::string database; ///< the dialect's short name: "sqlite", "postgresql", "mysql"
     std::string database_version;
     std::string name; ///< the schema (PostgreSQL), database (MariaDB) or "main" (SQLite)
@@ -112,6 +129,7 @@ struct Schema {
     [[nodiscard]] const Table* table(std::string_view table_name) const;
     /// Sorts every list as the comment above says.
     void normalize();
+    bool operator==(const Schema&) const = default;
 };
 
 /// What to read. Core filters strata's and Liquibase's own tables out afterwards.
