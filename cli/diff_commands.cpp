@@ -31,30 +31,13 @@ struct Side {
     std::string label; ///< the URL, password masked
 };
 
-// Reads one side's schema without strata's and Liquibase's own tables.
+// Reads one side's schema (a database, or a snapshot: file) without strata's and Liquibase's
+// own tables.
 Side read_side(Session& session, const std::string& url, const std::string& username,
                const std::string& password) {
-    const Settings& settings = session.settings();
-    DatabaseOptions options;
-    options.url = url;
-    options.username = username;
-    options.password = password;
-    options.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
-    options.default_schema = settings.default_schema;
-    options.read_only = true;
-    Database database = open_database(options, true);
-    if (database.stand_in())
-        session.info(fmt::format("{} does not exist: it reads as an empty database",
-                                 database.spec().display));
     Side side;
-    side.label = database.spec().display;
-    side.schema = database.dialect().snapshot(database.connection(), {});
-    std::vector<std::string> skipped{to_lower(settings.history_table),
-                                     to_lower(settings.lock_table)};
-    std::erase_if(side.schema.tables, [&](const snapshot::Table& table) {
-        std::string name = to_lower(table.name);
-        return std::ranges::find(skipped, name) != skipped.end() || name.starts_with("strata_");
-    });
+    side.label = mask_url(url);
+    side.schema = session.read_schema_at(url, username, password);
     return side;
 }
 

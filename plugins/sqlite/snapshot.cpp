@@ -379,17 +379,7 @@ snapshot::Schema SqliteDialect::snapshot(Connection& connection,
         else if (!to_upper(trim(sql)).starts_with("CREATE VIRTUAL"))
             schema.tables.push_back(read_table(connection, *this, object, sql));
     }
-    // Schema::normalize()'s order. It is not called: the SDK does not export it yet (its
-    // struct lacks STRATA_API), and a plugin may only use what the SDK exports.
-    auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
-    std::ranges::sort(schema.tables, by_name);
-    std::ranges::sort(schema.views, by_name);
-    for (snapshot::Table& table : schema.tables) {
-        std::ranges::sort(table.foreign_keys, by_name);
-        std::ranges::sort(table.unique_constraints, by_name);
-        std::ranges::sort(table.check_constraints, by_name);
-        std::ranges::sort(table.indexes, by_name);
-    }
+    schema.normalize();
     return schema;
 }
 
