@@ -136,6 +136,25 @@ TEST_F(DiffCli, JsonReportAndDiffTypes) {
     EXPECT_TRUE(contains(bad.err, "tabels")) << bad.err;
 }
 
+TEST_F(DiffCli, ASnapshotFileStandsInForTheReference) {
+    build("reference", kReferenceSql);
+    build("copy", kReferenceSql);
+    build("target", kTargetSql);
+    CommandResult saved =
+        strata({"snapshot", "--url=sqlite:reference.db", "--output-file=reference.json"});
+    ASSERT_EQ(saved.exit_code, 0) << saved.err;
+    CommandResult missing = strata(
+        {"diff", "--reference-url=snapshot:nothing.json", "--url=sqlite:copy.db", "--exit-code"});
+    EXPECT_EQ(missing.exit_code, 2) << "a missing snapshot file is a usage error, not a diff";
+    EXPECT_TRUE(contains(missing.err, "nothing.json")) << missing.err;
+    CommandResult same = strata(
+        {"diff", "--reference-url=snapshot:reference.json", "--url=sqlite:copy.db", "--exit-code"});
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+    CommandResult differ = strata({"diff", "--reference-url=snapshot:reference.json",
+                                   "--url=sqlite:target.db", "--exit-code"});
+    EXPECT_EQ(differ.exit_code, 2) << differ.err;
+}
+
 TEST_F(DiffCli, DiffWithoutReferenceIsAUsageError) {
     build("target", kTargetSql);
     CommandResult result = strata({"diff", "--url=sqlite:target.db"});
