@@ -431,9 +431,17 @@ Changelog diff_changelog(const SchemaDiff& diff, const ChangelogOptions& options
             return std::ranges::any_of(item.changes,
                                        [&](const FieldChange& c) { return c.field == field; });
         };
-        if (changed("type"))
-            builder.add(modify_type(item.table, item.reference),
-                        vector{modify_type(item.table, item.target)});
+        if (!changed("type"))
+            continue;
+        builder.add(modify_type(item.table, item.reference),
+                    vector{modify_type(item.table, item.target)});
+        // MySQL's MODIFY drops what it is not told again: the NOT NULL and the default a
+        // change of type keeps are said again (harmless elsewhere). They undo nothing.
+        if (!item.reference.nullable && !changed("nullable"))
+            builder.add(not_null(true, item.table, item.reference), vector<Change>{});
+        if (item.reference.default_value && !item.reference.auto_increment &&
+            !changed("defaultValue"))
+            builder.add(add_default(item.table, item.reference), vector<Change>{});
     }
     for (const auto& item : diff.changed_columns) {
         auto changed = [&](std::string_view field) {

@@ -939,7 +939,14 @@ std::string type_key(std::string_view type) {
         {"character", "char"},
         {"double precision", "double"},
         {"float8", "double"},
-        {"float4", "real"},
+        {"float4", "float"},
+        {"real", "float"},
+        {"datetime", "timestamp"},
+        {"timestamp without time zone", "timestamp"},
+        {"timestamptz", "timestamp with time zone"},
+        {"time without time zone", "time"},
+        {"bpchar", "char"},
+        {"bytea", "blob"},
     };
     if (auto it = kAliases.find(base); it != kAliases.end())
         base = it->second;
@@ -961,7 +968,12 @@ std::string default_key(std::string_view value, bool boolean_column) {
             lower == "b'0'")
             return "FALSE";
     }
-    return expression_key(text);
+    std::string key = expression_key(text);
+    // The current time, however the database spells it.
+    if (key == "now()" || key == "current_timestamp()" || key == "localtimestamp" ||
+        key == "localtimestamp()")
+        return "current_timestamp";
+    return key;
 }
 
 } // namespace strata::diff

@@ -36,8 +36,10 @@ struct ChangelogOptions {
 ///  5. createSequence / alterSequence;
 ///  6. createTable for missing tables: columns with type, autoIncrement, default,
 ///     nullable=false and the primary key (primaryKey=true, primaryKeyName);
-///  7. addColumn, then modifyDataType, addNotNullConstraint / dropNotNullConstraint,
-///     addDefaultValue / dropDefaultValue, addAutoIncrement;
+///  7. addColumn, then modifyDataType (followed by addNotNullConstraint and addDefaultValue,
+///     with an empty rollback, for the NOT NULL and default the column keeps: MySQL's MODIFY
+///     drops them), addNotNullConstraint / dropNotNullConstraint, addDefaultValue /
+///     dropDefaultValue, addAutoIncrement;
 ///  8. addPrimaryKey, addUniqueConstraint, addCheckConstraint, createIndex (including the
 ///     keys, checks and indexes of missing tables);
 ///  9. createView (a view that reads another missing view comes after it); a changed view
