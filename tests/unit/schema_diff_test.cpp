@@ -16,7 +16,7 @@ namespace {
 using namespace snapshot;
 
 snapshot::Column column(std::string name, std::string type, bool nullable = true,
-              std::optional<std::string> default_value = std::nullopt) {
+                        std::optional<std::string> default_value = std::nullopt) {
     snapshot::Column c;
     c.name = std::move(name);
     c.type = std::move(type);
@@ -217,6 +217,24 @@ TEST(SchemaDiff, ChecksMatchByExpressionThenByName) {
     diff = diff_schemas(schema(), target);
     EXPECT_EQ(diff.missing_check_constraints.size(), 1U);
     EXPECT_EQ(diff.unexpected_check_constraints.size(), 1U);
+}
+
+TEST(SchemaDiff, StoredExpressionsCompareByMeaning) {
+    Schema target = schema();
+    auto& check = table(target, "person").check_constraints[0];
+    check.expression = "(length((name)::text) > (0)::integer)"; // as PostgreSQL returns it
+    EXPECT_TRUE(diff_schemas(schema(), target).empty());
+    check.expression = "length(name) > (0 - 1)";
+    EXPECT_FALSE(diff_schemas(schema(), target).empty()) << "only a lone literal is unwrapped";
+    // A quoted name is the name, but quoted text that is no name is a string: SQLite indexes
+    // "lower(name)" as a constant.
+    Schema reference = schema();
+    table(reference, "person").indexes[0].columns[0].name = "lower(name)";
+    Schema quoted = reference;
+    table(quoted, "person").indexes[0].columns[0].name = "\"lower(name)\"";
+    EXPECT_FALSE(diff_schemas(reference, quoted).empty());
+    table(quoted, "person").indexes[0].columns[0].name = "LOWER( \"Name\" )";
+    EXPECT_TRUE(diff_schemas(reference, quoted).empty());
 }
 
 TEST(SchemaDiff, IndexesMatchByColumnsAndReportUniqueness) {

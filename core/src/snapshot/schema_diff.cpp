@@ -114,6 +114,34 @@ std::string strip_parentheses(std::string text) {
     return text;
 }
 
+// PostgreSQL's casts of literals in stored expressions: "(0)::numeric", "'a'::text".
+std::string drop_casts(const std::string& text) {
+    static const std::regex cast(R"(::[a-z_]+( [a-z_]+)*(\([0-9,]*\))?(\[\])?)");
+    return std::regex_replace(text, cast, "");
+}
+
+// "(0)" -> "0" where the parentheses hold one literal or name and call no function.
+std::string unwrap_literals(std::string text) {
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '(' || (i > 0 && word(text[i - 1])))
+            continue;
+        std::size_t close = text.find(')', i);
+        if (close == std::string::npos)
+            break;
+        std::string_view inner = std::string_view(text).substr(i + 1, close - i - 1);
+        std::string_view body = inner.starts_with('-') ? inner.substr(1) : inner;
+        bool simple = !body.empty() && std::ranges::all_of(body, [&](char c) {
+            return word(c) || c == '.' || c == '\'';
+        });
+        if (simple) {
+            text = text.substr(0, i) + std::string(inner) + text.substr(close + 1);
+            i = i >= 2 ? i - 2 : static_cast<std::size_t>(-1); // look again for "((0))"
+        }
+    }
+    return text;
+}
+
 // Lower case outside string literals, whitespace collapsed, spaces next to punctuation
 // dropped: "( a >= 0 )" and "a>=0" compare equal.
 std::string expression_key(std::string_view expression) {
@@ -126,8 +154,15 @@ std::string expression_key(std::string_view expression) {
             out.append(text, i, end - i);
             i = end - 1;
         } else if (c == '"' || c == '`') {
+            // A quoted name is the name; quoted text that is no name stays as written (SQLite
+            // takes "lower(x)" for a string, not for the expression).
             std::size_t end = group_end(text, i);
-            out += to_lower(std::string_view(text).substr(i + 1, end - i - 2));
+            std::string_view inner = std::string_view(text).substr(i + 1, end - i - 2);
+            static const std::regex plain(R"(^[A-Za-z_][A-Za-z0-9_$]*$)");
+            if (std::regex_match(inner.begin(), inner.end(), plain))
+                out += to_lower(inner);
+            else
+                out.append(text, i, end - i);
             i = end - 1;
         } else if (c == ' ') {
             char before = out.empty() ? ' ' : out.back();
@@ -143,7 +178,7 @@ std::string expression_key(std::string_view expression) {
     }
     while (!out.empty() && out.back() == ';')
         out.pop_back();
-    return out;
+    return unwrap_literals(drop_casts(out));
 }
 
 std::string index_key(const Index& index) {
