@@ -221,10 +221,13 @@ void write_changelog_file(Session& session, Changelog changelog, bool append) {
     if (exists && !append && !settings.overwrite_output_file)
         throw Error(ErrorKind::Usage, fmt::format("'{}' already exists", path), {},
                     "name a new --changelog-file, or pass --overwrite-output-file");
-    if (exists && append && !changelog.changesets.empty())
+    if (changelog.changesets.empty()) {
+        // Nothing to say: no file is created, an existing one stays as it was.
+        session.info(fmt::format("No differences found: nothing written to {}", path));
+        return;
+    }
+    if (exists && append)
         written = append_to(path, format, written);
-    else if (exists && append)
-        return; // nothing to add: the file stays as it was
     write_whole(path, written);
     session.info(fmt::format("{} changesets written to {}{}", changelog.changesets.size(), path,
                              exists && append ? " (appended)" : ""));

@@ -155,6 +155,16 @@ TEST_F(DiffCli, ASnapshotFileStandsInForTheReference) {
     EXPECT_EQ(differ.exit_code, 2) << differ.err;
 }
 
+TEST_F(DiffCli, NoDifferenceWritesNoChangelog) {
+    build("reference", kReferenceSql);
+    build("copy", kReferenceSql);
+    CommandResult result = strata({"diff-changelog", "--reference-url=sqlite:reference.db",
+                                   "--url=sqlite:copy.db", "--changelog-file=none.xml"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_TRUE(contains(result.err, "No differences found")) << result.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "none.xml"));
+}
+
 TEST_F(DiffCli, DiffWithoutReferenceIsAUsageError) {
     build("target", kTargetSql);
     CommandResult result = strata({"diff", "--url=sqlite:target.db"});
