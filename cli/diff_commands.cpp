@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <strata/core/database.hpp>
@@ -264,7 +265,11 @@ int run_diff_changelog(Session& session) {
     Side reference = read_reference(session);
     Side target = read_target(session);
     diff::SchemaDiff result = diff::diff_schemas(reference.schema, target.schema, options);
-    write_changelog_file(session, diff::diff_changelog(result, changelog_options(settings)), true);
+    std::vector<std::string> notes;
+    Changelog changelog = diff::diff_changelog(result, changelog_options(settings), &notes);
+    for (const std::string& line : notes)
+        std::cerr << "WARNING: " << line << "\n";
+    write_changelog_file(session, std::move(changelog), true);
     return 0;
 }
 

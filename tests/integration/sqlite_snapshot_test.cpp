@@ -269,5 +269,31 @@ TEST_F(SqliteSnapshot, DiffChangelogMakesTheTargetMatchAndRollsBackToWhatItWas) 
     EXPECT_TRUE(back.empty()) << report(back);
 }
 
+TEST_F(SqliteSnapshot, UnnamedConstraintsOfTheTarget) {
+    // What the target has without a name: a unique constraint goes by its columns; a foreign
+    // key or a check cannot be dropped by name, and diff-changelog says so instead.
+    auto plain = open("plain.db");
+    run(*plain, {"CREATE TABLE p (id INTEGER PRIMARY KEY)",
+                 "CREATE TABLE c (id INTEGER PRIMARY KEY, code CHAR(2), pid INTEGER, n INTEGER)"});
+    auto unnamed = open("unnamed.db"); // opened last: the engine below works on it
+    run(*unnamed, {"CREATE TABLE p (id INTEGER PRIMARY KEY)",
+                   "CREATE TABLE c (id INTEGER PRIMARY KEY, code CHAR(2) UNIQUE, pid INTEGER "
+                   "REFERENCES p (id), n INTEGER CHECK (n > 0))"});
+    std::vector<std::string> notes;
+    Changelog cleanup = through_file(
+        diff::diff_changelog(diff::diff_schemas(schema_of(*plain), schema_of(*unnamed)),
+                             diff::ChangelogOptions{}, &notes),
+        "xml");
+    ASSERT_EQ(cleanup.changesets.size(), 1U);
+    EXPECT_EQ(cleanup.changesets[0].changes[0].type_name(), "dropUniqueConstraint");
+    ASSERT_EQ(notes.size(), 2U);
+    EXPECT_NE(notes[0].find("unnamed foreign key (pid)"), std::string::npos) << notes[0];
+    EXPECT_NE(notes[1].find("unnamed check (n > 0)"), std::string::npos) << notes[1];
+    engine(*unnamed).update(cleanup);
+    diff::SchemaDiff left = diff::diff_schemas(schema_of(*plain), schema_of(*unnamed));
+    EXPECT_TRUE(left.unexpected_unique_constraints.empty()) << report(left);
+    EXPECT_EQ(left.unexpected_foreign_keys.size(), 1U);
+}
+
 } // namespace
 } // namespace strata::test

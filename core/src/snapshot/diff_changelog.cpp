@@ -352,21 +352,50 @@ Attributes default_attributes(const snapshot::Column& column) {
     return out;
 }
 
-Changelog diff_changelog(const SchemaDiff& diff, const ChangelogOptions& options) {
+Changelog diff_changelog(const SchemaDiff& diff, const ChangelogOptions& options,
+                         std::vector<std::string>* notes) {
     Builder builder(options);
     using std::vector;
+    auto note = [&](std::string text) {
+        if (notes != nullptr)
+            notes->push_back(std::move(text));
+    };
+    // A foreign key or check the target has without a name cannot be dropped by name.
+    auto unnamed_fk = [&](const std::string& table, const snapshot::ForeignKey& fk) {
+        if (!fk.name.empty())
+            return false;
+        note(fmt::format("{}: the unnamed foreign key ({}) -> {} ({}) cannot be dropped by name; "
+                         "drop it by hand",
+                         table, join(fk.columns), fk.referenced_table,
+                         join(fk.referenced_columns)));
+        return true;
+    };
+    auto unnamed_check = [&](const std::string& table, const snapshot::CheckConstraint& check) {
+        if (!check.name.empty())
+            return false;
+        note(fmt::format("{}: the unnamed check ({}) cannot be dropped by name; drop it by hand",
+                         table, check.expression));
+        return true;
+    };
 
     // 1. Foreign keys go first: nothing that follows may trip over one.
     auto drop_fk = [&](const std::string& table, const snapshot::ForeignKey& fk) {
         builder.add(drop_foreign_key(table, fk), vector{add_foreign_key(builder, table, fk)});
     };
-    for (const auto& item : diff.unexpected_foreign_keys)
-        drop_fk(item.table, item.object);
-    for (const auto& item : diff.changed_foreign_keys)
-        drop_fk(item.table, item.target);
-    for (const snapshot::Table& table : diff.unexpected_tables)
-        for (const snapshot::ForeignKey& fk : table.foreign_keys)
-            drop_fk(table.name, fk);
+    for (const auto& item : diff.unexpected_foreign_keys) {
+        if (!unnamed_fk(item.table, item.object))
+            drop_fk(item.table, item.object);
+    }
+    for (const auto& item : diff.changed_foreign_keys) {
+        if (!unnamed_fk(item.table, item.target))
+            drop_fk(item.table, item.target);
+    }
+    for (const snapshot::Table& table : diff.unexpected_tables) {
+        for (const snapshot::ForeignKey& fk : table.foreign_keys) {
+            if (!fk.name.empty()) // an unnamed one goes with its table
+                drop_fk(table.name, fk);
+        }
+    }
 
     // 2. Views, which may read what is dropped below.
     for (const snapshot::View& view : diff.unexpected_views)
@@ -382,12 +411,16 @@ Changelog diff_changelog(const SchemaDiff& diff, const ChangelogOptions& options
     for (const auto& item : diff.unexpected_unique_constraints)
         builder.add(drop_unique(item.table, item.object),
                     vector{add_unique(builder, item.table, item.object)});
-    for (const auto& item : diff.unexpected_check_constraints)
-        builder.add(drop_check(item.table, item.object),
-                    vector{add_check(builder, item.table, item.object)});
-    for (const auto& item : diff.changed_check_constraints)
+    for (const auto& item : diff.unexpected_check_constraints) {
+        if (!unnamed_check(item.table, item.object))
+            builder.add(drop_check(item.table, item.object),
+                        vector{add_check(builder, item.table, item.object)});
+    }
+    for (const auto& item : diff.changed_check_constraints) {
+        // (A changed check has a name: unnamed ones are matched by expression only.)
         builder.add(drop_check(item.table, item.target),
                     vector{add_check(builder, item.table, item.target)});
+    }
     for (const auto& item : diff.unexpected_primary_keys)
         builder.add(drop_primary_key(item.table, item.object),
                     vector{add_primary_key(builder, item.table, item.object)});
@@ -504,8 +537,10 @@ Changelog diff_changelog(const SchemaDiff& diff, const ChangelogOptions& options
             builder.add(add_foreign_key(builder, table.name, fk));
     for (const auto& item : diff.missing_foreign_keys)
         builder.add(add_foreign_key(builder, item.table, item.object));
-    for (const auto& item : diff.changed_foreign_keys)
-        builder.add(add_foreign_key(builder, item.table, item.reference));
+    for (const auto& item : diff.changed_foreign_keys) {
+        if (!item.target.name.empty()) // an unnamed one stayed: adding would make two
+            builder.add(add_foreign_key(builder, item.table, item.reference));
+    }
     return builder.take();
 }
 

@@ -538,7 +538,7 @@ Entry key_entry(ObjectType type, const std::string& table, const KeyConstraint& 
 }
 
 Entry fk_entry(const std::string& table, const ForeignKey& fk) {
-    std::string name = fk.name.empty() ? "(" + join(fk.columns) + ")" : fk.name;
+    std::string name = fk.name.empty() ? "(unnamed)" : fk.name;
     return {ObjectType::ForeignKey,
             table,
             name + "(" + join(fk.columns) + ") -> " + fk.referenced_table + "(" +

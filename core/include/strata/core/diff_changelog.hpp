@@ -11,6 +11,7 @@
 #include "strata/snapshot.hpp"
 
 #include <string>
+#include <vector>
 
 namespace strata::diff {
 
@@ -51,7 +52,13 @@ struct ChangelogOptions {
 /// the target had (read from the diff's target side). A constraint or index without a name
 /// gets Liquibase's generated name (PK_<TABLE>, FK_<TABLE>_<REFTABLE>, UC_<TABLE>_<COLS>,
 /// CK_<TABLE>_<N>, IDX_<TABLE>_<COLS>), upper case.
-STRATA_API Changelog diff_changelog(const SchemaDiff& diff, const ChangelogOptions& options = {});
+///
+/// A foreign key or check the target has without a name (SQLite) cannot be dropped by name:
+/// no change is written for it (a changed unnamed foreign key is left as it is), and a line
+/// saying so is appended to `notes` when given. An unnamed unique constraint is dropped by
+/// its uniqueColumns.
+STRATA_API Changelog diff_changelog(const SchemaDiff& diff, const ChangelogOptions& options = {},
+                                    std::vector<std::string>* notes = nullptr);
 
 /// The changelog that creates `schema` from nothing: the diff against an empty schema.
 STRATA_API Changelog generate_changelog(const snapshot::Schema& schema,
