@@ -2,6 +2,7 @@
 #include "command_line.hpp"
 
 #include "commands.hpp"
+#include "option_values.hpp"
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include <iostream>
 #include <strata/build_id.hpp>
 #include <strata/change.hpp>
+#include <strata/plugin.hpp>
 
 namespace strata::cli {
 namespace {
@@ -44,7 +46,7 @@ void add(CLI::App& app, const OptionSpec& option, GivenFlags& given) {
             target.insert(target.end(), values.begin(), values.end());
         },
         std::string(option.help));
-    added->type_name("VALUE");
+    added->type_name(option_values(option).placeholder);
     if (option.multiple) {
         // One value per occurrence (-Da=1 -Db=2), every occurrence kept.
         added->allow_extra_args(false);
@@ -85,17 +87,26 @@ int usage_error(const std::string& message, const std::string& hint) {
 
 } // namespace
 
+std::string exit_codes_text() {
+    return kExitCodes;
+}
+
+std::string version_text() {
+    return fmt::format("strata {}\nplugin ABI {}\nbuild id {}", STRATA_VERSION, plugin::kAbiVersion,
+                       STRATA_BUILD_ID);
+}
+
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
     CommandLine result;
     CLI::App app{"strata — database change management that reads Liquibase changelogs"};
     app.name("strata");
-    app.set_version_flag("--version", "strata " STRATA_VERSION);
+    app.set_version_flag("--version", version_text());
     app.require_subcommand(0, 1);
     app.footer(kExitCodes);
     app.allow_extras();
     // Every option is also accepted before the command, as Liquibase accepts its globals.
     for (const OptionSpec& option : all_options()) {
-        if (option.group & (kCount | kTag | kDate | kVerbose | kChangesetId))
+        if (!accepted_before_command(option))
             continue;
         add(app, option, result.flags);
     }
@@ -110,6 +121,12 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
         sub->callback([&result, &command] { result.command = &command; });
         for (const OptionSpec* option : options_in(command.options))
             add(*sub, *option, result.flags);
+        if (!command.argument.empty())
+            sub->add_option(std::string(command.argument), result.arguments,
+                            std::string(argument_help(command.argument)))
+                ->required()
+                ->expected(1)
+                ->type_name("");
         names.push_back(command.name);
     }
 

@@ -16,7 +16,13 @@ struct CommandSpec;
 struct CommandLine {
     const CommandSpec* command = nullptr;
     GivenFlags flags;
+    std::vector<std::string> arguments; ///< the command's positional argument, if it takes one
 };
+
+/// What --version prints: the version, the plugin ABI version and the build id.
+std::string version_text();
+/// "Exit codes: 0 ok, 1 ...": the footer of every --help.
+std::string exit_codes_text();
 
 /// Parses argv. Returns the command and its flags, or the exit code to stop with: 0 after
 /// --help/--version, 2 (usage) after printing what was wrong and what was probably meant.

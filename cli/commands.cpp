@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
 
+#include "completion.hpp"
 #include "handlers.hpp"
+#include "man_page.hpp"
 #include "options.hpp"
 
 namespace strata::cli {
@@ -100,6 +102,13 @@ constexpr CommandSpec kCommands[] = {
     {"snapshot", "snapshot",
      "Write the schema of --url (tables, keys, indexes, views, sequences) as JSON, YAML or text",
      kCommon | kDatabase | kHistoryTables | kSnapshot, Nothing, true, run_snapshot},
+    {"db-doc", "dbDoc",
+     "Write an HTML report of the database (tables, keys, indexes, diagram, history) to "
+     "--output-directory",
+     kHistoryOnly | kOutputDirectory, Database, true, run_db_doc},
+    {"completion", "completion", "Print the shell completion script for bash, zsh or fish", kCommon,
+     Nothing, true, run_completion, "shell"},
+    {"man", "man", "Print the strata(1) man page (roff)", kCommon, Nothing, true, run_man},
 };
 
 } // namespace

@@ -33,6 +33,8 @@ struct CommandSpec {
     /// empty database).
     bool read_only;
     Handler handler;
+    /// The name of the one positional argument the command takes ("shell"), or "" for none.
+    std::string_view argument = {};
 };
 
 std::span<const CommandSpec> all_commands();

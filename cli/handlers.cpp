@@ -9,15 +9,21 @@
 #include "report.hpp"
 #include "session.hpp"
 
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <iostream>
+#include <spawn.h>
+#include <sstream>
 #include <strata/core/checksum.hpp>
 #include <strata/core/plugin_registry.hpp>
+#include <strata/core/schema_pictures.hpp>
 #include <strata/core/schema_source.hpp>
 #include <strata/error.hpp>
 #include <strata/format/formats.hpp>
 #include <strata/format/parse.hpp>
 #include <strata/format/write.hpp>
+#include <sys/wait.h>
 
 namespace strata::cli {
 namespace {
@@ -251,10 +257,65 @@ int run_snapshot(Session& session) {
         (void)session.database(); // the embedded SQLite default, announced
     snapshot::Schema schema =
         session.read_schema_at(settings.url, settings.username, settings.password);
+    if (settings.snapshot_format == "dot") {
+        session.out() << write_dot(schema);
+        return 0;
+    }
     SnapshotFormat format = settings.snapshot_format == "yaml"  ? SnapshotFormat::Yaml
                             : settings.snapshot_format == "txt" ? SnapshotFormat::Text
                                                                 : SnapshotFormat::Json;
     session.out() << write_snapshot(schema, format);
+    return 0;
+}
+
+namespace {
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush())
+        throw Error(ErrorKind::Usage, fmt::format("cannot write '{}'", path.string()));
+}
+
+/// Graphviz's SVG of a .dot file, without the XML prolog so that it can sit inside HTML;
+/// "" when `dot` is not installed or fails.
+std::string render_svg(const std::filesystem::path& dot_file, const std::filesystem::path& svg) {
+    std::string program = "dot", type = "-Tsvg", input = dot_file.string(),
+                output = "-o" + svg.string();
+    std::vector<char*> argv = {program.data(), type.data(), input.data(), output.data(), nullptr};
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, "dot", nullptr, nullptr, argv.data(), environ) != 0)
+        return "";
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return "";
+    std::ifstream in(svg, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string content = text.str();
+    auto start = content.find("<svg");
+    return start == std::string::npos ? "" : content.substr(start);
+}
+
+} // namespace
+
+int run_db_doc(Session& session) {
+    std::filesystem::path directory = session.settings().output_directory;
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error)
+        throw Error(ErrorKind::Usage, fmt::format("cannot create the directory '{}': {}",
+                                                  directory.string(), error.message()));
+    snapshot::Schema schema = session.read_own_schema();
+    std::vector<HistoryRow> history = session.engine().history();
+    write_file(directory / "schema.dot", write_dot(schema));
+    std::string svg = render_svg(directory / "schema.dot", directory / "schema.svg");
+    if (svg.empty())
+        session.info("Graphviz's dot was not found or failed: the report has no diagram "
+                     "(install graphviz)");
+    write_file(directory / "index.html", write_html_report(schema, history, svg));
+    session.info(
+        fmt::format("Wrote the database documentation to {}", (directory / "index.html").string()));
     return 0;
 }
 

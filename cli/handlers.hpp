@@ -29,5 +29,6 @@ int run_diff(Session& session);
 int run_diff_changelog(Session& session);
 int run_generate_changelog(Session& session);
 int run_snapshot(Session& session);
+int run_db_doc(Session& session);
 
 } // namespace strata::cli

@@ -62,6 +62,8 @@ void check_required(const CommandSpec& command, const Settings& settings) {
         missing("tag");
     if ((command.options & kDate) != 0 && settings.date.empty())
         missing("date");
+    if ((command.options & kOutputDirectory) != 0 && settings.output_directory.empty())
+        missing("output-directory");
 }
 
 int run(const CommandLine& line) {
@@ -69,6 +71,7 @@ int run(const CommandLine& line) {
     try {
         std::vector<std::string> warnings;
         settings = resolve_settings(line.flags, environment, warnings);
+        settings.arguments = line.arguments;
         for (const std::string& warning : warnings)
             std::cerr << "WARNING: " << warning << "\n";
         check_required(*line.command, settings);

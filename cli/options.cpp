@@ -51,11 +51,17 @@ constexpr OptionSpec kOptions[] = {
      "YAML/JSON keys) instead of warning",
      kChangelog, true, false, LiquibaseScope::None},
     {"D", "", "Changelog parameter: -Dname=value (repeatable)", kChangelog, false, true, None, "D"},
+    {"resume", "",
+     "Go on with a changeset an earlier run left half done (MariaDB/MySQL): auto, run or skip "
+     "decides the statement in doubt",
+     kExecute, false, false, LiquibaseScope::None},
     {"allow-execute-command", "", "Let executeCommand changes run programs on this machine",
      kExecute, true, false, None},
     {"format", "", "text or json (status, history, validate); xml, yaml, json or sql (convert)",
      kFormat},
-    {"snapshot-format", "", "json (the default), yaml or txt", kSnapshot},
+    {"snapshot-format", "", "json (the default), yaml, txt or dot (a Graphviz ER diagram)",
+     kSnapshot},
+    {"output-directory", "", "Where db-doc writes its report", kOutputDirectory},
     // Command arguments.
     {"count", "", "How many changesets", kCount},
     {"tag", "", "The tag", kTag},
@@ -119,6 +125,11 @@ std::vector<const OptionSpec*> options_in(unsigned groups) {
             out.push_back(&option);
     }
     return out;
+}
+
+bool accepted_before_command(const OptionSpec& option) {
+    return (option.group & (kCount | kTag | kDate | kVerbose | kChangesetId | kOutputDirectory)) ==
+           0;
 }
 
 std::vector<std::string> long_names(const OptionSpec& option) {

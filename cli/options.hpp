@@ -14,24 +14,25 @@ namespace strata::cli {
 
 /// Groups of options a command takes (a command's `options` is a mask of these).
 enum OptionGroup : unsigned {
-    kCommon = 1U << 0,         ///< every command: defaults file, log level, output file, plugins
-    kDatabase = 1U << 1,       ///< commands that open a database
-    kChangelog = 1U << 2,      ///< commands that read the changelog
-    kExecute = 1U << 3,        ///< commands that apply changesets
-    kFormat = 1U << 4,         ///< --format
-    kCount = 1U << 5,          ///< --count, required
-    kTag = 1U << 6,            ///< --tag, required
-    kDate = 1U << 7,           ///< --date, required
-    kVerbose = 1U << 8,        ///< --verbose
-    kChangesetId = 1U << 9,    ///< --changeset-identifier and its parts
-    kHistoryTables = 1U << 10, ///< history and lock table names
-    kForce = 1U << 11,         ///< --force
+    kCommon = 1U << 0,           ///< every command: defaults file, log level, output file, plugins
+    kDatabase = 1U << 1,         ///< commands that open a database
+    kChangelog = 1U << 2,        ///< commands that read the changelog
+    kExecute = 1U << 3,          ///< commands that apply changesets
+    kFormat = 1U << 4,           ///< --format
+    kCount = 1U << 5,            ///< --count, required
+    kTag = 1U << 6,              ///< --tag, required
+    kDate = 1U << 7,             ///< --date, required
+    kVerbose = 1U << 8,          ///< --verbose
+    kChangesetId = 1U << 9,      ///< --changeset-identifier and its parts
+    kHistoryTables = 1U << 10,   ///< history and lock table names
+    kForce = 1U << 11,           ///< --force
+    kSnapshot = 1U << 20,        ///< --snapshot-format
+    kOutputDirectory = 1U << 21, ///< --output-directory, required
     // diff, diff-changelog, generate-changelog (high bits, apart from the groups above).
     kDiffReference = 1U << 24, ///< --reference-url, --reference-username, --reference-password
     kDiffFilter = 1U << 25,    ///< --diff-types, --include-objects, --exclude-objects
     kGenerated = 1U << 26,     ///< --author, --overwrite-output-file
     kExitCode = 1U << 27,      ///< diff --exit-code
-    kSnapshot = 1U << 20,      ///< --snapshot-format
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global
@@ -53,6 +54,10 @@ std::span<const OptionSpec> all_options();
 const OptionSpec* find_option(std::string_view key);
 /// The options a command with this group mask takes, in catalogue order.
 std::vector<const OptionSpec*> options_in(unsigned groups);
+
+/// Whether the option is also accepted before the command (`strata --url=... update`):
+/// every option but the command arguments (--count, --tag, --date, --verbose, changeset ids).
+bool accepted_before_command(const OptionSpec& option);
 
 /// Every long name of the option (key first, then aliases).
 std::vector<std::string> long_names(const OptionSpec& option);

@@ -90,10 +90,19 @@ snapshot::Schema Session::read_schema_at(const std::string& url, const std::stri
     options.plugin_dirs.assign(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
     options.default_schema = settings_.default_schema;
     options.liquibase_schema = settings_.liquibase_schema;
+    return read_schema(options, schema_read_options());
+}
+
+snapshot::Schema Session::read_own_schema() {
+    (void)engine(); // connects, as every command on this database does
+    return read_schema(database(), schema_read_options());
+}
+
+SchemaReadOptions Session::schema_read_options() const {
     SchemaReadOptions read;
     read.skip_tables = {settings_.history_table, settings_.lock_table,
                         EngineSettings().capture_table};
-    return read_schema(options, read);
+    return read;
 }
 
 const Changelog& Session::changelog() {
@@ -139,6 +148,10 @@ Engine& Session::engine() {
     EngineSettings engine_settings;
     engine_settings.history_table = settings_.history_table;
     engine_settings.lock_table = settings_.lock_table;
+    engine_settings.resume = settings_.resume == "auto"   ? ResumeMode::Auto
+                             : settings_.resume == "run"  ? ResumeMode::Run
+                             : settings_.resume == "skip" ? ResumeMode::Skip
+                                                          : ResumeMode::None;
     engine_settings.filter.contexts = settings_.contexts;
     engine_settings.filter.labels = settings_.labels;
     engine_settings.lock_wait =

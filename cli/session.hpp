@@ -12,6 +12,7 @@
 #include <strata/changelog.hpp>
 #include <strata/core/engine.hpp>
 #include <strata/core/open_database.hpp>
+#include <strata/core/schema_source.hpp>
 #include <strata/snapshot.hpp>
 #include <string>
 
@@ -45,10 +46,15 @@ public:
     /// Liquibase's own tables. The connection is opened for the read and closed after it.
     snapshot::Schema read_schema_at(const std::string& url, const std::string& username,
                                     const std::string& password);
+    /// The schema of the session's own database, through the engine's connection.
+    snapshot::Schema read_own_schema();
     /// The database as shown to the user, password masked.
     [[nodiscard]] const std::string& target();
 
 private:
+    /// Schema reads leave out the history, lock and capture tables.
+    [[nodiscard]] SchemaReadOptions schema_read_options() const;
+
     const CommandSpec& command_;
     Settings& settings_;
     std::ostream& out_;

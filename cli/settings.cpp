@@ -132,6 +132,21 @@ const std::vector<std::string>& log_levels() {
     return levels;
 }
 
+const std::vector<std::string>& snapshot_formats() {
+    static const std::vector<std::string> formats{"json", "yaml", "txt", "dot"};
+    return formats;
+}
+
+const std::vector<std::string>& resume_modes() {
+    static const std::vector<std::string> modes{"auto", "run", "skip"};
+    return modes;
+}
+
+const std::vector<std::string>& missing_property_modes() {
+    static const std::vector<std::string> modes{"preserve", "empty", "error"};
+    return modes;
+}
+
 std::optional<std::string> parse_date(const std::string& text) {
     // YYYY-MM-DD, optionally followed by 'T' or ' ' and HH:MM:SS, as Liquibase parses --date.
     if (text.size() != 10 && text.size() != 19)
@@ -195,6 +210,7 @@ resolve_settings(const GivenFlags& flags,
     text("liquibase-schema-name", settings.liquibase_schema);
     text("search-path", settings.search_path);
     text("tag", settings.tag);
+    text("output-directory", settings.output_directory);
     text("changeset-identifier", settings.changeset_identifier);
     text("changeset-path", settings.changeset_path);
     text("changeset-id", settings.changeset_id);
@@ -249,15 +265,24 @@ resolve_settings(const GivenFlags& flags,
     }
     if (auto found = channels.find(*find_option("snapshot-format"))) {
         std::string format = to_lower(trim(found->values.back()));
-        if (format == "text")
-            format = "txt";
-        if (format != "json" && format != "yaml" && format != "yml" && format != "txt")
-            throw bad_value(*found, "a snapshot format", "use json, yaml or txt");
-        settings.snapshot_format = format == "yml" ? "yaml" : format;
+        format = format == "text" ? "txt" : format == "yml" ? "yaml" : format;
+        const auto& formats = snapshot_formats();
+        if (std::find(formats.begin(), formats.end(), format) == formats.end())
+            throw bad_value(*found, "a snapshot format",
+                            fmt::format("use one of {}", fmt::join(formats, ", ")));
+        settings.snapshot_format = format;
+    }
+    if (auto found = channels.find(*find_option("resume"))) {
+        std::string mode = to_lower(trim(found->values.back()));
+        const auto& modes = resume_modes();
+        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
+            throw bad_value(*found, "a resume mode", "use auto (check the database), run or skip");
+        settings.resume = mode;
     }
     if (auto found = channels.find(*find_option("missing-property-mode"))) {
         std::string mode = to_lower(trim(found->values.back()));
-        if (mode != "preserve" && mode != "empty" && mode != "error")
+        const auto& modes = missing_property_modes();
+        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
             throw bad_value(*found, "a missing property mode", "use preserve, empty or error");
         settings.missing_property_mode = mode;
     }

@@ -24,12 +24,14 @@ struct Settings {
     std::string log_level = "info"; ///< lower case, one of log_levels()
     std::string output_file;
     std::string format = "text";
-    std::string snapshot_format = "json"; ///< json, yaml or txt
+    std::string snapshot_format = "json"; ///< json, yaml, txt or dot
+    std::string output_directory;         ///< db-doc
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
     double lock_wait_minutes = 5;
     std::string missing_property_mode = "preserve"; ///< preserve, empty or error
     bool allow_execute_command = false;
+    std::string resume; ///< "", auto, run or skip
     /// --strict: what Liquibase tolerates and strata warns about in a changelog is an error.
     bool strict = false;
     std::vector<std::string> plugin_dirs;
@@ -57,7 +59,8 @@ struct Settings {
     std::string exclude_objects;
     std::string author;
     bool overwrite_output_file = false;
-    bool exit_code = false; ///< diff --exit-code
+    bool exit_code = false;             ///< diff --exit-code
+    std::vector<std::string> arguments; ///< the positional argument (completion SHELL)
 
     /// Whether messages at info level are shown, and whether every statement is logged.
     [[nodiscard]] bool shows_info() const { return log_level != "off" && log_level != "severe"; }
@@ -77,6 +80,12 @@ resolve_settings(const GivenFlags& flags,
 
 /// The log levels accepted (case-insensitively), most quiet first.
 const std::vector<std::string>& log_levels();
+
+/// The values of --missing-property-mode: preserve, empty, error.
+const std::vector<std::string>& missing_property_modes();
+/// --snapshot-format values and --resume modes, as resolve_settings checks them.
+const std::vector<std::string>& snapshot_formats();
+const std::vector<std::string>& resume_modes();
 
 /// "2024-05-01" or "2024-05-01T10:30:00" (or with a space) as "2024-05-01 10:30:00";
 /// nullopt when it is not such a date.

@@ -24,6 +24,10 @@ packages=(
     # the real Liquibase 4.28 for the interop tests: Java, and slf4j its SQLite driver needs;
     # the JDK compiles the differential harness's Liquibase driver (tests/harness/)
     openjdk-17-jre-headless openjdk-17-jdk-headless libslf4j-java ca-certificates
+    # Graphviz draws db-doc's ER diagram (strata runs without it; its test renders one)
+    graphviz
+    # the shells whose completion scripts the tests run, and groff for the man page test
+    zsh fish groff-base
 )
 # `scripts/setup.sh --packages` prints the list, for .ci/run.
 if [[ ${1:-} == --packages ]]; then

@@ -16,12 +16,16 @@ bool CaptureStore::exists(Connection& connection) {
     return exists_;
 }
 
-void CaptureStore::keep(Connection& connection, const ChangeSet& changeset,
-                        std::size_t change_index, const std::string& definition) {
+void CaptureStore::prepare(Connection& connection) {
     if (!exists(connection)) {
         connection.execute(dialect_.capture_table_ddl(table_));
         exists_ = true;
     }
+}
+
+void CaptureStore::keep(Connection& connection, const ChangeSet& changeset,
+                        std::size_t change_index, const std::string& definition) {
+    prepare(connection);
     connection.execute(fmt::format(
         "INSERT INTO {} (ID, AUTHOR, FILENAME, CHANGE_INDEX, DEFINITION) VALUES ({}, {}, {}, {}, "
         "{})",

@@ -132,6 +132,20 @@ struct STRATA_API Schema {
     bool operator==(const Schema&) const = default;
 };
 
+/// The portable type (Column::type) of a type as a catalog spells it: lower case, one space
+/// between words and none inside the parentheses, then the known aliases mapped, the same on
+/// every database: int/integer/int4 -> "int"; bigint/int8 -> "bigint"; smallint/int2 ->
+/// "smallint"; boolean/bool, tinyint(1) and bit(1) -> "boolean"; character varying(n)/
+/// varchar(n) -> "varchar(n)"; character(n)/char(n)/bpchar(n) -> "char(n)"; numeric(p,s)/
+/// decimal(p,s) -> "decimal(p,s)"; double precision/double/float8 -> "double"; real/float/
+/// float4 -> "float"; timestamp without time zone/datetime/timestamp -> "timestamp" (a
+/// precision stays: "timestamp(3)"); timestamptz/timestamp with time zone -> "timestamp with
+/// time zone"; time without time zone -> "time"; text/mediumtext/longtext -> "text"; bytea/
+/// blob/mediumblob/longblob -> "blob". Integer display widths go ("int(11)" -> "int"), other
+/// words stay ("int(10) unsigned" -> "int unsigned"). Anything else comes back as spelled
+/// after the first step ("date", "uuid", "jsonb", "integer[]", "tinytext").
+STRATA_API std::string portable_type(std::string_view native);
+
 /// What to read. Core filters strata's and Liquibase's own tables out afterwards.
 struct SnapshotScope {
     std::string schema; ///< "" for the connection's current schema

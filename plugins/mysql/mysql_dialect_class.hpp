@@ -113,6 +113,11 @@ public:
 
     void release_native_lock(Connection& connection) noexcept override;
 
+    // The database from information_schema (snapshot.cpp): every unique key is a unique
+    // constraint, sequences (MariaDB 10.3+) are sequences, not tables.
+    [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
+                                            const snapshot::SnapshotScope& scope) const override;
+
 protected:
     [[nodiscard]] std::vector<IndexColumns> index_columns(Connection& connection,
                                                           const std::string& schema,
@@ -182,6 +187,9 @@ private:
                                                          const RenderContext& context) const;
 
     [[nodiscard]] std::string boolean_type() const;
+
+    // A CHECK_CLAUSE with the backticks off the names that need none.
+    [[nodiscard]] std::string plain_check_clause(std::string_view clause) const;
 
     std::vector<std::string> extract_named_uniques(Change& change) const;
 

@@ -94,6 +94,11 @@ public:
 
     void release_native_lock(Connection& connection) noexcept override;
 
+    // The schema from pg_catalog (snapshot.cpp): serial and identity columns are
+    // auto-increment without a default, and the sequences behind them are not listed.
+    [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
+                                            const snapshot::SnapshotScope& scope) const override;
+
 protected:
     [[nodiscard]] std::vector<IndexColumns> index_columns(Connection& connection,
                                                           const std::string& schema,

@@ -566,6 +566,54 @@ TEST_F(Cli, ExecuteCommandRunsOnlyWhenAllowed) {
     EXPECT_EQ(history_rows(), 1);
 }
 
+TEST_F(Cli, AForbiddenCommandLaterInTheChangelogStopsTheUpdateBeforeAnythingRuns) {
+    write_file(dir_ / "command.xml", xml_changelog(R"x(<changeSet id="table" author="ops">
+        <createTable tableName="first"><column name="id" type="int"/></createTable></changeSet>
+        <changeSet id="touch" author="ops">
+        <executeCommand executable="touch"><arg value="made"/></executeCommand></changeSet>)x"));
+    CommandResult refused =
+        run_strata({"--changelog-file=command.xml", "--url=sqlite:app.db", "update"}, dir_.path());
+    EXPECT_EQ(refused.exit_code, 3) << "exit 3 promises that nothing was applied";
+    EXPECT_TRUE(contains(refused.err, "command.xml:")) << refused.err;
+    EXPECT_TRUE(contains(refused.err, "--allow-execute-command")) << refused.err;
+    EXPECT_EQ(history_rows(), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'first'"), "0");
+}
+
+// Unquoted, SQLite and PostgreSQL read `$name` as a parameter: such names are quoted.
+TEST_F(Cli, NamesStartingWithDollarAreQuoted) {
+    write_file(dir_ / "dollar.xml", xml_changelog(R"x(<changeSet id="1" author="ops">
+        <createTable tableName="$orders"><column name="$id" type="int"/></createTable>
+        <insert tableName="$orders"><column name="$id" valueNumeric="7"/></insert></changeSet>)x"));
+    CommandResult result =
+        run_strata({"--changelog-file=dollar.xml", "--url=sqlite:app.db", "update"}, dir_.path());
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(scalar("SELECT \"$id\" FROM \"$orders\""), "7");
+}
+
+TEST_F(Cli, ExecuteCommandTimeoutStopsTheProgram) {
+    write_file(dir_ / "command.xml", xml_changelog(R"x(<changeSet id="slow" author="ops">
+        <executeCommand executable="sleep" timeout="1s"><arg value="30"/></executeCommand>
+        </changeSet>)x"));
+    auto started = std::chrono::steady_clock::now();
+    CommandResult result = run_strata({"--changelog-file=command.xml", "--url=sqlite:app.db",
+                                       "update", "--allow-execute-command"},
+                                      dir_.path());
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_NE(result.exit_code, 0);
+    EXPECT_TRUE(contains(result.err, "did not finish within its timeout (1s)")) << result.err;
+    EXPECT_LT(took, std::chrono::seconds(20)) << "the program was not stopped";
+    EXPECT_EQ(history_rows(), 0);
+
+    write_file(dir_ / "bad.xml", xml_changelog(R"x(<changeSet id="bad" author="ops">
+        <executeCommand executable="true" timeout="soon"/></changeSet>)x"));
+    CommandResult bad = run_strata(
+        {"--changelog-file=bad.xml", "--url=sqlite:app.db", "update", "--allow-execute-command"},
+        dir_.path());
+    EXPECT_EQ(bad.exit_code, 3) << bad.err;
+    EXPECT_TRUE(contains(bad.err, "'soon' is not a duration")) << bad.err;
+}
+
 TEST_F(Cli, UpdateTestingRollbackLeavesEverythingApplied) {
     CommandResult result = strata({"update-testing-rollback"});
     ASSERT_EQ(result.exit_code, 0) << result.err;

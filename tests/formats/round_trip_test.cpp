@@ -25,6 +25,8 @@ std::vector<fs::path> changelogs_under(const fs::path& root) {
         bool vectors = entry.path().filename() == "all_change_types_v9_v8.json";
         // Valid only with --contexts=a (its two changesets share one identity).
         vectors = vectors || entry.path().filename() == "duplicates.xml";
+        // Schema snapshots (strata snapshot, Liquibase's --snapshot-format=json).
+        vectors = vectors || entry.path().parent_path().filename() == "snapshots";
         if (entry.is_regular_file() && !vectors && !format::format_of(entry.path()).empty())
             found.push_back(entry.path());
     }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_support.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <strata/core/open_database.hpp>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace strata::test {
 namespace {
@@ -99,6 +102,61 @@ std::string xml_changelog(const std::string& body) {
 
 std::filesystem::path example_changelog() {
     return std::filesystem::path(STRATA_SOURCE_DIR) / "examples" / "changelogs" / "app.xml";
+}
+
+ServerScratch::ServerScratch(const std::string& kind) : kind_(kind) {
+    const char* variable = kind == "postgresql" ? "STRATA_TEST_PG_URL" : "STRATA_TEST_MYSQL_URL";
+    const char* base = std::getenv(variable);
+    if (base == nullptr || *base == '\0') {
+        ADD_FAILURE() << variable << " is not set: start the servers (scripts/start-servers.sh)";
+        return;
+    }
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    name_ = fmt::format("strata_test_scratch_{}_{}_{:04x}", getpid(), counter++, random() & 0xffff);
+    std::string url = base;
+    DatabaseOptions options;
+    options.url = url;
+    options.plugin_dirs = {STRATA_PLUGIN_DIR};
+    auto database = std::make_shared<Database>(open_database(options));
+    if (kind == "postgresql") {
+        database->connection().execute("CREATE SCHEMA " + name_);
+        url_ = url + (url.find('?') == std::string::npos ? "?" : "&") + "currentSchema=" + name_;
+        database->connection().execute("SET search_path TO " + name_);
+    } else {
+        database->connection().execute("CREATE DATABASE " + name_);
+        database->connection().execute("USE " + name_);
+        std::size_t query = url.find('?');
+        std::size_t slash = url.rfind('/', query == std::string::npos ? std::string::npos : query);
+        url_ = url.substr(0, slash + 1) + name_ +
+               (query == std::string::npos ? std::string() : url.substr(query));
+    }
+    admin_ = &database->connection();
+    database_ = database;
+}
+
+ServerScratch::~ServerScratch() {
+    if (admin_ == nullptr)
+        return;
+    try {
+        admin_->execute(kind_ == "postgresql" ? "DROP SCHEMA " + name_ + " CASCADE"
+                                              : "DROP DATABASE " + name_);
+    } catch (const std::exception&) {
+        // a test that broke the connection leaves the namespace; names never collide
+    }
+}
+
+Connection& ServerScratch::admin() {
+    if (admin_ == nullptr)
+        throw std::runtime_error("no test server");
+    return *admin_;
+}
+
+std::string ServerScratch::scalar(const std::string& sql) {
+    ResultSet result = admin().query(sql);
+    if (result.rows.empty() || result.rows[0].empty())
+        return "";
+    return result.rows[0][0].value_or("");
 }
 
 } // namespace strata::test

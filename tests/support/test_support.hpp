@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <strata/connection.hpp>
 #include <string>
 #include <vector>
@@ -56,5 +57,31 @@ std::string xml_changelog(const std::string& body);
 
 /// The example changelog of the README.
 std::filesystem::path example_changelog();
+
+/// A schema (PostgreSQL) or database (MariaDB) of its own on the test server of `kind`
+/// ("postgresql" or "mysql", from STRATA_TEST_PG_URL / STRATA_TEST_MYSQL_URL), dropped when
+/// the object dies. `url()` points at it; `admin()` is a connection to run checks with.
+class ServerScratch {
+public:
+    /// Fails the test (ADD_FAILURE, returns false from ok()) when the variable is not set.
+    explicit ServerScratch(const std::string& kind);
+    ~ServerScratch();
+    ServerScratch(const ServerScratch&) = delete;
+    ServerScratch& operator=(const ServerScratch&) = delete;
+
+    [[nodiscard]] bool ok() const { return admin_ != nullptr; }
+    [[nodiscard]] const std::string& url() const { return url_; }
+    [[nodiscard]] const std::string& name() const { return name_; }
+    [[nodiscard]] Connection& admin();
+    /// The single value of a one-row, one-column query in the scratch namespace.
+    std::string scalar(const std::string& sql);
+
+private:
+    std::string kind_;
+    std::string url_;
+    std::string name_;
+    std::shared_ptr<void> database_; ///< the strata::Database holding admin_
+    Connection* admin_ = nullptr;
+};
 
 } // namespace strata::test

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Snapshot files: what strata writes reads back to the same schema, in Liquibase's JSON
 // structure, and a snapshot real Liquibase 4.28 wrote reads as the schema it describes.
+#include "strata/core/schema_pictures.hpp"
 #include "strata/core/schema_source.hpp"
 #include "strata/error.hpp"
 
@@ -178,6 +179,59 @@ TEST(SnapshotFile, SnapshotUrlsAreRecognised) {
         EXPECT_EQ(e.kind(), ErrorKind::Usage);
         EXPECT_NE(std::string(e.what()).find("/nonexistent/prod.json"), std::string::npos);
     }
+}
+
+/// Runs a command line (the test's own fixed strings) and returns its exit status.
+int run(const std::string& command) {
+    return std::system(command.c_str());
+}
+
+TEST(SchemaPictures, GraphvizDrawsTheDiagram) {
+    auto directory = std::filesystem::temp_directory_path() / "strata-dot-test";
+    std::filesystem::create_directories(directory);
+    {
+        std::ofstream out(directory / "schema.dot");
+        out << write_dot(every_object_kind());
+    }
+    // Debian's graphviz is installed by scripts/setup.sh: a missing `dot` fails here.
+    ASSERT_EQ(run("dot -Tsvg " + (directory / "schema.dot").string() + " -o " +
+                  (directory / "schema.svg").string()),
+              0);
+    std::ifstream in(directory / "schema.svg");
+    std::stringstream svg;
+    svg << in.rdbuf();
+    for (const char* expected :
+         {"parent", "child", "parent_id", "varchar(50) NOT NULL", "fk_child_parent"})
+        EXPECT_NE(svg.str().find(expected), std::string::npos) << expected;
+    std::filesystem::remove_all(directory);
+}
+
+TEST(SchemaPictures, ForeignKeysAreArrowsBetweenColumns) {
+    std::string dot = write_dot(every_object_kind());
+    EXPECT_NE(dot.find("\"child\":\"parent_id\" -> \"parent\":\"id\" [label=\"fk_child_parent\"]"),
+              std::string::npos)
+        << dot;
+    EXPECT_NE(dot.find("<TD>PK</TD>"), std::string::npos);
+}
+
+TEST(SchemaPictures, HtmlReportEscapesAndListsEverything) {
+    Schema schema = every_object_kind();
+    schema.tables[0].comment = "<script>alert(1)</script>";
+    HistoryRow row;
+    row.id = "1";
+    row.author = "ann";
+    row.filename = "db.xml";
+    row.order_executed = 1;
+    row.exec_type = "EXECUTED";
+    row.description = "createTable tableName=parent";
+    std::string page = write_html_report(schema, {row}, "<svg>diagram</svg>");
+    EXPECT_EQ(page.find("<script>"), std::string::npos);
+    EXPECT_NE(page.find("&lt;script&gt;"), std::string::npos);
+    EXPECT_NE(page.find("<svg>diagram</svg>"), std::string::npos);
+    EXPECT_NE(page.find("Foreign key fk_child_parent (parent_id) references"), std::string::npos);
+    EXPECT_NE(page.find("db.xml::1::ann"), std::string::npos);
+    EXPECT_NE(page.find("Unique index ix_active_name (name) where active"), std::string::npos);
+    EXPECT_NE(write_html_report(schema, {}, "").find("graphviz"), std::string::npos);
 }
 
 } // namespace

@@ -24,7 +24,7 @@ Engine::Engine(Dialect& dialect, Connection& connection, EngineSettings settings
     : dialect_(dialect), settings_(std::move(settings)), connection_(connection, settings_.sql_log),
       sql_output_(sql_output), history_(dialect, settings_.history_table),
       locks_(dialect, settings_.lock_table), captures_(dialect, settings_.capture_table),
-      deployment_id_(make_deployment_id()) {}
+      progress_(dialect, settings_.progress_table), deployment_id_(make_deployment_id()) {}
 
 void Engine::run(const std::string& sql) {
     if (sql_output_ != nullptr) {

@@ -42,9 +42,13 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     // Decide everything first, then check every change that will run, so a changelog with a
     // change this database cannot run changes nothing.
     UpdatePlan plan = plan_update(changelog, limit, index(rows));
+    check_interrupted(plan);
     for (const UpdateStep& step : plan.steps) {
-        if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun)
+        if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun) {
             check_supported(step.changeset->changes);
+            if (sql_output_ == nullptr)
+                require_commands_allowed(*step.changeset);
+        }
     }
     for (const UpdateStep& step : plan.steps)
         execute_step(changelog, step, plan.summary);
@@ -206,33 +210,130 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
 
     // Each change is rendered just before it runs: a SQLite table rebuild reads the table as
     // the changes before it in the same changeset left it.
-    bool atomic = dialect_.capabilities().transactional_ddl && changeset.run_in_transaction;
-    std::vector<std::string> executed;
+    //
+    // Where DDL is transactional the changeset and its history row commit together. Elsewhere
+    // (MariaDB) the changeset still runs in a transaction, so its DML is all or nothing, but
+    // each DDL statement commits by itself: ProgressStore then records, committed with each
+    // such statement, how far the changeset got, so that a killed run is found and resumed.
+    bool tracked = !dialect_.capabilities().transactional_ddl;
+    bool transaction = changeset.run_in_transaction;
+    auto resumed_it =
+        interrupted_.find(identity_key(changeset.id, changeset.author, changeset.path));
+    const InterruptedChangeset* resumed =
+        resumed_it == interrupted_.end() ? nullptr : &resumed_it->second;
+    int done = resumed ? resumed->statements_done : 0; // committed by an earlier run
+    int index = 0;                                     // statements seen so far
+    int committed = done;                              // committed, this run included
+    bool decided = false;                              // about the statement in doubt
+    std::vector<std::pair<int, std::string>> executed; // position, statement
+    // Runs one statement (or executeCommand) unless an earlier run committed it; decides about
+    // the one in doubt.
+    auto step = [&](const Change& change, std::size_t statements_in_change, const std::string& sql,
+                    const std::function<void()>& perform) {
+        int position = index++;
+        if (position < done)
+            return;
+        bool commits_alone = sql.empty() || statement_may_commit_alone(sql);
+        if (position == done && resumed != nullptr && resumed->state == "RUNNING" &&
+            commits_alone && !decided) {
+            bool already = false;
+            switch (settings_.resume) {
+            case ResumeMode::Skip:
+                already = true;
+                break;
+            case ResumeMode::Run:
+            case ResumeMode::None:
+                break;
+            case ResumeMode::Auto: {
+                std::optional<bool> effect =
+                    statements_in_change == 1 ? took_effect(change) : std::nullopt;
+                if (!effect)
+                    throw Error(ErrorKind::Validation,
+                                fmt::format("cannot tell whether statement {} of changeSet {} "
+                                            "took effect before the earlier run stopped:\n    {}",
+                                            position + 1, changeset.identifier(),
+                                            sql.empty() ? change.value("executable") : sql),
+                                change.where,
+                                "check the database, then run `strata update --resume=run` if "
+                                "it did not, or `--resume=skip` if it did");
+                already = *effect;
+                break;
+            }
+            }
+            decided = true;
+            if (already) {
+                if (settings_.progress)
+                    settings_.progress(fmt::format("Statement {} of {} had taken effect before "
+                                                   "the earlier run stopped: not run again",
+                                                   position + 1, changeset.identifier()));
+                return;
+            }
+        }
+        perform();
+        if (!sql.empty())
+            executed.emplace_back(position, sql);
+        if (!tracked)
+            return;
+        if (commits_alone || !transaction) {
+            // It committed whatever came before it, and itself: record that, durably.
+            execute(progress_.advance_sql(changeset, position + 1));
+            if (transaction) {
+                connection_.commit();
+                connection_.begin();
+            }
+            committed = position + 1;
+        } else {
+            execute(progress_.advance_sql(changeset, position + 1)); // commits with the DML
+        }
+    };
     try {
-        if (atomic)
+        if (tracked) {
+            progress_.start(connection_, changeset, done, lock_holder());
+            captures_.prepare(connection_);
+        }
+        if (transaction)
             connection_.begin();
-        if (previous != nullptr)
+        if (previous != nullptr && done == 0)
             captures_.forget(connection_, changeset.id, changeset.author, changeset.path);
         for (std::size_t i = 0; i < changeset.changes.size(); ++i) {
             const Change& change = changeset.changes[i];
             if (!runs_here(change))
                 continue;
-            if (std::optional<std::string> captured = dialect_.capture(connection_, change))
-                captures_.keep(connection_, changeset, i, *captured);
-            if (change.kind == ChangeKind::ExecuteCommand)
-                execute_command(change, changeset);
-            for (const std::string& statement : render_change(change, changeset, false, context)) {
-                execute(statement);
-                executed.push_back(statement);
+            if (index >= done) {
+                if (std::optional<std::string> captured = dialect_.capture(connection_, change))
+                    captures_.keep(connection_, changeset, i, *captured);
             }
+            if (change.kind == ChangeKind::ExecuteCommand) {
+                step(change, 1, "", [&] { execute_command(change, changeset); });
+                continue;
+            }
+            std::vector<std::string> statements = render_change(change, changeset, false, context);
+            for (const std::string& statement : statements)
+                step(change, statements.size(), statement, [&] { execute(statement); });
         }
         execute(record);
-        if (atomic)
+        if (tracked)
+            execute(progress_.finish_sql(changeset));
+        if (transaction)
             connection_.commit();
     } catch (Error& error) {
-        if (atomic && connection_.in_transaction()) {
+        bool atomic = transaction && !tracked;
+        if (transaction && connection_.in_transaction()) {
             try {
                 connection_.rollback();
+            } catch (const Error&) {
+                // the original error is what the user needs to see
+            }
+        }
+        if (tracked) {
+            try {
+                // What committed stays recorded (the next run reports it); a changeset of which
+                // nothing committed leaves no record.
+                // A resumed run that committed nothing new leaves the record as it found it.
+                if (resumed == nullptr || committed > done)
+                    execute(committed > 0 && changeset.fail_on_error
+                                ? progress_.advance_sql(changeset, committed, "FAILED")
+                                : progress_.finish_sql(changeset));
             } catch (const Error&) {
                 // the original error is what the user needs to see
             }
@@ -250,16 +351,26 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         if (atomic) {
             error.add_context(
                 "the changeset was rolled back: the database and its history are as before it");
-        } else if (!executed.empty()) {
+        } else {
+            // What stays: with tracking, the statements that committed; without (a
+            // transactional database told not to use a transaction), everything that ran.
             std::string ran;
-            for (const std::string& statement : executed)
+            int kept = 0;
+            for (const auto& [position, statement] : executed) {
+                if (tracked && position >= committed)
+                    continue;
                 ran += fmt::format("\n    {}", statement);
-            error.add_context(fmt::format("{} statement(s) of the changeset ran and were NOT "
-                                          "rolled back (no transactional DDL), and no history row "
-                                          "was written: undo them by hand, or mark the changeset "
-                                          "ran with `strata mark-next-changeset-ran` once the "
-                                          "rest is done:{}",
-                                          executed.size(), ran));
+                ++kept;
+            }
+            if (kept > 0)
+                error.add_context(fmt::format(
+                    "{} statement(s) of the changeset ran and were NOT rolled back, and no history "
+                    "row was written: {}:{}",
+                    kept,
+                    tracked ? "fix the cause, then `strata update --resume=run` goes on after them"
+                            : "undo them by hand, or mark the changeset ran with `strata "
+                              "mark-next-changeset-ran` once the rest is done",
+                    ran));
         }
         throw;
     }

@@ -42,7 +42,8 @@ std::string ansi_detail::required(const Change& change, std::string_view attribu
 }
 
 bool AnsiDialect::plain_identifier(std::string_view name) {
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
+    // A leading digit or `$` reads as a number or a positional parameter ($1) unquoted.
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])) || name[0] == '$')
         return false;
     return std::all_of(name.begin(), name.end(),
                        [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; });

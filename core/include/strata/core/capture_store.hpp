@@ -28,6 +28,9 @@ public:
     /// Forgets a changeset's captures (it was rolled back, or runs again).
     void forget(Connection& connection, const std::string& id, const std::string& author,
                 const std::string& path);
+    /// Creates the table if it is missing. Where DDL commits by itself (MariaDB), this runs
+    /// before a changeset's transaction, which a CREATE TABLE in its middle would end.
+    void prepare(Connection& connection);
     /// Every capture, in one query.
     [[nodiscard]] Captures read(Connection& connection);
 

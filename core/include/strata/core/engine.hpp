@@ -8,6 +8,7 @@
 #include "strata/core/history.hpp"
 #include "strata/core/lock_table.hpp"
 #include "strata/core/logged_connection.hpp"
+#include "strata/core/progress_store.hpp"
 #include "strata/dialect.hpp"
 #include "strata/export.hpp"
 #include "strata/filter.hpp"
@@ -22,12 +23,21 @@
 
 namespace strata {
 
+/// What update does about a changeset an earlier run left half done (MariaDB/MySQL):
+/// stop and say so (None), or go on after its committed statements, deciding about the one
+/// statement in doubt by checking the database (Auto), by running it (Run) or by treating it
+/// as done (Skip).
+enum class ResumeMode { None, Auto, Run, Skip };
+
 struct EngineSettings {
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
     /// strata's own side table: definitions captured before destructive changes, so they can
     /// be rolled back. DATABASECHANGELOG itself stays exactly Liquibase's.
     std::string capture_table = "STRATA_ROLLBACK_CAPTURE";
+    /// strata's record of a changeset in flight where DDL is not transactional.
+    std::string progress_table = "STRATA_CHANGESET_PROGRESS";
+    ResumeMode resume = ResumeMode::None;
     RunFilter filter;
     std::chrono::milliseconds lock_wait{std::chrono::minutes(5)};
     /// The database as shown to the user (password masked) and as the lock needs it.
@@ -170,7 +180,17 @@ private:
     void execute_step(const Changelog& changelog, const UpdateStep& step, UpdateSummary& summary);
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
+    /// Error{Validation} when `changeset` would run a program and --allow-execute-command is
+    /// not given: checked for every pending changeset before the first one runs.
+    void require_commands_allowed(const ChangeSet& changeset) const;
     void write_sql_header(std::string_view title, std::string_view changelog_path);
+    /// Stops the update on a changeset an earlier run left half done, unless resuming; then
+    /// remembers how far each got (interrupted_).
+    void check_interrupted(const UpdatePlan& plan);
+    /// Whether a change's one statement took effect, read from the catalog; nullopt when the
+    /// catalog cannot tell.
+    std::optional<bool> took_effect(const Change& change);
+    static bool statement_may_commit_alone(std::string_view sql);
 
     Dialect& dialect_;
     EngineSettings settings_;
@@ -181,6 +201,9 @@ private:
     HistoryTable history_;
     LockTable locks_;
     CaptureStore captures_;
+    ProgressStore progress_;
+    /// identity_key -> how far an earlier run got, for the changesets this update resumes.
+    std::map<std::string, InterruptedChangeset> interrupted_;
     std::string deployment_id_;
     int next_order_ = 1;
     bool history_exists_ = false;
