@@ -100,8 +100,10 @@ snapshot::Schema Session::read_own_schema() {
 
 SchemaReadOptions Session::schema_read_options() const {
     SchemaReadOptions read;
-    read.skip_tables = {settings_.history_table, settings_.lock_table,
-                        EngineSettings().capture_table};
+    // Every table strata itself keeps: diff-changelog must never drop one.
+    EngineSettings engine;
+    read.skip_tables = {settings_.history_table, settings_.lock_table, engine.capture_table,
+                        engine.progress_table};
     return read;
 }
 

@@ -17,69 +17,10 @@
 namespace strata::dialect::sqlite {
 namespace {
 
-// The portable (Liquibase) name of a type SQLite stores as declared.
-// TODO(unify): the lead replaces this with the SDK's shared portable_type() at merge.
+// The portable (Liquibase) name of a type SQLite stores as declared: the SDK's mapping, the
+// same on every database.
 std::string sqlite_portable_type(std::string_view declared) {
-    std::string text = to_lower(trim(declared));
-    // Spaces inside the parentheses go; the base name's spaces collapse to one.
-    std::string base = text, params;
-    if (std::size_t open = text.find('('); open != std::string::npos) {
-        base = trim(text.substr(0, open));
-        for (char c : text.substr(open))
-            if (!std::isspace(static_cast<unsigned char>(c)))
-                params += c;
-    }
-    std::string collapsed;
-    for (char c : base) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            if (!collapsed.empty() && collapsed.back() != ' ')
-                collapsed += ' ';
-        } else {
-            collapsed += c;
-        }
-    }
-    base = collapsed;
-    static const std::map<std::string, std::string, std::less<>> kNames = {
-        {"integer", "int"},
-        {"int", "int"},
-        {"int4", "int"},
-        {"mediumint", "int"},
-        {"bigint", "bigint"},
-        {"int8", "bigint"},
-        {"smallint", "smallint"},
-        {"int2", "smallint"},
-        {"tinyint", "tinyint"},
-        {"boolean", "boolean"},
-        {"bool", "boolean"},
-        {"varchar", "varchar"},
-        {"character varying", "varchar"},
-        {"varying character", "varchar"},
-        {"nvarchar", "nvarchar"},
-        {"char", "char"},
-        {"character", "char"},
-        {"nchar", "nchar"},
-        {"decimal", "decimal"},
-        {"numeric", "decimal"},
-        {"double", "double"},
-        {"double precision", "double"},
-        {"float", "float"},
-        {"real", "float"},
-        {"text", "text"},
-        {"clob", "clob"},
-        {"blob", "blob"},
-        {"date", "date"},
-        {"datetime", "timestamp"},
-        {"timestamp", "timestamp"},
-        {"time", "time"},
-        {"uuid", "uuid"},
-    };
-    auto it = kNames.find(base);
-    if (it != kNames.end())
-        base = it->second;
-    // Integer display widths carry no meaning ("int(11)").
-    if (base == "int" || base == "bigint" || base == "smallint" || base == "tinyint")
-        params.clear();
-    return base + params;
+    return snapshot::portable_type(declared);
 }
 
 // One pair of parentheses around the whole text goes: SQLite stores a computed default as

@@ -98,8 +98,9 @@ protected:
 
     static snapshot::Schema schema_of(Database& db) {
         SchemaReadOptions options;
-        options.skip_tables = {"DATABASECHANGELOG", "DATABASECHANGELOGLOCK",
-                               EngineSettings().capture_table};
+        EngineSettings engine;
+        options.skip_tables = {"DATABASECHANGELOG", "DATABASECHANGELOGLOCK", engine.capture_table,
+                               engine.progress_table};
         return read_schema(db, options);
     }
 
