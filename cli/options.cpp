@@ -80,8 +80,8 @@ constexpr OptionSpec kOptions[] = {
     {"reference-username", "", "The reference database's user", kDiffReference},
     {"reference-password", "", "The reference database's password (never printed)", kDiffReference},
     {"diff-types", "",
-     "What to compare: tables,columns,indexes,foreignkeys,primarykeys,uniqueconstraints,"
-     "checkconstraints,views,sequences (default all)",
+     "What to compare, comma separated: tables, columns, indexes, foreignkeys, primarykeys, "
+     "uniqueconstraints, checkconstraints, views, sequences (default all)",
      kDiffFilter},
     {"include-objects", "",
      "Only objects whose names match: regular expressions, comma separated, optionally "

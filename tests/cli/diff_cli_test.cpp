@@ -199,6 +199,36 @@ TEST_F(DiffCli, DiffChangelogAppendsToAnExistingChangelog) {
     EXPECT_EQ(diff("reference", "target", {"--exit-code"}).exit_code, 0);
 }
 
+TEST_F(DiffCli, DiffChangelogAppendsToYamlAndJsonChangelogsInTheirOwnStyle) {
+    build("reference", kReferenceSql);
+    // Items at column 0, as many hand-written YAML changelogs have them.
+    write_file(dir_ / "app.yaml", "databaseChangeLog:\n"
+                                  "- changeSet:\n"
+                                  "    id: mine\n"
+                                  "    author: me\n"
+                                  "    changes:\n"
+                                  "    - tagDatabase:\n"
+                                  "        tag: t1\n");
+    write_file(dir_ / "app.json",
+               R"({"databaseChangeLog": [{"changeSet": {"id": "mine", )"
+               R"("author": "me", "changes": [{"tagDatabase": {"tag": "t1"}}]}}]})");
+    for (const std::string file : {"app.yaml", "app.json"}) {
+        SCOPED_TRACE(file);
+        std::string target = "target-" + file.substr(4);
+        build(target, kTargetSql);
+        CommandResult written =
+            strata({"diff-changelog", "--reference-url=sqlite:reference.db",
+                    "--url=sqlite:" + target + ".db", "--changelog-file=" + file});
+        ASSERT_EQ(written.exit_code, 0) << written.err;
+        std::string text = read_file(dir_ / file);
+        EXPECT_LT(text.find("mine"), text.find("createTable")) << text;
+        CommandResult applied =
+            strata({"update", "--url=sqlite:" + target + ".db", "--changelog-file=" + file});
+        ASSERT_EQ(applied.exit_code, 0) << applied.err << text;
+        EXPECT_EQ(diff("reference", target, {"--exit-code"}).exit_code, 0);
+    }
+}
+
 TEST_F(DiffCli, GenerateChangelogRecreatesTheDatabaseAndNeverOverwrites) {
     build("reference", kReferenceSql);
     CommandResult generated =
