@@ -150,6 +150,13 @@ TEST(SchemaDiff, TypesCompareByPortableNameAndDefaultsByMeaning) {
     EXPECT_EQ(type_key("int(11)"), "int");
     EXPECT_EQ(default_key("(current_timestamp)", false), default_key("CURRENT_TIMESTAMP", false));
     EXPECT_NE(default_key("'Abc'", false), default_key("'abc'", false));
+    EXPECT_EQ(default_key("0.00", false), default_key("0", false));
+    EXPECT_EQ(default_key("1.50", false), "1.5");
+    EXPECT_EQ(default_key("+007", false), "7");
+    EXPECT_EQ(default_key("-0.0", false), "0");
+    EXPECT_EQ(default_key("-2.500", false), "-2.5");
+    EXPECT_NE(default_key("10", false), default_key("1", false));
+    EXPECT_EQ(default_key("now()", false), default_key("CURRENT_TIMESTAMP", false));
 }
 
 TEST(SchemaDiff, AutoIncrementIsCompared) {

@@ -1003,6 +1003,16 @@ std::string default_key(std::string_view value, bool boolean_column) {
             lower == "b'0'")
             return "FALSE";
     }
+    // A number, however many zeros the database keeps: 0.00 = 0, 1.50 = 1.5, +3 = 3.
+    static const std::regex decimal(R"(^([-+]?)0*(\d*)(\.(\d*?)0*)?$)");
+    std::smatch parts;
+    if (std::regex_match(text, parts, decimal) &&
+        (parts[2].length() > 0 || parts[3].length() > 1)) {
+        std::string whole = parts[2].length() > 0 ? parts[2].str() : "0";
+        std::string fraction = parts[4].str();
+        std::string sign = parts[1].str() == "-" && (whole != "0" || !fraction.empty()) ? "-" : "";
+        return sign + whole + (fraction.empty() ? "" : "." + fraction);
+    }
     std::string key = expression_key(text);
     // The current time, however the database spells it.
     if (key == "now()" || key == "current_timestamp()" || key == "localtimestamp" ||
