@@ -191,6 +191,12 @@ TEST(SchemaDiff, ForeignKeysMatchByColumnsNotByGeneratedNames) {
     SchemaDiff diff = diff_schemas(schema(), target);
     ASSERT_EQ(diff.changed_foreign_keys.size(), 1U);
     EXPECT_EQ(diff.changed_foreign_keys[0].changes[0].field, "onDelete");
+    // RESTRICT is NO ACTION on MySQL and MariaDB, not elsewhere.
+    Schema restrict = schema();
+    table(restrict, "person").foreign_keys[0].on_update = "RESTRICT";
+    EXPECT_EQ(diff_schemas(schema(), restrict).changed_foreign_keys.size(), 1U);
+    restrict.database = "mariadb";
+    EXPECT_TRUE(diff_schemas(schema(), restrict).empty());
     table(target, "person").foreign_keys[0].referenced_table = "other";
     diff = diff_schemas(schema(), target);
     EXPECT_EQ(diff.missing_foreign_keys.size(), 1U);

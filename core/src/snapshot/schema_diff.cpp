@@ -260,16 +260,31 @@ std::vector<FieldChange> column_changes(const Column& reference, const Column& t
     return changes;
 }
 
-std::vector<FieldChange> foreign_key_changes(const ForeignKey& reference,
-                                             const ForeignKey& target) {
+// MySQL and MariaDB treat NO ACTION as RESTRICT (InnoDB checks at once either way), and
+// report RESTRICT: between them and another database the two words mean the same.
+std::string action_key(const std::string& action, bool restrict_is_no_action) {
+    std::string key = to_upper(action);
+    return restrict_is_no_action && key == "RESTRICT" ? "NO ACTION" : key;
+}
+
+bool mysql_family(const std::string& database) {
+    std::string name = to_lower(database);
+    return name == "mysql" || name == "mariadb";
+}
+
+std::vector<FieldChange> foreign_key_changes(const ForeignKey& reference, const ForeignKey& target,
+                                             bool restrict_is_no_action) {
     std::vector<FieldChange> changes;
     compare_field(changes, "referencedColumns", join(reference.referenced_columns),
                   join(target.referenced_columns),
                   keys_of(reference.referenced_columns) != keys_of(target.referenced_columns));
+    auto differ = [&](const std::string& a, const std::string& b) {
+        return action_key(a, restrict_is_no_action) != action_key(b, restrict_is_no_action);
+    };
     compare_field(changes, "onDelete", reference.on_delete, target.on_delete,
-                  to_upper(reference.on_delete) != to_upper(target.on_delete));
+                  differ(reference.on_delete, target.on_delete));
     compare_field(changes, "onUpdate", reference.on_update, target.on_update,
-                  to_upper(reference.on_update) != to_upper(target.on_update));
+                  differ(reference.on_update, target.on_update));
     compare_field(changes, "deferrable", bool_text(reference.deferrable),
                   bool_text(target.deferrable), reference.deferrable != target.deferrable);
     compare_field(changes, "initiallyDeferred", bool_text(reference.initially_deferred),
@@ -339,7 +354,10 @@ void compare_tables(const Table& reference, const Table& target, const DiffOptio
         match(
             reference.foreign_keys, target.foreign_keys, foreign_key_key,
             [&](const ForeignKey& ref, const ForeignKey& tgt) {
-                std::vector<FieldChange> changes = foreign_key_changes(ref, tgt);
+                bool restrict_is_no_action =
+                    mysql_family(diff.reference_database) || mysql_family(diff.target_database);
+                std::vector<FieldChange> changes =
+                    foreign_key_changes(ref, tgt, restrict_is_no_action);
                 if (!changes.empty())
                     diff.changed_foreign_keys.push_back({table, ref, tgt, std::move(changes)});
             },
