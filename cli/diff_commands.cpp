@@ -246,6 +246,10 @@ void require_changelog_file(Session& session) {
 
 int run_diff(Session& session) {
     const Settings& settings = session.settings();
+    if (settings.format != "text" && settings.format != "json")
+        throw Error(ErrorKind::Usage,
+                    fmt::format("diff writes text or json, not '{}'", settings.format), {},
+                    "pass --format=json, or leave --format out for the text report");
     diff::DiffOptions options = diff_options(settings);
     Side reference = read_reference(session);
     Side target = read_target(session);

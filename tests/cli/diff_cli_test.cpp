@@ -131,6 +131,9 @@ TEST_F(DiffCli, JsonReportAndDiffTypes) {
     EXPECT_TRUE(contains(only_stray.out, "Missing Table(s): NONE")) << only_stray.out;
     EXPECT_TRUE(contains(only_stray.out, "Missing View(s): NONE")) << only_stray.out;
 
+    CommandResult yaml = diff("reference", "target", {"--format=yaml"});
+    EXPECT_EQ(yaml.exit_code, 2) << "diff has no YAML report";
+
     CommandResult bad = diff("reference", "target", {"--diff-types=tabels"});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_TRUE(contains(bad.err, "tabels")) << bad.err;
