@@ -42,6 +42,12 @@ bool json(Session& session) {
 
 } // namespace
 
+/// The last line of update and rollback.
+static std::string total_time(const Session& session) {
+    return fmt::format("Total time: {:.3f} s",
+                       std::chrono::duration<double>(session.elapsed()).count());
+}
+
 int run_update(Session& session) {
     UpdateLimit limit;
     if (takes(session, kCount))
@@ -60,6 +66,7 @@ int run_update(Session& session) {
     print_update_summary(session.out(), summary);
     session.info(summary.run == 0 ? "Database is up to date, no changesets to execute"
                                   : "strata: Update has been successful.");
+    session.info(total_time(session));
     return 0;
 }
 
@@ -109,9 +116,11 @@ int run_rollback(Session& session) {
     else
         target.tag = session.settings().tag;
     std::vector<HistoryRow> undone = session.engine().rollback(session.changelog(), target);
-    if (!sql_mode(session))
+    if (!sql_mode(session)) {
         session.info(fmt::format(
             "strata: Rollback has been successful ({} changesets rolled back).", undone.size()));
+        session.info(total_time(session));
+    }
     return 0;
 }
 
@@ -256,7 +265,7 @@ int run_snapshot(Session& session) {
     if (settings.url.empty())
         (void)session.database(); // the embedded SQLite default, announced
     snapshot::Schema schema =
-        session.read_schema_at(settings.url, settings.username, settings.password);
+        session.read_schema_at(settings.url, settings.username, settings.password, true);
     if (settings.snapshot_format == "dot") {
         session.out() << write_dot(schema);
         return 0;

@@ -73,7 +73,7 @@ int run(const CommandLine& line) {
         settings = resolve_settings(line.flags, environment, warnings);
         settings.arguments = line.arguments;
         for (const std::string& warning : warnings)
-            std::cerr << "WARNING: " << warning << "\n";
+            std::cerr << painted_prefix("WARNING: " + warning, console_style(settings)) << "\n";
         check_required(*line.command, settings);
         std::optional<OutputFile> file_output;
         std::ostream* out = &std::cout;
@@ -87,10 +87,14 @@ int run(const CommandLine& line) {
             file_output->commit();
         return code;
     } catch (const Error& e) {
-        std::cerr << "Error: " << redact_secrets(e.describe(), settings) << "\n";
+        std::cerr << painted_prefix("Error: " + redact_secrets(e.describe(), settings),
+                                    console_style(settings))
+                  << "\n";
         return exit_code(e.kind());
     } catch (const std::exception& e) {
-        std::cerr << "Error: internal error: " << redact_secrets(e.what(), settings) << "\n";
+        std::cerr << painted_prefix("Error: internal error: " + redact_secrets(e.what(), settings),
+                                    console_style(settings))
+                  << "\n";
         return 1;
     }
 }

@@ -31,6 +31,8 @@ OptionValues option_values(const OptionSpec& option) {
     }
     if (key == "snapshot-format")
         return {ValueKind::Choice, snapshot_formats(), "FORMAT"};
+    if (key == "color")
+        return {ValueKind::Choice, color_modes(), "WHEN"};
     if (key == "resume")
         return {ValueKind::Choice, resume_modes(), "MODE"};
     if (key == "missing-property-mode")

@@ -59,6 +59,12 @@ constexpr OptionSpec kOptions[] = {
      kExecute, true, false, None},
     {"format", "", "text or json (status, history, validate); xml, yaml, json or sql (convert)",
      kFormat},
+    {"color", "",
+     "Colour errors and warnings: auto (on a terminal, unless NO_COLOR is set), "
+     "always or never",
+     kCommon, false, false, LiquibaseScope::None},
+    {"no-progress", "", "Plain progress lines with durations, even on a terminal", kCommon, true,
+     false, LiquibaseScope::None},
     {"snapshot-format", "", "json (the default), yaml, txt or dot (a Graphviz ER diagram)",
      kSnapshot},
     {"output-directory", "", "Where db-doc writes its report", kOutputDirectory},

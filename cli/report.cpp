@@ -2,9 +2,13 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <clocale>
+#include <cwchar>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <locale.h>
 #include <nlohmann/json.hpp>
+#include <wchar.h>
 
 namespace strata::cli {
 
@@ -44,22 +48,54 @@ void print_status(std::ostream& out, const std::string& target,
         fmt::print(out, "     {}\n", changeset->identifier());
 }
 
+/// How many terminal columns UTF-8 text takes (wide characters two, combining marks none),
+/// so that a table with "Zoë" or "日本" in it stays aligned.
+std::size_t display_width(std::string_view text) {
+    static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+    if (utf8 == nullptr)
+        return text.size();
+    locale_t previous = uselocale(utf8);
+    std::mbstate_t state{};
+    std::size_t width = 0;
+    const char* at = text.data();
+    const char* end = text.data() + text.size();
+    while (at < end) {
+        wchar_t character = 0;
+        std::size_t length =
+            std::mbrtowc(&character, at, static_cast<std::size_t>(end - at), &state);
+        if (length == 0 || length == static_cast<std::size_t>(-1) ||
+            length == static_cast<std::size_t>(-2)) {
+            ++width; // a broken byte shows as one replacement character
+            ++at;
+            state = {};
+            continue;
+        }
+        int columns = wcwidth(character);
+        width += columns < 0 ? 1 : static_cast<std::size_t>(columns);
+        at += length;
+    }
+    uselocale(previous);
+    return width;
+}
+
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
     std::vector<std::size_t> widths;
     for (const std::string& title : header)
-        widths.push_back(title.size());
+        widths.push_back(display_width(title));
     for (const auto& row : rows) {
         for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
-            widths[i] = std::max(widths[i], row[i].size());
+            widths[i] = std::max(widths[i], display_width(row[i]));
     }
     std::string rule = "+";
     for (std::size_t width : widths)
         rule += std::string(width + 2, '-') + "+";
     auto line = [&](const std::vector<std::string>& cells) {
         std::string text = "|";
-        for (std::size_t i = 0; i < widths.size(); ++i)
-            text += fmt::format(" {:<{}} |", i < cells.size() ? cells[i] : "", widths[i]);
+        for (std::size_t i = 0; i < widths.size(); ++i) {
+            std::string cell = i < cells.size() ? cells[i] : "";
+            text += " " + cell + std::string(widths[i] - display_width(cell), ' ') + " |";
+        }
         return text;
     };
     fmt::print(out, "{}\n{}\n{}\n", rule, line(header), rule);

@@ -21,6 +21,8 @@ void print_plugins(std::ostream& out, const std::vector<PluginDescriptor>& plugi
                    const std::vector<PluginProblem>& problems);
 
 /// A boxed table, as Liquibase's history prints it.
+/// Terminal columns of UTF-8 text: wide characters count two, combining marks none.
+std::size_t display_width(std::string_view text);
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows);
 

@@ -26,11 +26,12 @@ std::string redact_secrets(std::string text, const Settings& settings) {
 }
 
 Session::Session(const CommandSpec& command, Settings& settings, std::ostream& out)
-    : command_(command), settings_(settings), out_(out) {}
+    : command_(command), settings_(settings), out_(out),
+      progress_(std::cerr, console_style(settings)) {}
 
-void Session::info(const std::string& text) const {
+void Session::info(const std::string& text) {
     if (settings_.shows_info())
-        std::cerr << redact_secrets(text, settings_) << "\n";
+        progress_.message(redact_secrets(text, settings_));
 }
 
 void Session::prepare() {
@@ -82,7 +83,7 @@ Database& Session::database() {
 }
 
 snapshot::Schema Session::read_schema_at(const std::string& url, const std::string& username,
-                                         const std::string& password) {
+                                         const std::string& password, bool with_own_tables) {
     DatabaseOptions options;
     options.url = url;
     options.username = username;
@@ -90,7 +91,10 @@ snapshot::Schema Session::read_schema_at(const std::string& url, const std::stri
     options.plugin_dirs.assign(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
     options.default_schema = settings_.default_schema;
     options.liquibase_schema = settings_.liquibase_schema;
-    return read_schema(options, schema_read_options());
+    SchemaReadOptions read = schema_read_options();
+    if (with_own_tables)
+        read.skip_tables.clear();
+    return read_schema(options, read);
 }
 
 snapshot::Schema Session::read_own_schema() {
@@ -100,10 +104,9 @@ snapshot::Schema Session::read_own_schema() {
 
 SchemaReadOptions Session::schema_read_options() const {
     SchemaReadOptions read;
-    // Every table strata itself keeps: diff-changelog must never drop one.
-    EngineSettings engine;
-    read.skip_tables = {settings_.history_table, settings_.lock_table, engine.capture_table,
-                        engine.progress_table};
+    EngineSettings defaults;
+    read.skip_tables = {settings_.history_table, settings_.lock_table, defaults.capture_table,
+                        defaults.progress_table};
     return read;
 }
 
@@ -160,6 +163,10 @@ Engine& Session::engine() {
         std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
     engine_settings.target = db.spec();
     engine_settings.progress = [this](const std::string& line) { info(line); };
+    engine_settings.on_changeset = [this](const ChangesetProgress& event) {
+        if (settings_.shows_info())
+            progress_.on_changeset(event);
+    };
     engine_settings.allow_execute_command = settings_.allow_execute_command;
     engine_settings.username = settings_.username;
     if (settings_.logs_statements())

@@ -4,6 +4,7 @@
 // database (through core's open_database) and the engine.
 #pragma once
 
+#include "console.hpp"
 #include "settings.hpp"
 
 #include <memory>
@@ -29,7 +30,11 @@ public:
     /// Results: stdout, or --output-file.
     [[nodiscard]] std::ostream& out() { return out_; }
     /// A message on stderr, unless --log-level is off or severe; never shows a password.
-    void info(const std::string& text) const;
+    void info(const std::string& text);
+    /// How long the command has run, for the summary line.
+    [[nodiscard]] std::chrono::steady_clock::duration elapsed() const {
+        return std::chrono::steady_clock::now() - started_;
+    }
 
     /// Opens what the command needs, in the order that keeps bad input harmless: the dialect
     /// (chosen from the URL), then the changelog, then the connection.
@@ -44,8 +49,9 @@ public:
     Engine& engine();
     /// The schema at `url` (a database, or `snapshot:FILE`), without strata's and
     /// Liquibase's own tables. The connection is opened for the read and closed after it.
+    /// `with_own_tables` keeps them (snapshot shows everything, as Liquibase's does).
     snapshot::Schema read_schema_at(const std::string& url, const std::string& username,
-                                    const std::string& password);
+                                    const std::string& password, bool with_own_tables = false);
     /// The schema of the session's own database, through the engine's connection.
     snapshot::Schema read_own_schema();
     /// The database as shown to the user, password masked.
@@ -58,6 +64,8 @@ private:
     const CommandSpec& command_;
     Settings& settings_;
     std::ostream& out_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    ProgressDisplay progress_;
     std::optional<Database> database_;
     std::optional<Changelog> changelog_;
     std::string changelog_database_; ///< the dialect name changelog_ was read for

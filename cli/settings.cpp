@@ -137,6 +137,11 @@ const std::vector<std::string>& snapshot_formats() {
     return formats;
 }
 
+const std::vector<std::string>& color_modes() {
+    static const std::vector<std::string> modes{"auto", "always", "never"};
+    return modes;
+}
+
 const std::vector<std::string>& resume_modes() {
     static const std::vector<std::string> modes{"auto", "run", "skip"};
     return modes;
@@ -272,6 +277,15 @@ resolve_settings(const GivenFlags& flags,
                             fmt::format("use one of {}", fmt::join(formats, ", ")));
         settings.snapshot_format = format;
     }
+    if (auto found = channels.find(*find_option("color"))) {
+        std::string mode = to_lower(trim(found->values.back()));
+        const auto& modes = color_modes();
+        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
+            throw bad_value(*found, "a colour mode", "use auto, always or never");
+        settings.color = mode;
+    }
+    if (auto found = channels.find(*find_option("no-progress")))
+        settings.no_progress = is_true(found->values.back());
     if (auto found = channels.find(*find_option("resume"))) {
         std::string mode = to_lower(trim(found->values.back()));
         const auto& modes = resume_modes();

@@ -24,6 +24,8 @@ struct Settings {
     std::string log_level = "info"; ///< lower case, one of log_levels()
     std::string output_file;
     std::string format = "text";
+    std::string color = "auto"; ///< auto, always or never
+    bool no_progress = false;
     std::string snapshot_format = "json"; ///< json, yaml, txt or dot
     std::string output_directory;         ///< db-doc
     std::string history_table = "DATABASECHANGELOG";
@@ -86,6 +88,7 @@ const std::vector<std::string>& missing_property_modes();
 /// --snapshot-format values and --resume modes, as resolve_settings checks them.
 const std::vector<std::string>& snapshot_formats();
 const std::vector<std::string>& resume_modes();
+const std::vector<std::string>& color_modes();
 
 /// "2024-05-01" or "2024-05-01T10:30:00" (or with a space) as "2024-05-01 10:30:00";
 /// nullopt when it is not such a date.

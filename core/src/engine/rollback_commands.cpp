@@ -95,10 +95,20 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
     try {
         if (atomic)
             connection_.begin();
+        int index = 0;
         for (const RollbackStep& step : plan) {
+            auto started = std::chrono::steady_clock::now();
+            ++index;
             if (settings_.progress)
                 settings_.progress(
                     fmt::format("Rolling Back Changeset: {}", step.changeset->identifier()));
+            if (settings_.on_changeset)
+                settings_.on_changeset({ChangesetProgress::Phase::Started,
+                                        true,
+                                        index,
+                                        static_cast<int>(plan.size()),
+                                        step.changeset->identifier(),
+                                        {}});
             if (!atomic)
                 connection_.begin();
             try {
@@ -117,6 +127,11 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
                 if (settings_.progress)
                     settings_.progress(note);
             }
+            if (settings_.on_changeset)
+                settings_.on_changeset({ChangesetProgress::Phase::Finished, true, index,
+                                        static_cast<int>(plan.size()), step.changeset->identifier(),
+                                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::steady_clock::now() - started)});
         }
         if (atomic)
             connection_.commit();

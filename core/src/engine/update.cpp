@@ -43,7 +43,11 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     // change this database cannot run changes nothing.
     UpdatePlan plan = plan_update(changelog, limit, index(rows));
     check_interrupted(plan);
+    changesets_total_ = 0;
+    changesets_started_ = 0;
     for (const UpdateStep& step : plan.steps) {
+        if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun)
+            ++changesets_total_;
         if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun) {
             check_supported(step.changeset->changes);
             if (sql_output_ == nullptr)
@@ -165,7 +169,21 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
             }
         }
     }
+    auto started = std::chrono::steady_clock::now();
+    int index = ++changesets_started_;
+    if (settings_.on_changeset && sql_output_ == nullptr)
+        settings_.on_changeset({ChangesetProgress::Phase::Started,
+                                false,
+                                index,
+                                changesets_total_,
+                                changeset.identifier(),
+                                {}});
     apply(changeset, previous);
+    if (settings_.on_changeset && sql_output_ == nullptr)
+        settings_.on_changeset({ChangesetProgress::Phase::Finished, false, index, changesets_total_,
+                                changeset.identifier(),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now() - started)});
     ++summary.run;
 }
 

@@ -158,8 +158,8 @@ json type_for_file(const Column& column) {
     return type;
 }
 
-/// The portable type of a column Liquibase wrote: the type name, with its size for the
-/// types whose size is part of the type.
+/// The portable type of a column Liquibase wrote: its type name, with the size for the types
+/// whose size is part of the type, mapped as the dialects map their catalogs.
 std::string type_from_file(const json& type) {
     if (type.contains("strataType"))
         return type["strataType"].get<std::string>();
@@ -168,12 +168,12 @@ std::string type_from_file(const json& type) {
         "varchar", "char",    "character varying", "character", "nvarchar",
         "nchar",   "decimal", "numeric",           "varbinary", "binary"};
     if (std::ranges::find(sized, name) == sized.end() || !type.contains("columnSize"))
-        return name;
+        return snapshot::portable_type(name);
     std::string size = untyped(type["columnSize"].get<std::string>()).first;
     if (type.contains("decimalDigits"))
-        return fmt::format("{}({},{})", name, size,
-                           untyped(type["decimalDigits"].get<std::string>()).first);
-    return fmt::format("{}({})", name, size);
+        return snapshot::portable_type(fmt::format(
+            "{}({},{})", name, size, untyped(type["decimalDigits"].get<std::string>()).first));
+    return snapshot::portable_type(fmt::format("{}({})", name, size));
 }
 
 class SnapshotJsonWriter {
@@ -240,16 +240,30 @@ private:
                 list.push_back(column_refs.contains(name) ? column_refs[name] : name);
             return list;
         };
+        // Keys are backed by a unique index of their name, listed as Liquibase lists it;
+        // reading a snapshot leaves backing indexes out of the index list again.
+        auto backing_index = [&](const KeyConstraint& key) {
+            json columns = json::array();
+            for (const std::string& column : key.columns)
+                columns.push_back({{"column", {{"name", column}}}});
+            std::string ref = add(
+                "Index", "index",
+                {{"name", key.name}, {"columns", columns}, {"table", table_ref}, {"unique", true}});
+            body["indexes"].push_back(ref);
+            return ref;
+        };
         if (table.primary_key)
             body["primaryKey"] = add("PrimaryKey", "primaryKey",
                                      {{"name", table.primary_key->name},
                                       {"columns", refs(table.primary_key->columns)},
-                                      {"table", table_ref}});
+                                      {"table", table_ref},
+                                      {"backingIndex", backing_index(*table.primary_key)}});
         for (const KeyConstraint& unique : table.unique_constraints)
             body["uniqueConstraints"].push_back(add("UniqueConstraint", "uniqueConstraint",
                                                     {{"name", unique.name},
                                                      {"columns", refs(unique.columns)},
                                                      {"table", table_ref},
+                                                     {"backingIndex", backing_index(unique)},
                                                      {"deferrable", false},
                                                      {"initiallyDeferred", false},
                                                      {"disabled", false},

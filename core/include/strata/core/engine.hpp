@@ -29,6 +29,17 @@ namespace strata {
 /// as done (Skip).
 enum class ResumeMode { None, Auto, Run, Skip };
 
+/// One changeset starting or ending in update or rollback, for progress displays.
+struct ChangesetProgress {
+    enum class Phase { Started, Finished };
+    Phase phase = Phase::Started;
+    bool rollback = false;
+    int index = 0; ///< 1-based, among the changesets this command runs
+    int total = 0;
+    std::string identifier;
+    std::chrono::milliseconds elapsed{0}; ///< Finished: how long the changeset took
+};
+
 struct EngineSettings {
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
@@ -44,6 +55,8 @@ struct EngineSettings {
     ConnectionSpec target;
     /// Receives progress lines ("Running Changeset: ...") as they happen.
     std::function<void(const std::string&)> progress;
+    /// Receives each changeset's start and end (update and rollback, not the *-sql ones).
+    std::function<void(const ChangesetProgress&)> on_changeset;
     /// The user the connection logs in as (runningAs preconditions).
     std::string username;
     /// executeCommand runs programs on this machine: only when the user allows it.
@@ -204,6 +217,9 @@ private:
     ProgressStore progress_;
     /// identity_key -> how far an earlier run got, for the changesets this update resumes.
     std::map<std::string, InterruptedChangeset> interrupted_;
+    /// The changesets the running update or rollback runs, and how many have started.
+    int changesets_total_ = 0;
+    int changesets_started_ = 0;
     std::string deployment_id_;
     int next_order_ = 1;
     bool history_exists_ = false;
