@@ -296,6 +296,7 @@ TEST(SchemaDiff, DiffTypesLimitWhatIsCompared) {
     EXPECT_TRUE(diff.missing_views.empty());
     EXPECT_EQ(parse_diff_types("table,index,data").size(), 2U) << "data selects nothing";
     EXPECT_TRUE(parse_diff_types("").empty());
+    EXPECT_THROW((void)parse_diff_types("data"), Error) << "it would compare nothing";
     try {
         (void)parse_diff_types("tables,colums");
         FAIL() << "an unknown type must be refused";

@@ -749,8 +749,11 @@ std::vector<ObjectType> parse_diff_types(std::string_view list) {
         throw Error(ErrorKind::Usage, fmt::format("--diff-types: unknown type '{}'", item), {},
                     "use a comma-separated list of " + join(known, ", "));
     }
-    if (!list.empty() && types.empty())
-        types.push_back(ObjectType::Table); // only types without objects: compare tables only
+    if (types.empty() && !split_list(list).empty())
+        throw Error(ErrorKind::Usage,
+                    fmt::format("--diff-types={}: strata compares none of these", list), {},
+                    "name at least one of tables, columns, indexes, foreignkeys, primarykeys, "
+                    "uniqueconstraints, checkconstraints, views, sequences");
     return types;
 }
 

@@ -40,8 +40,8 @@ STRATA_API std::string_view diff_type_name(ObjectType type);
 /// ("tables,columns,indexes,foreignkeys,primarykeys,uniqueconstraints,views,sequences,
 /// checkconstraints"). Names Liquibase knows that strata's model has no objects for
 /// (catalogs, schemas, data, storedprocedures, triggers, functions, synonyms, ...) are
-/// accepted and select nothing. Throws Error{Usage} naming an unknown type. An empty list
-/// is every type.
+/// accepted and select nothing (a list of only those is refused: it would compare nothing).
+/// Throws Error{Usage} naming an unknown type. An empty list is every type.
 STRATA_API std::vector<ObjectType> parse_diff_types(std::string_view list);
 
 /// Liquibase's --include-objects / --exclude-objects: a comma-separated list of filters,
