@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <strata/core/database.hpp>
 #include <strata/core/diff_changelog.hpp>
@@ -149,15 +150,15 @@ std::string append_to(const std::string& path, const std::string& format,
         std::size_t line_start = first == std::string::npos ? first : written.rfind('\n', first);
         std::string items = first == std::string::npos ? "" : written.substr(line_start + 1);
         std::size_t ours = first - (line_start + 1);
-        std::size_t theirs = std::string::npos;
-        std::size_t at = existing.find("- changeSet:");
-        if (at != std::string::npos) {
-            std::size_t start = existing.rfind('\n', at);
-            theirs = at - (start == std::string::npos ? 0 : start + 1);
-        }
-        if (theirs == std::string::npos)
-            throw Error(ErrorKind::Usage,
-                        fmt::format("cannot append to '{}': it has no '- changeSet:' item", path));
+        // The file's own items (changeSet, include, property, ...) say the indentation.
+        static const std::regex item(R"((^|\n)( *)- [A-Za-z]+:)");
+        std::smatch found;
+        if (!std::regex_search(existing, found, item))
+            throw Error(
+                ErrorKind::Usage,
+                fmt::format("cannot append to '{}': its databaseChangeLog has no items", path), {},
+                "name a new --changelog-file");
+        std::size_t theirs = static_cast<std::size_t>(found[2].length());
         std::string out = existing;
         if (!out.empty() && out.back() != '\n')
             out += '\n';
