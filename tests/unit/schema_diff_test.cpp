@@ -269,6 +269,10 @@ TEST(SchemaDiff, ViewsAndSequences) {
     Schema target = schema();
     target.views[0].definition = "select id,name\n  from person";
     EXPECT_TRUE(diff_schemas(schema(), target).empty()) << "whitespace and case are no change";
+    target.views[0].definition = " SELECT person.id,\n    person.name\n   FROM person;";
+    EXPECT_TRUE(diff_schemas(schema(), target).empty()) << "PostgreSQL's rewriting is no change";
+    target.views[0].definition = "SELECT id, 'person.name' FROM person";
+    EXPECT_FALSE(diff_schemas(schema(), target).empty()) << "strings are not rewritten";
     target.views[0].definition = "SELECT id FROM person";
     target.sequences[0].increment_by = "5";
     target.sequences.push_back(Sequence{"seq_extra", "1", "1", "", "", false});

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <regex>
+#include <set>
 
 namespace strata::diff {
 namespace {
@@ -179,6 +180,35 @@ std::string expression_key(std::string_view expression) {
     while (!out.empty() && out.back() == ';')
         out.pop_back();
     return unwrap_literals(drop_casts(out));
+}
+
+// A view's query for comparison: as expression_key, without the table qualifiers PostgreSQL
+// adds when it stores a view ("SELECT child.id FROM child" = "SELECT id FROM child").
+std::string view_key(std::string_view definition, const std::set<std::string>& tables) {
+    std::string text = expression_key(definition);
+    std::string out;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] == '\'') { // a string literal stays as it is
+            std::size_t end = group_end(text, i);
+            out.append(text, i, end - i);
+            i = end;
+            continue;
+        }
+        if (!word(text[i]) || (i > 0 && (word(text[i - 1]) || text[i - 1] == '.'))) {
+            out += text[i++];
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && word(text[end]))
+            ++end;
+        bool qualifier = end < text.size() && text[end] == '.' && end + 1 < text.size() &&
+                         word(text[end + 1]) && tables.contains(text.substr(i, end - i));
+        if (!qualifier)
+            out.append(text, i, end - i);
+        i = qualifier ? end + 1 : end;
+    }
+    return out;
 }
 
 std::string index_key(const Index& index) {
@@ -885,10 +915,15 @@ SchemaDiff diff_schemas(const Schema& reference_schema, const Schema& target_sch
                 diff.unexpected_tables.push_back(tgt);
         });
     if (wanted(types, ObjectType::View)) {
+        std::set<std::string> tables;
+        for (const Schema* side : {&reference, &target}) {
+            for (const Table& table : side->tables)
+                tables.insert(name_key(table.name));
+        }
         match(
             reference.views, target.views, by_name,
             [&](const View& ref, const View& tgt) {
-                if (expression_key(ref.definition) != expression_key(tgt.definition))
+                if (view_key(ref.definition, tables) != view_key(tgt.definition, tables))
                     diff.changed_views.push_back(
                         {"", ref, tgt, {{"definition", ref.definition, tgt.definition}}});
             },
