@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <sstream>
 #include <strata/core/checksum.hpp>
@@ -40,6 +41,35 @@ bool json(Session& session) {
     return session.settings().format == "json";
 }
 
+/// The command's name when it prints JSON, "" for text.
+std::string_view json_command(Session& session) {
+    return json(session) ? session.command().name : std::string_view();
+}
+
+/// The -sql commands with --format json: the statements with their changesets.
+void print_sql_json(Session& session) {
+    nlohmann::json statements = nlohmann::json::array();
+    for (const auto& [changeset, sql] : session.sql_statements()) {
+        nlohmann::json item = {{"sql", sql}};
+        item["changeset"] = changeset.empty() ? nlohmann::json() : nlohmann::json(changeset);
+        statements.push_back(item);
+    }
+    print_json(session.out(), session.command().name,
+               {{"target", session.target()}, {"statements", statements}});
+}
+
+/// The changesets a command ran or rolled back, for its JSON document.
+nlohmann::json finished_json(Session& session) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [identifier, milliseconds] : session.finished())
+        list.push_back({{"changeset", identifier}, {"durationMs", milliseconds}});
+    return list;
+}
+
+double seconds(const Session& session) {
+    return std::chrono::duration<double>(session.elapsed()).count();
+}
+
 } // namespace
 
 /// The last line of update and rollback.
@@ -56,17 +86,33 @@ int run_update(Session& session) {
         limit.tag = session.settings().tag;
     const Changelog& log = session.changelog();
     UpdateSummary summary = session.engine().update(log, limit);
-    if (sql_mode(session))
+    if (sql_mode(session)) {
+        if (json(session))
+            print_sql_json(session);
         return 0;
+    }
     if (!summary.tag_found)
         session.info(fmt::format(
             "WARNING: The tag '{}' was not found in the changelog '{}'. All changesets in the "
             "changelog were deployed.",
             session.settings().tag, log.path));
-    print_update_summary(session.out(), summary);
     session.info(summary.run == 0 ? "Database is up to date, no changesets to execute"
                                   : "strata: Update has been successful.");
     session.info(total_time(session));
+    if (json(session)) {
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()},
+                    {"summary",
+                     {{"run", summary.run},
+                      {"previouslyRun", summary.previously_run},
+                      {"filteredOut", summary.filtered_total()},
+                      {"filtered", summary.filtered},
+                      {"total", summary.total}}},
+                    {"changesets", finished_json(session)},
+                    {"totalSeconds", seconds(session)}});
+        return 0;
+    }
+    print_update_summary(session.out(), summary);
     return 0;
 }
 
@@ -83,18 +129,19 @@ int run_update_testing_rollback(Session& session) {
 
 int run_status(Session& session) {
     print_status(session.out(), session.target(), session.engine().pending(session.changelog()),
-                 json(session));
+                 json_command(session));
     return 0;
 }
 
 int run_history(Session& session) {
-    print_history(session.out(), session.target(), session.engine().history(), json(session));
+    print_history(session.out(), session.target(), session.engine().history(),
+                  json_command(session));
     return 0;
 }
 
 int run_validate(Session& session) {
     std::vector<ChecksumMismatch> mismatches = session.engine().validate(session.changelog());
-    print_validation(session.out(), mismatches, json(session));
+    print_validation(session.out(), mismatches, json_command(session));
     if (mismatches.empty())
         return 0;
     std::string text =
@@ -116,29 +163,47 @@ int run_rollback(Session& session) {
     else
         target.tag = session.settings().tag;
     std::vector<HistoryRow> undone = session.engine().rollback(session.changelog(), target);
-    if (!sql_mode(session)) {
-        session.info(fmt::format(
-            "strata: Rollback has been successful ({} changesets rolled back).", undone.size()));
-        session.info(total_time(session));
+    if (sql_mode(session)) {
+        if (json(session))
+            print_sql_json(session);
+        return 0;
     }
+    session.info(fmt::format("strata: Rollback has been successful ({} changesets rolled back).",
+                             undone.size()));
+    session.info(total_time(session));
+    if (json(session))
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()},
+                    {"rolledBack", finished_json(session)},
+                    {"totalSeconds", seconds(session)}});
     return 0;
 }
 
 int run_future_rollback(Session& session) {
     session.engine().future_rollback(
         session.changelog(), takes(session, kCount) ? session.settings().count : std::nullopt);
+    if (json(session))
+        print_sql_json(session);
     return 0;
 }
 
 int run_tag(Session& session) {
     session.engine().tag(session.settings().tag);
     session.info(fmt::format("Successfully tagged '{}'", session.target()));
+    if (json(session))
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()}, {"tag", session.settings().tag}});
     return 0;
 }
 
 int run_tag_exists(Session& session) {
     const std::string& tag = session.settings().tag;
     bool exists = session.engine().tag_exists(tag);
+    if (json(session)) {
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()}, {"tag", tag}, {"exists", exists}});
+        return 0;
+    }
     session.out() << fmt::format("The tag '{}' {} in '{}'.\n", tag,
                                  exists ? "already exists" : "does NOT exist", session.target());
     return 0;
@@ -149,8 +214,15 @@ int run_changelog_sync(Session& session) {
     if (takes(session, kTag))
         tag = session.settings().tag;
     int synced = session.engine().changelog_sync(session.changelog(), tag);
-    if (!sql_mode(session))
-        session.info(fmt::format("{} changesets marked as ran in '{}'", synced, session.target()));
+    if (sql_mode(session)) {
+        if (json(session))
+            print_sql_json(session);
+        return 0;
+    }
+    session.info(fmt::format("{} changesets marked as ran in '{}'", synced, session.target()));
+    if (json(session))
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()}, {"synced", synced}});
     return 0;
 }
 
@@ -158,12 +230,19 @@ int run_mark_next_changeset_ran(Session& session) {
     const ChangeSet* marked = session.engine().mark_next_changeset_ran(session.changelog());
     session.info(marked ? fmt::format("Marked {} as ran", marked->identifier())
                         : "No pending changeset to mark as ran");
+    if (json(session))
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()},
+                    {"marked", marked ? nlohmann::json(marked->identifier()) : nlohmann::json()}});
     return 0;
 }
 
 int run_clear_checksums(Session& session) {
     session.engine().clear_checksums();
     session.info(fmt::format("Successfully cleared the checksums of '{}'", session.target()));
+    if (json(session))
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()}, {"cleared", true}});
     return 0;
 }
 
@@ -184,8 +263,12 @@ int run_calculate_checksum(Session& session) {
     for (const ChangeSet& changeset : session.changelog().changesets) {
         if (changeset.id == id && changeset.author == author &&
             (path.empty() || changeset.path == path)) {
-            session.out() << checksum::of_changeset(changeset, checksum::Version::V9, database)
-                          << "\n";
+            std::string sum = checksum::of_changeset(changeset, checksum::Version::V9, database);
+            if (json(session))
+                print_json(session.out(), session.command().name,
+                           {{"changeset", changeset.identifier()}, {"checksum", sum}});
+            else
+                session.out() << sum << "\n";
             return 0;
         }
     }
@@ -195,6 +278,18 @@ int run_calculate_checksum(Session& session) {
 
 int run_list_locks(Session& session) {
     LockState state = session.engine().lock_state();
+    if (json(session)) {
+        nlohmann::json report = {{"target", session.target()}, {"locked", state.locked}};
+        if (state.locked) {
+            report["holder"] = state.holder;
+            report["granted"] = state.granted;
+            report["holderState"] = state.liveness == HolderLiveness::Running ? "running"
+                                    : state.liveness == HolderLiveness::Gone  ? "gone"
+                                                                              : "unknown";
+        }
+        print_json(session.out(), session.command().name, report);
+        return 0;
+    }
     session.out() << fmt::format("Database change log locks for {}\n", session.target());
     if (!state.locked) {
         session.out() << " - No locks\n";
@@ -219,12 +314,23 @@ int run_release_locks(Session& session) {
     session.engine().release_locks(session.settings().force);
     session.info(fmt::format("Successfully released all database change log locks for '{}'",
                              session.target()));
+    if (json(session))
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()}, {"released", true}});
     return 0;
 }
 
 int run_unexpected_changesets(Session& session) {
     std::vector<HistoryRow> unexpected =
         session.engine().unexpected_changesets(session.changelog());
+    if (json(session)) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const HistoryRow& row : unexpected)
+            list.push_back(row.identifier());
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()}, {"unexpected", list}});
+        return 0;
+    }
     if (unexpected.empty()) {
         session.out() << fmt::format("{} contains no unexpected changes!\n", session.target());
         return 0;
@@ -243,6 +349,21 @@ int run_plugins(Session& session) {
     std::vector<std::filesystem::path> dirs(session.settings().plugin_dirs.begin(),
                                             session.settings().plugin_dirs.end());
     registry.discover(PluginRegistry::search_path(dirs));
+    if (json(session)) {
+        nlohmann::json plugins = nlohmann::json::array(), problems = nlohmann::json::array();
+        for (const PluginDescriptor& plugin : registry.plugins())
+            plugins.push_back({{"name", plugin.name},
+                               {"version", plugin.version},
+                               {"buildId", plugin.build_id},
+                               {"schemes", plugin.url_schemes},
+                               {"abiVersion", plugin.abi_version},
+                               {"file", plugin.file.string()}});
+        for (const PluginProblem& problem : registry.problems())
+            problems.push_back({{"file", problem.file.string()}, {"problem", problem.message}});
+        print_json(session.out(), session.command().name,
+                   {{"plugins", plugins}, {"problems", problems}});
+        return 0;
+    }
     print_plugins(session.out(), registry.plugins(), registry.problems());
     return 0;
 }

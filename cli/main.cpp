@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "output_file.hpp"
+#include "report.hpp"
 #include "session.hpp"
 #include "settings.hpp"
 
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <strata/error.hpp>
 
 namespace strata::cli {
@@ -64,6 +66,12 @@ void check_required(const CommandSpec& command, const Settings& settings) {
         missing("date");
     if ((command.options & kOutputDirectory) != 0 && settings.output_directory.empty())
         missing("output-directory");
+    // Changelog formats are for convert; every other command prints text or JSON.
+    if ((command.options & kFormat) != 0 && command.name != "convert" &&
+        settings.format != "text" && settings.format != "json")
+        throw Error(ErrorKind::Usage,
+                    fmt::format("{} prints text or json, not {}", command.name, settings.format),
+                    {}, "--format=json for a document a program reads");
 }
 
 int run(const CommandLine& line) {
@@ -87,6 +95,12 @@ int run(const CommandLine& line) {
             file_output->commit();
         return code;
     } catch (const Error& e) {
+        if (settings.format == "json" && (line.command->options & kFormat) != 0) {
+            // A program reading the JSON gets the error as JSON too; people still see it.
+            std::ostringstream document;
+            print_json(document, line.command->name, error_json(e, exit_code(e.kind())));
+            std::cout << redact_secrets(document.str(), settings);
+        }
         std::cerr << painted_prefix("Error: " + redact_secrets(e.describe(), settings),
                                     console_style(settings))
                   << "\n";

@@ -12,6 +12,57 @@
 
 namespace strata::cli {
 
+void print_json(std::ostream& out, std::string_view command, nlohmann::json body) {
+    nlohmann::ordered_json document = {{"schemaVersion", kJsonSchemaVersion},
+                                       {"command", std::string(command)}};
+    for (auto& [key, value] : body.items())
+        document[key] = std::move(value);
+    out << document.dump(2) << "\n";
+}
+
+nlohmann::json error_json(const Error& error, int exit_code) {
+    nlohmann::json report = {{"exitCode", exit_code},
+                             {"kind", error_kind_name(error.kind())},
+                             {"message", error.what()},
+                             {"context", error.context()}};
+    if (error.where().known()) {
+        report["file"] = error.where().file;
+        report["line"] = error.where().line;
+        report["column"] = error.where().column;
+    }
+    if (!error.changeset().empty())
+        report["changeset"] = error.changeset();
+    if (!error.sql().empty())
+        report["sql"] = error.sql();
+    if (!error.hint().empty())
+        report["hint"] = error.hint();
+    return {{"error", report}};
+}
+
+std::string_view error_kind_name(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::Usage:
+        return "usage";
+    case ErrorKind::Parse:
+        return "parse";
+    case ErrorKind::Validation:
+        return "validation";
+    case ErrorKind::ChecksumMismatch:
+        return "checksum-mismatch";
+    case ErrorKind::Plugin:
+        return "plugin";
+    case ErrorKind::Database:
+        return "database";
+    case ErrorKind::Lock:
+        return "lock";
+    case ErrorKind::Rollback:
+        return "rollback";
+    case ErrorKind::Internal:
+        return "internal";
+    }
+    return "internal";
+}
+
 void print_update_summary(std::ostream& out, const UpdateSummary& summary) {
     fmt::print(out, "\nUPDATE SUMMARY\n{:<30}{}\n{:<30}{}\n{:<30}{}\n{}\n{:<30}{}\n\n",
                "Run:", summary.run, "Previously run:", summary.previously_run,
@@ -28,15 +79,15 @@ void print_update_summary(std::ostream& out, const UpdateSummary& summary) {
 }
 
 void print_status(std::ostream& out, const std::string& target,
-                  const std::vector<const ChangeSet*>& pending, bool json) {
-    if (json) {
+                  const std::vector<const ChangeSet*>& pending, std::string_view json_command) {
+    if (!json_command.empty()) {
         nlohmann::json report = {{"target", target}, {"pending", nlohmann::json::array()}};
         for (const ChangeSet* changeset : pending)
             report["pending"].push_back({{"id", changeset->id},
                                          {"author", changeset->author},
                                          {"path", changeset->path},
                                          {"comment", changeset->comment}});
-        out << report.dump(2) << "\n";
+        print_json(out, json_command, std::move(report));
         return;
     }
     if (pending.empty()) {
@@ -104,8 +155,8 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
 }
 
 void print_history(std::ostream& out, const std::string& target,
-                   const std::vector<HistoryRow>& rows, bool json) {
-    if (json) {
+                   const std::vector<HistoryRow>& rows, std::string_view json_command) {
+    if (!json_command.empty()) {
         nlohmann::json report = {{"target", target}, {"changesets", nlohmann::json::array()}};
         for (const HistoryRow& row : rows)
             report["changesets"].push_back({{"id", row.id},
@@ -118,7 +169,7 @@ void print_history(std::ostream& out, const std::string& target,
                                             {"description", row.description},
                                             {"tag", row.tag.value_or("")},
                                             {"deploymentId", row.deployment_id.value_or("")}});
-        out << report.dump(2) << "\n";
+        print_json(out, json_command, std::move(report));
         return;
     }
     fmt::print(out, "History for {}\n\n", target);
@@ -146,15 +197,15 @@ void print_history(std::ostream& out, const std::string& target,
 }
 
 void print_validation(std::ostream& out, const std::vector<ChecksumMismatch>& mismatches,
-                      bool json) {
-    if (json) {
+                      std::string_view json_command) {
+    if (!json_command.empty()) {
         nlohmann::json report = {{"valid", mismatches.empty()},
                                  {"checksumMismatches", nlohmann::json::array()}};
         for (const ChecksumMismatch& mismatch : mismatches)
             report["checksumMismatches"].push_back({{"changeset", mismatch.identifier},
                                                     {"was", mismatch.stored},
                                                     {"isNow", mismatch.current}});
-        out << report.dump(2) << "\n";
+        print_json(out, json_command, std::move(report));
         return;
     }
     if (mismatches.empty())

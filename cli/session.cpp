@@ -164,6 +164,8 @@ Engine& Session::engine() {
     engine_settings.target = db.spec();
     engine_settings.progress = [this](const std::string& line) { info(line); };
     engine_settings.on_changeset = [this](const ChangesetProgress& event) {
+        if (event.phase == ChangesetProgress::Phase::Finished)
+            finished_.emplace_back(event.identifier, event.elapsed.count());
         if (settings_.shows_info())
             progress_.on_changeset(event);
     };
@@ -172,8 +174,16 @@ Engine& Session::engine() {
     if (settings_.logs_statements())
         engine_settings.sql_log = [this](const std::string& sql) { info("SQL: " + sql); };
     bool sql_mode = command_.name.ends_with("-sql");
+    std::ostream* sql_output = sql_mode ? &out_ : nullptr;
+    if (sql_mode && settings_.format == "json") {
+        sql_output = &sql_comments_;
+        engine_settings.on_sql_statement = [this](const std::string& changeset,
+                                                  const std::string& sql) {
+            sql_statements_.emplace_back(changeset, sql);
+        };
+    }
     engine_ = std::make_unique<Engine>(db.dialect(), db.connection(), std::move(engine_settings),
-                                       sql_mode ? &out_ : nullptr);
+                                       sql_output);
     return *engine_;
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <strata/changelog.hpp>
 #include <strata/core/engine.hpp>
 #include <strata/core/open_database.hpp>
@@ -54,6 +55,15 @@ public:
                                     const std::string& password, bool with_own_tables = false);
     /// The schema of the session's own database, through the engine's connection.
     snapshot::Schema read_own_schema();
+    /// The changesets this command ran or rolled back, with their durations in ms.
+    [[nodiscard]] const std::vector<std::pair<std::string, long long>>& finished() const {
+        return finished_;
+    }
+    /// The *-sql commands with --format json: each statement and its changeset ("" for
+    /// strata's own), collected instead of written.
+    [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& sql_statements() const {
+        return sql_statements_;
+    }
     /// The database as shown to the user, password masked.
     [[nodiscard]] const std::string& target();
 
@@ -66,6 +76,9 @@ private:
     std::ostream& out_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     ProgressDisplay progress_;
+    std::vector<std::pair<std::string, long long>> finished_;
+    std::vector<std::pair<std::string, std::string>> sql_statements_;
+    std::ostringstream sql_comments_; ///< the *-sql commands' comments, unused in JSON
     std::optional<Database> database_;
     std::optional<Changelog> changelog_;
     std::string changelog_database_; ///< the dialect name changelog_ was read for

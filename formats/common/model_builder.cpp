@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model_builder.hpp"
 
+#include "strata/filter.hpp"
 #include "strata/identity.hpp"
+#include "strata/input_limits.hpp"
 #include "strata/text.hpp"
 
 #include <algorithm>
@@ -54,8 +56,9 @@ const AttributeSpec* find_attribute(std::span<const AttributeSpec> specs, std::s
     std::vector<std::string_view> names;
     for (const AttributeSpec& spec : specs)
         names.push_back(spec.name);
-    std::string suggestion = closest_match(key, names);
-    throw Error(ErrorKind::Parse, fmt::format("unknown attribute '{}' on {}", key, owner), where,
+    std::string suggestion = closest_name(key, names);
+    throw Error(ErrorKind::Parse,
+                fmt::format("unknown attribute '{}' on {}", abbreviate(key), owner), where,
                 suggestion.empty() ? fmt::format("{} takes: {}", owner, fmt::join(names, ", "))
                                    : fmt::format("did you mean '{}'?", suggestion));
 }
@@ -72,10 +75,10 @@ std::string typed_value(const AttributeSpec& spec, std::string value, std::strin
             digits.remove_prefix(1);
         if (digits.empty() || !std::all_of(digits.begin(), digits.end(),
                                            [](unsigned char c) { return std::isdigit(c); }))
-            throw Error(
-                ErrorKind::Parse,
-                fmt::format("{} of {} must be a whole number, not '{}'", spec.name, owner, value),
-                where);
+            throw Error(ErrorKind::Parse,
+                        fmt::format("{} of {} must be a whole number, not '{}'", spec.name, owner,
+                                    abbreviate(value)),
+                        where);
         return value;
     }
     case AttributeType::Number:
@@ -131,8 +134,9 @@ bool parse_boolean(std::string_view text, std::string_view what, const SourceLoc
         return true;
     if (value == "false")
         return false;
-    throw Error(ErrorKind::Parse, fmt::format("{} must be true or false, not '{}'", what, text),
-                where, "write true or false");
+    throw Error(ErrorKind::Parse,
+                fmt::format("{} must be true or false, not '{}'", what, abbreviate(text)), where,
+                "write true or false");
 }
 
 void set_change_attribute(Change& change, std::string_view key, std::string value,
@@ -171,7 +175,7 @@ void set_column_attribute(const ParseOptions& options, Column& column, std::stri
             tolerate(options, where,
                      fmt::format("valueBoolean '{}' is not true or false; it is read as {}, as "
                                  "Liquibase reads it",
-                                 value, truth ? "true" : "false"),
+                                 abbreviate(value), truth ? "true" : "false"),
                      "write true or false, or use valueComputed for an expression");
         column.attributes.insert_or_assign("valueBoolean", truth ? "true" : "false");
         return;
@@ -242,6 +246,7 @@ void check_change(const Change& change) {
             throw Error(ErrorKind::Validation, fmt::format("a column of {} has no name", spec.name),
                         column.where, "add name=\"...\"");
     }
+    check_referenced_file(change);
 }
 
 ObjectQuoting parse_object_quoting(std::string_view value, const SourceLocation& where) {
@@ -251,7 +256,8 @@ ObjectQuoting parse_object_quoting(std::string_view value, const SourceLocation&
         return ObjectQuoting::QuoteAllObjects;
     if (value == "QUOTE_ONLY_RESERVED_WORDS")
         return ObjectQuoting::QuoteOnlyReservedWords;
-    throw Error(ErrorKind::Parse, fmt::format("'{}' is not an objectQuotingStrategy", value), where,
+    throw Error(ErrorKind::Parse,
+                fmt::format("'{}' is not an objectQuotingStrategy", abbreviate(value)), where,
                 "use LEGACY, QUOTE_ALL_OBJECTS or QUOTE_ONLY_RESERVED_WORDS");
 }
 
@@ -264,11 +270,13 @@ void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const s
         changeset.id = value;
     else if (key == "author")
         changeset.author = value;
-    else if (key == "context" || key == "contextFilter")
+    else if (key == "context" || key == "contextFilter") {
+        check_expression_nesting(value, where);
         changeset.context_filter = value;
-    else if (key == "labels")
+    } else if (key == "labels") {
+        check_expression_nesting(value, where);
         changeset.labels = value;
-    else if (key == "dbms")
+    } else if (key == "dbms")
         changeset.dbms = value;
     else if (key == "runAlways" || key == "alwaysRun")
         flag(changeset.run_always);
@@ -285,13 +293,15 @@ void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const s
     else if (key == "runOrder") {
         if (value != "first" && value != "last")
             throw Error(ErrorKind::Parse,
-                        fmt::format("runOrder must be first or last, not '{}'", value), where);
+                        fmt::format("runOrder must be first or last, not '{}'", abbreviate(value)),
+                        where, "write runOrder=\"first\" or runOrder=\"last\"");
         changeset.run_order = value;
     } else if (key == "onValidationFail") {
         if (value != "HALT" && value != "MARK_RAN")
             throw Error(ErrorKind::Parse,
-                        fmt::format("onValidationFail must be HALT or MARK_RAN, not '{}'", value),
-                        where);
+                        fmt::format("onValidationFail must be HALT or MARK_RAN, not '{}'",
+                                    abbreviate(value)),
+                        where, "write onValidationFail=\"HALT\" or onValidationFail=\"MARK_RAN\"");
         changeset.mark_ran_on_validation_fail = value == "MARK_RAN";
     } else if (key == "objectQuotingStrategy") {
         changeset.object_quoting = parse_object_quoting(value, where);
@@ -300,9 +310,10 @@ void set_changeset_attribute(ChangeSet& changeset, std::string_view key, const s
     else {
         std::vector<std::string_view> known(std::begin(kChangesetAttributes),
                                             std::end(kChangesetAttributes));
-        std::string suggestion = closest_match(key, known);
-        throw Error(ErrorKind::Parse, fmt::format("unknown changeSet attribute '{}'", key), where,
-                    suggestion.empty() ? std::string()
+        std::string suggestion = closest_name(key, known);
+        throw Error(ErrorKind::Parse,
+                    fmt::format("unknown changeSet attribute '{}'", abbreviate(key)), where,
+                    suggestion.empty() ? fmt::format("changeSet takes: {}", fmt::join(known, ", "))
                                        : fmt::format("did you mean '{}'?", suggestion));
     }
 }
@@ -320,6 +331,31 @@ void check_changeset(const ChangeSet& changeset, std::string_view how_to_add_a_c
     // A changeset without changes is valid: Liquibase records it EXECUTED with description
     // "empty" and the checksum of nothing (9:d41d8cd9...).
     (void)how_to_add_a_change;
+}
+
+std::string closest_name(std::string_view unknown,
+                         const std::vector<std::string_view>& candidates) {
+    constexpr std::size_t kLongestKeyword = 128;
+    return unknown.size() > kLongestKeyword ? std::string() : closest_match(unknown, candidates);
+}
+
+void check_expression_nesting(std::string_view expression, const SourceLocation& where) {
+    // Nesting cannot pass the limit with fewer '(', '!' and "not" than levels: most
+    // expressions are not parsed here at all.
+    std::size_t operators =
+        static_cast<std::size_t>(std::count_if(expression.begin(), expression.end(), [](char c) {
+            return c == '(' || c == '!' || c == 'n' || c == 'N';
+        }));
+    if (operators < static_cast<std::size_t>(kMaxExpressionNesting))
+        return;
+    try {
+        (void)evaluate_expression(expression, {});
+    } catch (const Error& error) {
+        // Only the nesting limit is a parse error; other mistakes in an expression matter only
+        // when a run filters by it, as in Liquibase.
+        if (error.kind() == ErrorKind::Parse)
+            throw Error(ErrorKind::Parse, error.what(), where, error.hint());
+    }
 }
 
 void inherit_context(ChangeSet& changeset, const std::string& context) {
@@ -350,6 +386,8 @@ void include_changelog(ParseSession& session, const IncludeDirective& include,
     if (include.file.empty())
         throw Error(ErrorKind::Validation, "include needs a file", include.where,
                     "name the changelog to include with file");
+    check_expression_nesting(include.context, include.where);
+    check_expression_nesting(include.labels, include.where);
     IncludedFile included = resolve_include(include.file, include.relative_to_changelog,
                                             including_recorded, including_on_disk);
     std::error_code ec;
@@ -370,7 +408,8 @@ int parse_integer(std::string_view text, std::string_view what, const SourceLoca
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size())
         throw Error(ErrorKind::Parse,
-                    fmt::format("{} must be a whole number, not '{}'", what, text), where);
+                    fmt::format("{} must be a whole number, not '{}'", what, abbreviate(text)),
+                    where);
     return value;
 }
 
@@ -391,15 +430,36 @@ void include_all(ParseSession& session, const IncludeAllDirective& directive,
     }
     IncludedFile directory = resolve_include(path, directive.relative_to_changelog,
                                              including_recorded, including_on_disk);
+    check_expression_nesting(directive.context, directive.where);
+    check_expression_nesting(directive.labels, directive.where);
     std::error_code ec;
     std::vector<std::string> files;
-    if (std::filesystem::is_directory(directory.on_disk, ec)) {
-        for (auto it = std::filesystem::recursive_directory_iterator(directory.on_disk, ec);
-             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-            if (!it->is_regular_file())
+    // A directory that cannot be listed (permission denied, a path through a file, an I/O
+    // error) is an error naming it, never a silently shorter list of changelogs.
+    auto unreadable = [&](const std::filesystem::path& where_on_disk, const std::error_code& why) {
+        return Error(ErrorKind::Parse,
+                     fmt::format("includeAll cannot read the directory '{}': {}",
+                                 where_on_disk.string(), why.message()),
+                     directive.where,
+                     "check path (and relativeToChangelogFile) and the directory's permissions");
+    };
+    bool is_directory = std::filesystem::is_directory(directory.on_disk, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        throw unreadable(directory.on_disk, ec);
+    if (is_directory) {
+        auto it = std::filesystem::recursive_directory_iterator(directory.on_disk, ec);
+        for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+            std::error_code entry_error;
+            bool regular = it->is_regular_file(entry_error);
+            if (entry_error)
+                throw unreadable(it->path(), entry_error);
+            if (!regular)
                 continue;
             std::string relative =
-                std::filesystem::relative(it->path(), directory.on_disk).generic_string();
+                std::filesystem::relative(it->path(), directory.on_disk, entry_error)
+                    .generic_string();
+            if (entry_error)
+                throw unreadable(it->path(), entry_error);
             int depth = static_cast<int>(std::count(relative.begin(), relative.end(), '/')) + 1;
             std::string format = format_of(it->path());
             if (depth < directive.min_depth || depth > directive.max_depth || format.empty() ||
@@ -408,6 +468,11 @@ void include_all(ParseSession& session, const IncludeAllDirective& directive,
                 continue;
             files.push_back(relative);
         }
+        if (ec)
+            throw unreadable(it != std::filesystem::recursive_directory_iterator()
+                                 ? it->path()
+                                 : directory.on_disk,
+                             ec);
     }
     if (files.empty()) {
         if (!directive.error_if_missing_or_empty)
@@ -437,8 +502,8 @@ void unknown_change_type(std::string_view name, const SourceLocation& where) {
     std::vector<std::string_view> names;
     for (const ChangeSpec& spec : all_change_specs())
         names.push_back(spec.name);
-    std::string suggestion = closest_match(name, names);
-    throw Error(ErrorKind::Parse, fmt::format("unknown change type '{}'", name), where,
+    std::string suggestion = closest_name(name, names);
+    throw Error(ErrorKind::Parse, fmt::format("unknown change type '{}'", abbreviate(name)), where,
                 suggestion.empty() ? "see the list of change types in the README"
                                    : fmt::format("did you mean '{}'?", suggestion));
 }
@@ -454,13 +519,36 @@ IncludedFile resolve_include(const std::string& file, bool relative_to_changelog
 }
 
 std::string read_changelog_text(const std::filesystem::path& on_disk) {
-    std::ifstream in(on_disk, std::ios::binary);
-    if (!in)
-        throw Error(ErrorKind::Parse, fmt::format("cannot read '{}'", on_disk.string()), {},
-                    "check that the file exists and is readable");
-    std::ostringstream content;
-    content << in.rdbuf();
-    return std::move(content).str();
+    return read_regular_file(on_disk, ErrorKind::Parse, {}, "the changelog");
+}
+
+void check_referenced_file(const Change& change) {
+    const char* key = nullptr;
+    switch (change.kind) {
+    case ChangeKind::SqlFile:
+    case ChangeKind::CreateView:
+    case ChangeKind::CreateProcedure:
+        key = "path";
+        break;
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData:
+        key = "file";
+        break;
+    default:
+        return;
+    }
+    if (!change.get(key))
+        return;
+    std::string path = change.file_path(key);
+    // A missing file is reported where it is read; one that would hang or exhaust memory there
+    // is refused now, before anything runs.
+    if (std::optional<std::string> why = unreadable_file_reason(path))
+        throw Error(ErrorKind::Parse,
+                    fmt::format("{} {}='{}' cannot be read: it {}", change.type_name(), key,
+                                abbreviate(path), *why),
+                    change.where,
+                    "name an ordinary file of at most 256 MiB; strata does not read directories, "
+                    "devices or FIFOs");
 }
 
 void read_changelog_file(ParseSession& session, const std::filesystem::path& on_disk,
@@ -476,6 +564,24 @@ void read_changelog_file(ParseSession& session, const std::filesystem::path& on_
         throw Error(
             ErrorKind::Parse, fmt::format("changelog file '{}' does not exist", on_disk.string()),
             included_from, "check --changelog-file (paths are relative to the current directory)");
+    // The root changelog has no including line: its own name is the place.
+    SourceLocation at =
+        included_from.known() ? included_from : SourceLocation{on_disk.string(), 0, 0};
+    if (session.include_stack.size() >= static_cast<std::size_t>(kMaxChangelogNesting))
+        throw Error(ErrorKind::Parse,
+                    fmt::format("includes nest deeper than {} files at '{}'", kMaxChangelogNesting,
+                                on_disk.string()),
+                    at, "include the files from fewer levels of changelogs");
+    // A folder is a Flyway changelog; anything else must be an ordinary file, so that a FIFO or
+    // a device cannot hang the run and a huge file cannot exhaust memory.
+    if (!std::filesystem::is_directory(on_disk, ec)) {
+        if (std::optional<std::string> why = unreadable_file_reason(on_disk))
+            throw Error(
+                ErrorKind::Parse,
+                fmt::format("cannot read the changelog '{}': it {}", on_disk.string(), *why), at,
+                "name an ordinary changelog file of at most 256 MiB, or a folder of "
+                "Flyway migrations");
+    }
     session.include_stack.push_back(canonical);
     // The file's own context (databaseChangeLog context=...) holds for every changeset read
     // while reading it, those of its includes too, and comes before the include's context.

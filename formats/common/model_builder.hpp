@@ -65,6 +65,10 @@ std::span<const std::string_view> changeset_attribute_names();
 /// Throws Validation unless the changeset has an id, an author and something to do.
 void check_changeset(const ChangeSet& changeset, std::string_view how_to_add_a_change);
 
+/// Throws Parse at `where` when a context or label expression nests deeper than
+/// kMaxExpressionNesting; other mistakes in it are reported when a run filters by it.
+void check_expression_nesting(std::string_view expression, const SourceLocation& where);
+
 /// A changelog-level context (XML root attribute, YAML/JSON entry) joined to a changeset's own.
 void inherit_context(ChangeSet& changeset, const std::string& context);
 
@@ -73,6 +77,10 @@ void inherit_context(ChangeSet& changeset, const std::string& context);
 std::vector<Change> changes_of_earlier_changeset(const ParseSession& session, const std::string& id,
                                                  const std::string& author, const std::string& path,
                                                  const SourceLocation& where);
+
+/// closest_match for a name from the input: a name far longer than any keyword (hostile input)
+/// gets no suggestion, because comparing it would take time quadratic in its length.
+std::string closest_name(std::string_view unknown, const std::vector<std::string_view>& candidates);
 
 /// Unknown change type error with a suggestion.
 [[noreturn]] void unknown_change_type(std::string_view name, const SourceLocation& where);
@@ -122,7 +130,12 @@ void include_all(ParseSession& session, const IncludeAllDirective& include_all,
                  const std::string& including_recorded,
                  const std::filesystem::path& including_on_disk);
 
-/// The whole content of a changelog file; throws Parse when it cannot be read.
+/// Throws Parse at the change when the file a change names (sqlFile, loadData, createView and
+/// createProcedure path) exists but is a directory, a device, a FIFO or larger than 256 MiB.
+void check_referenced_file(const Change& change);
+
+/// The whole content of a changelog file; throws Parse when it cannot be read (also when it
+/// is a directory, a device, a FIFO or larger than kMaxReadableFileSize).
 std::string read_changelog_text(const std::filesystem::path& on_disk);
 
 /// Reads one file in whatever format its extension names into the session.

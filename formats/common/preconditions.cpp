@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "preconditions.hpp"
 
+#include "model_builder.hpp"
+#include "strata/input_limits.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -24,7 +27,8 @@ PreconditionAction action_of(std::string_view text, bool changelog_level,
     else if (value == "MARK_RAN")
         action = PreconditionAction::MarkRan;
     else
-        throw Error(ErrorKind::Parse, fmt::format("'{}' is not a precondition action", text), where,
+        throw Error(ErrorKind::Parse,
+                    fmt::format("'{}' is not a precondition action", abbreviate(text)), where,
                     "use HALT, CONTINUE, MARK_RAN or WARN");
     if (changelog_level && action != PreconditionAction::Halt && action != PreconditionAction::Warn)
         throw Error(ErrorKind::Parse, fmt::format("changelog preconditions cannot use {}", value),
@@ -34,14 +38,23 @@ PreconditionAction action_of(std::string_view text, bool changelog_level,
 
 } // namespace
 
+void check_precondition_nesting(int depth, const SourceLocation& where) {
+    if (depth > kMaxChangelogNesting)
+        throw Error(ErrorKind::Parse,
+                    fmt::format("preconditions nest and/or/not deeper than {} levels",
+                                kMaxChangelogNesting),
+                    where, "write the condition with fewer nested and/or/not");
+}
+
 Precondition make_precondition(std::string_view type, const SourceLocation& where) {
     if (type == "customPrecondition")
         throw Error(ErrorKind::Parse,
                     "customPrecondition runs Java classes, which strata cannot load", where,
                     "replace it with a sqlCheck");
     if (!precondition_type_known(type)) {
-        std::string suggestion = closest_match(type, precondition_types());
-        throw Error(ErrorKind::Parse, fmt::format("unknown precondition '{}'", type), where,
+        std::string suggestion = closest_name(type, precondition_types());
+        throw Error(ErrorKind::Parse, fmt::format("unknown precondition '{}'", abbreviate(type)),
+                    where,
                     suggestion.empty()
                         ? fmt::format("the types are: {}", fmt::join(precondition_types(), ", "))
                         : fmt::format("did you mean '{}'?", suggestion));
@@ -57,11 +70,13 @@ void set_precondition_attribute(Precondition& precondition, std::string_view key
     auto allowed = precondition_attributes(precondition.type);
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string suggestion =
-            closest_match(key, std::vector<std::string_view>(allowed.begin(), allowed.end()));
+            closest_name(key, std::vector<std::string_view>(allowed.begin(), allowed.end()));
         throw Error(ErrorKind::Parse,
-                    fmt::format("unknown attribute '{}' on {}", key, precondition.type), where,
-                    suggestion.empty() ? std::string()
-                                       : fmt::format("did you mean '{}'?", suggestion));
+                    fmt::format("unknown attribute '{}' on {}", abbreviate(key), precondition.type),
+                    where,
+                    suggestion.empty()
+                        ? fmt::format("{} takes: {}", precondition.type, fmt::join(allowed, ", "))
+                        : fmt::format("did you mean '{}'?", suggestion));
     }
     precondition.attributes.insert_or_assign(std::string(key), std::move(value));
 }
@@ -81,7 +96,8 @@ void set_preconditions_attribute(Preconditions& preconditions, std::string_view 
         return; // *-sql commands assume preconditions pass, which is Liquibase's default IGNORE
     else
         throw Error(
-            ErrorKind::Parse, fmt::format("unknown preConditions attribute '{}'", key), where,
+            ErrorKind::Parse, fmt::format("unknown preConditions attribute '{}'", abbreviate(key)),
+            where,
             "preConditions takes onFail, onError, onFailMessage, onErrorMessage and onSqlOutput");
 }
 

@@ -13,6 +13,10 @@ namespace strata::format {
 /// A precondition of `type`; throws Parse with a "did you mean" for an unknown type.
 Precondition make_precondition(std::string_view type, const SourceLocation& where);
 
+/// Throws Parse at `where` when and/or/not nest a precondition `depth` levels deep, beyond
+/// kMaxChangelogNesting (1 = directly in <preConditions>).
+void check_precondition_nesting(int depth, const SourceLocation& where);
+
 /// Sets one attribute after checking the type takes it.
 void set_precondition_attribute(Precondition& precondition, std::string_view key, std::string value,
                                 const SourceLocation& where);

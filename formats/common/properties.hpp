@@ -33,7 +33,11 @@ public:
     void define(const Definition& definition);
     /// Every entry of a properties file (`<property file="...">`), each with `scope`'s limits.
     void define_file(const std::filesystem::path& file, const Definition& scope);
+    /// The text with each ${name} substituted. Throws Parse naming the property when the result
+    /// would pass kMaxExpandedText, or all substitutions of the run kMaxExpandedTotal.
     [[nodiscard]] std::string expand(std::string_view text, const SourceLocation& where) const;
+    static constexpr std::size_t kMaxExpandedText = std::size_t{16} * 1024 * 1024;
+    static constexpr std::size_t kMaxExpandedTotal = std::size_t{256} * 1024 * 1024;
     /// Every parameter and changelog property, for changeLogPropertyDefined.
     [[nodiscard]] std::map<std::string, std::string> defined() const;
 
@@ -44,6 +48,8 @@ private:
     MissingProperty missing_;
     RunFilter filter_;
     std::string database_;
+    /// Bytes substituted so far, against kMaxExpandedTotal.
+    mutable std::size_t expanded_bytes_ = 0;
 };
 
 } // namespace strata::format

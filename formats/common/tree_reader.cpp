@@ -6,6 +6,7 @@
 #include "document_tree.hpp"
 #include "preconditions.hpp"
 #include "sql_text.hpp"
+#include "strata/input_limits.hpp"
 #include "strata/text.hpp"
 
 #include <algorithm>
@@ -108,8 +109,10 @@ public:
             for (const TreeNode& entry : item.children) {
                 if (entry.key == "logicalFilePath")
                     logical_path_ = expand(text(entry, "logicalFilePath"), entry);
-                else if (entry.key == "context" || entry.key == "contextFilter")
+                else if (entry.key == "context" || entry.key == "contextFilter") {
                     session_.file_context = expand(text(entry, entry.key), entry);
+                    check_expression_nesting(session_.file_context, at(entry));
+                }
             }
         }
         for (const TreeNode& item : changelog->children) {
@@ -168,9 +171,9 @@ private:
     [[noreturn]] void unknown_key(const TreeNode& entry, std::string_view owner,
                                   std::span<const std::string_view> candidates) const {
         std::vector<std::string_view> names(candidates.begin(), candidates.end());
-        std::string suggestion = closest_match(entry.key, names);
-        throw Error(ErrorKind::Parse, fmt::format("unknown key '{}' in {}", entry.key, owner),
-                    at(entry),
+        std::string suggestion = closest_name(entry.key, names);
+        throw Error(ErrorKind::Parse,
+                    fmt::format("unknown key '{}' in {}", abbreviate(entry.key), owner), at(entry),
                     suggestion.empty() ? fmt::format("{} takes: {}", owner, fmt::join(names, ", "))
                                        : fmt::format("did you mean '{}'?", suggestion));
     }
@@ -360,9 +363,9 @@ private:
                     keys.push_back(spec.name);
                 // Liquibase ignores a key it does not know here (measured on 4.28): warn,
                 // or refuse with --strict.
-                std::string suggestion = closest_match(e.key, keys);
+                std::string suggestion = closest_name(e.key, keys);
                 tolerate(session_.options, at(e),
-                         fmt::format("unknown key '{}' in changeSet is ignored", e.key),
+                         fmt::format("unknown key '{}' in changeSet is ignored", abbreviate(e.key)),
                          suggestion.empty() ? std::string()
                                             : fmt::format("did you mean '{}'?", suggestion));
             }
@@ -383,12 +386,13 @@ private:
                 set_preconditions_attribute(preconditions, e.key, expand(text(e, e.key), e),
                                             changelog_level, at(e));
             else
-                preconditions.conditions.push_back(read_precondition(e));
+                preconditions.conditions.push_back(read_precondition(e, 1));
         });
         return preconditions;
     }
 
-    Precondition read_precondition(const TreeNode& entry) const {
+    Precondition read_precondition(const TreeNode& entry, int depth) const {
+        check_precondition_nesting(depth, at(entry));
         Precondition precondition = make_precondition(entry.key, at(entry));
         bool combination = entry.key == "and" || entry.key == "or" || entry.key == "not";
         bool sql_check = entry.key == "sqlCheck";
@@ -398,7 +402,7 @@ private:
         }
         for_each_entry(entry, entry.key, [&](const TreeNode& e) {
             if (combination) {
-                precondition.children.push_back(read_precondition(e));
+                precondition.children.push_back(read_precondition(e, depth + 1));
             } else if (e.kind != Kind::Null) {
                 std::string value(text(e, fmt::format("{} of {}", e.key, entry.key)));
                 set_precondition_attribute(
@@ -487,9 +491,10 @@ private:
             std::vector<std::string_view> names;
             for (const AttributeSpec& attribute : spec.attributes)
                 names.push_back(attribute.name);
-            std::string suggestion = closest_match(e.key, names);
+            std::string suggestion = closest_name(e.key, names);
             tolerate(session_.options, at(e),
-                     fmt::format("unknown attribute '{}' on {} is ignored", e.key, spec.name),
+                     fmt::format("unknown attribute '{}' on {} is ignored", abbreviate(e.key),
+                                 spec.name),
                      suggestion.empty() ? std::string()
                                         : fmt::format("did you mean '{}'?", suggestion));
         } else if (e.kind != Kind::Null) {
@@ -667,7 +672,7 @@ void check_new_key(const TreeNode& mapping, const TreeNode& value, const std::st
         if (&existing != &value && existing.key == value.key)
             throw Error(ErrorKind::Parse,
                         fmt::format("key '{}' is written twice in one map (first at line {})",
-                                    value.key, existing.key_line),
+                                    abbreviate(value.key), existing.key_line),
                         {file, value.key_line, value.key_column},
                         "keep one of them; for several entries of one kind use a list ('- ...')");
     }

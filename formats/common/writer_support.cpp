@@ -22,8 +22,10 @@ std::vector<WrittenAttribute> ordered_attributes(const Attributes& attributes,
         ordered.push_back({spec.name, &it->second, boolean});
     }
     for (const auto& [name, value] : attributes) {
+        // A named copy: clang before 16 cannot capture a structured binding.
+        std::string_view key = name;
         bool listed = std::any_of(specs.begin(), specs.end(),
-                                  [&](const AttributeSpec& spec) { return spec.name == name; });
+                                  [key](const AttributeSpec& spec) { return spec.name == key; });
         if (!listed)
             ordered.push_back({name, &value, false});
     }

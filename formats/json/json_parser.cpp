@@ -4,6 +4,7 @@
 // iterator that records how far the lexer has read: every event knows where its token ends,
 // and so where it starts.
 #include "../common/document_tree.hpp"
+#include "strata/input_limits.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -68,7 +69,9 @@ public:
     bool number_unsigned(number_unsigned_t) override { return number(); }
     bool number_float(number_float_t, const string_t&) override { return number(); }
     bool string(string_t& value) override {
-        place(string_start(), Kind::Scalar).scalar = std::move(value);
+        std::size_t start = string_start();
+        check_no_nul(value, start);
+        place(start, Kind::Scalar).scalar = std::move(value);
         return true;
     }
     bool binary(binary_t&) override { return true; } // JSON text has no binary values
@@ -79,6 +82,7 @@ public:
     bool end_array() override { return close(); }
 
     bool key(string_t& value) override {
+        check_no_nul(value, string_start());
         auto [line, column] = position(string_start());
         key_ = std::move(value);
         key_line_ = line;
@@ -93,8 +97,8 @@ public:
         if (auto colon = why.find(": ", why.find("parse error")); colon != std::string_view::npos)
             why.remove_prefix(colon + 2);
         auto [line, column] = position(token_start(characters_read, last_token));
-        throw Error(ErrorKind::Parse, fmt::format("malformed JSON: {}", why), {file_, line, column},
-                    "fix the JSON syntax; nothing was applied");
+        throw Error(ErrorKind::Parse, fmt::format("malformed JSON: {}", abbreviate(why, 400)),
+                    {file_, line, column}, "fix the JSON syntax; nothing was applied");
     }
 
 private:
@@ -172,7 +176,29 @@ private:
         return *node;
     }
 
+    // An escaped NUL (backslash, u0000) decodes to a NUL character, which a database or a C
+    // string would cut the text at: refused rather than silently shortened.
+    void check_no_nul(const std::string& value, std::size_t start) {
+        if (value.find('\0') == std::string::npos)
+            return;
+        auto [line, column] = position(start);
+        throw Error(ErrorKind::Parse, "a JSON string holds a NUL character (\\u0000)",
+                    {file_, line, column},
+                    "remove the \\u0000; a NUL cannot reach the database intact");
+    }
+
+    // Lists and maps nested without a bound would exhaust the stack later, when the tree is
+    // read or freed; no changelog comes near the limit.
     bool open(Kind kind) {
+        if (open_.size() >= static_cast<std::size_t>(kMaxChangelogNesting)) {
+            auto [line, column] = position(consumed() - 1);
+            throw Error(ErrorKind::Parse,
+                        fmt::format("the JSON nests lists and maps deeper than {} levels",
+                                    kMaxChangelogNesting),
+                        {file_, line, column},
+                        "a Liquibase changelog needs a few levels; check that the file is a "
+                        "changelog");
+        }
         open_.push_back(&place(consumed() - 1, kind));
         return true;
     }
@@ -199,6 +225,18 @@ private:
 void read_json_changelog(ParseSession& session, const std::filesystem::path& on_disk,
                          const std::string& recorded) {
     const std::string text = read_changelog_text(on_disk);
+    // nlohmann's lexer takes a NUL byte for the end of the input and would silently ignore
+    // everything after it; JSON allows none outside strings, nor raw inside them.
+    if (std::size_t nul = text.find('\0'); nul != std::string::npos) {
+        std::size_t line_start = text.rfind('\n', nul);
+        line_start = line_start == std::string::npos ? 0 : line_start + 1;
+        auto line = static_cast<int>(std::count(
+                        text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')) +
+                    1;
+        throw Error(ErrorKind::Parse, "the JSON changelog contains a NUL byte",
+                    {on_disk.string(), line, static_cast<int>(nul - line_start + 1)},
+                    "JSON allows no NUL byte; remove it, or check that the file is text");
+    }
 
     const char* consumed = text.data();
     TreeBuilder builder(text, consumed, on_disk.string());

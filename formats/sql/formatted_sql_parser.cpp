@@ -267,7 +267,7 @@ private:
                                         std::string_view owner,
                                         std::span<const std::string_view> names) const {
         std::vector<std::string_view> candidates(names.begin(), names.end());
-        std::string suggestion = closest_match(attribute.name, candidates);
+        std::string suggestion = closest_name(attribute.name, candidates);
         throw Error(
             ErrorKind::Parse, fmt::format("unknown attribute '{}' on {}", attribute.name, owner),
             {file_, line.number, attribute.column},
@@ -436,7 +436,7 @@ private:
         if (!known) {
             std::vector<std::string_view> candidates(std::begin(kPreconditionTypes),
                                                      std::end(kPreconditionTypes));
-            std::string suggestion = closest_match(type, candidates);
+            std::string suggestion = closest_name(type, candidates);
             throw Error(
                 ErrorKind::Parse, fmt::format("unknown precondition '--precondition-{}'", type),
                 at(line, word),

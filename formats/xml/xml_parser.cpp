@@ -3,13 +3,12 @@
 #include "../common/model_builder.hpp"
 #include "../common/preconditions.hpp"
 #include "../common/sql_text.hpp"
+#include "strata/input_limits.hpp"
 #include "strata/text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <fstream>
 #include <pugixml.hpp>
-#include <sstream>
 
 namespace strata::format {
 namespace {
@@ -31,8 +30,9 @@ public:
         bool repeated_preconditions = part == Part::Preconditions && reached_ == part;
         if (enforced_ && (part < reached_ || repeated_preconditions))
             throw Error(ErrorKind::Parse,
-                        fmt::format("<{}> cannot come after <{}> in changeSet '{}'", element,
-                                    previous_, changeset_),
+                        fmt::format("<{}> cannot come after <{}> in changeSet '{}'",
+                                    abbreviate(element), abbreviate(previous_),
+                                    abbreviate(changeset_)),
                         where,
                         "the dbchangelog schema, which Liquibase validates against, wants "
                         "<validCheckSum>, then <preConditions>, then the changes (with "
@@ -68,14 +68,9 @@ public:
         : session_(session), on_disk_(std::move(on_disk)), recorded_(std::move(recorded)) {}
 
     void read() {
-        std::ifstream in(on_disk_, std::ios::binary);
-        if (!in)
-            throw Error(ErrorKind::Parse, fmt::format("cannot read '{}'", on_disk_.string()), {},
-                        "check that the file exists and is readable");
-        std::ostringstream content;
-        content << in.rdbuf();
-        buffer_ = content.str();
+        buffer_ = read_changelog_text(on_disk_);
         index_lines();
+        check_no_nul();
 
         pugi::xml_document document;
         pugi::xml_parse_result result = document.load_buffer(
@@ -86,19 +81,20 @@ public:
                         "fix the XML syntax; nothing was applied");
         pugi::xml_node root = document.document_element();
         if (local_name(root) != "databaseChangeLog")
-            throw Error(
-                ErrorKind::Parse,
-                fmt::format("the root element is <{}>, not <databaseChangeLog>", root.name()),
-                where(root),
-                "a Liquibase XML changelog starts with <databaseChangeLog "
-                "xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">");
+            throw Error(ErrorKind::Parse,
+                        fmt::format("the root element is <{}>, not <databaseChangeLog>",
+                                    abbreviate(root.name())),
+                        where(root),
+                        "a Liquibase XML changelog starts with <databaseChangeLog "
+                        "xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">");
         for (const pugi::xml_attribute& attribute : root.attributes()) {
             std::string_view name = attribute.name();
             if (name == "logicalFilePath")
                 logical_path_ = attribute.value();
-            else if (name == "context" || name == "contextFilter")
+            else if (name == "context" || name == "contextFilter") {
+                check_expression_nesting(attribute.value(), where(root));
                 session_.file_context = attribute.value();
-            else if (name == "objectQuotingStrategy")
+            } else if (name == "objectQuotingStrategy")
                 quoting_ = parse_object_quoting(attribute.value(), where(root));
             else if (name.ends_with(":schemaLocation"))
                 schema_declared_ = true;
@@ -118,9 +114,10 @@ public:
             else if (name == "includeAll")
                 read_include_all(child);
             else
-                throw Error(ErrorKind::Parse,
-                            fmt::format("unexpected <{}> in <databaseChangeLog>", child.name()),
-                            where(child), "allowed here: changeSet, include, property");
+                throw Error(
+                    ErrorKind::Parse,
+                    fmt::format("unexpected <{}> in <databaseChangeLog>", abbreviate(child.name())),
+                    where(child), "allowed here: changeSet, include, property");
         }
     }
 
@@ -131,6 +128,37 @@ private:
             if (buffer_[i] == '\n')
                 line_starts_.push_back(i + 1);
         }
+    }
+
+    // XML allows no NUL character, raw or as &#0;. pugixml keeps values as C strings, so one
+    // would silently cut the value (or the document) short: refuse it instead.
+    void check_no_nul() const {
+        std::string_view text = buffer_;
+        // pugixml reads UTF-16 and UTF-32 (which hold NUL bytes) from their byte order mark.
+        if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
+            (text.size() >= 2 && (text[0] == '\0' || text[1] == '\0')))
+            return;
+        std::size_t nul = text.find('\0');
+        for (std::size_t amp = text.find("&#"); amp != std::string_view::npos && amp < nul;
+             amp = text.find("&#", amp + 2)) {
+            std::size_t i = amp + 2;
+            bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
+            if (hex)
+                ++i;
+            std::size_t digits = i;
+            while (i < text.size() && text[i] == '0')
+                ++i;
+            if (i > digits && i < text.size() && text[i] == ';') {
+                nul = amp;
+                break;
+            }
+        }
+        if (nul == std::string_view::npos)
+            return;
+        throw Error(ErrorKind::Parse, "the XML changelog contains a NUL character",
+                    location_of(static_cast<std::ptrdiff_t>(nul)),
+                    "XML allows no NUL character (nor &#0;); remove it, or check that the file is "
+                    "text");
     }
 
     SourceLocation location_of(std::ptrdiff_t offset) const {
@@ -150,10 +178,10 @@ private:
     }
 
     [[noreturn]] void unsupported_yet(const pugi::xml_node& node, std::string_view what) const {
-        throw Error(
-            ErrorKind::Parse,
-            fmt::format("{} (<{}>) are not supported by this strata version", what, node.name()),
-            where(node), "remove the element, or apply this changelog with a newer strata");
+        throw Error(ErrorKind::Parse,
+                    fmt::format("{} (<{}>) are not supported by this strata version", what,
+                                abbreviate(node.name())),
+                    where(node), "remove the element, or apply this changelog with a newer strata");
     }
 
     std::string expand(std::string_view text, const pugi::xml_node& node) const {
@@ -199,7 +227,7 @@ private:
                 definition.global = parse_boolean(value, key, definition.where);
             else if (key != "target")
                 throw Error(ErrorKind::Parse,
-                            fmt::format("unknown attribute '{}' on property", key),
+                            fmt::format("unknown attribute '{}' on property", abbreviate(key)),
                             definition.where,
                             "property takes name, value, file, relativeToChangelogFile, context, "
                             "labels, dbms and global");
@@ -262,7 +290,8 @@ private:
                 unsupported_yet(node, "includeAll with a Java resourceComparator or filter class");
             else if (key != "ignore" && key != "created")
                 throw Error(
-                    ErrorKind::Parse, fmt::format("unknown attribute '{}' on includeAll", key),
+                    ErrorKind::Parse,
+                    fmt::format("unknown attribute '{}' on includeAll", abbreviate(key)),
                     directive.where,
                     "includeAll takes path, relativeToChangelogFile, errorIfMissingOrEmpty, "
                     "context, labels, minDepth, maxDepth and endsWithFilter");
@@ -314,12 +343,13 @@ private:
                                         preconditions.where);
         for (const pugi::xml_node& child : node.children()) {
             if (child.type() == pugi::node_element)
-                preconditions.conditions.push_back(read_precondition(child));
+                preconditions.conditions.push_back(read_precondition(child, 1));
         }
         return preconditions;
     }
 
-    Precondition read_precondition(const pugi::xml_node& node) {
+    Precondition read_precondition(const pugi::xml_node& node, int depth) {
+        check_precondition_nesting(depth, where(node));
         Precondition precondition = make_precondition(local_name(node), where(node));
         for (const pugi::xml_attribute& attribute : node.attributes())
             set_precondition_attribute(precondition, attribute.name(),
@@ -333,10 +363,11 @@ private:
                 continue;
             if (precondition.type != "and" && precondition.type != "or" &&
                 precondition.type != "not")
-                throw Error(ErrorKind::Parse,
-                            fmt::format("<{}> takes no nested preconditions", node.name()),
-                            where(child));
-            precondition.children.push_back(read_precondition(child));
+                throw Error(
+                    ErrorKind::Parse,
+                    fmt::format("<{}> takes no nested preconditions", abbreviate(node.name())),
+                    where(child));
+            precondition.children.push_back(read_precondition(child, depth + 1));
         }
         return precondition;
     }
@@ -383,14 +414,16 @@ private:
                         continue;
                     if (local_name(param) != "param")
                         throw Error(ErrorKind::Parse,
-                                    fmt::format("unexpected <{}> in <whereParams>", param.name()),
+                                    fmt::format("unexpected <{}> in <whereParams>",
+                                                abbreviate(param.name())),
                                     where(param), "whereParams holds <param> elements");
                     change.where_params.push_back(read_column(param));
                 }
             } else
                 throw Error(
                     ErrorKind::Parse,
-                    fmt::format("unexpected <{}> in <{}>", child.name(), spec->name), where(child),
+                    fmt::format("unexpected <{}> in <{}>", abbreviate(child.name()), spec->name),
+                    where(child),
                     spec->columns != ColumnUse::None ? "allowed here: <column>"
                                                      : "this change takes no child elements");
         }
@@ -415,8 +448,8 @@ private:
                 continue;
             if (local_name(child) != "constraints")
                 throw Error(ErrorKind::Parse,
-                            fmt::format("unexpected <{}> in <column>", child.name()), where(child),
-                            "a column may contain <constraints>");
+                            fmt::format("unexpected <{}> in <column>", abbreviate(child.name())),
+                            where(child), "a column may contain <constraints>");
             column.constraints.emplace();
             for (const pugi::xml_attribute& attribute : child.attributes())
                 set_constraint_attribute(column, attribute.name(), expand(attribute.value(), child),
@@ -474,7 +507,7 @@ private:
             if (visitor.type != "append" && visitor.type != "prepend" &&
                 visitor.type != "replace" && visitor.type != "regExpReplace")
                 throw Error(ErrorKind::Parse,
-                            fmt::format("unknown modifySql element <{}>", child.name()),
+                            fmt::format("unknown modifySql element <{}>", abbreviate(child.name())),
                             where(child), "use append, prepend, replace or regExpReplace");
             visitor.dbms = node.attribute("dbms").value();
             visitor.context_filter = node.attribute("context")

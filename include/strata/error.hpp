@@ -44,11 +44,15 @@ public:
     [[nodiscard]] const std::string& hint() const noexcept { return hint_; }
     [[nodiscard]] const std::vector<std::string>& context() const noexcept { return context_; }
     [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+    /// The changeset being applied or rolled back ("path::id::author"), when there was one.
+    [[nodiscard]] const std::string& changeset() const noexcept { return changeset_; }
 
     /// Appends "while <what>" to the context chain; returns *this so it can be rethrown.
     Error& add_context(std::string what);
     Error& set_sql(std::string sql);
     Error& set_hint(std::string hint);
+    /// Names the changeset once; the innermost (first) one set stays.
+    Error& set_changeset(std::string identifier);
 
     /// The whole report: "file:line:col: message", then each "while ...", then "hint: ...".
     [[nodiscard]] std::string describe() const;
@@ -58,6 +62,7 @@ private:
     SourceLocation where_;
     std::string hint_;
     std::string sql_;
+    std::string changeset_;
     std::vector<std::string> context_;
 };
 

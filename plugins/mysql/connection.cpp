@@ -14,6 +14,51 @@
 
 namespace strata::dialect::mysql {
 
+namespace {
+
+/// Connector/J parameters that tune the Java driver only: accepted and without effect here.
+/// Any other parameter strata does not understand is refused rather than dropped.
+bool java_driver_only(std::string_view name) {
+    static const char* const kJavaOnly[] = {"useunicode",
+                                            "characterencoding",
+                                            "characterSetResults",
+                                            "servertimezone",
+                                            "connectiontimezone",
+                                            "forceconnectiontimezonetosession",
+                                            "uselegacydatetimecode",
+                                            "usejdbccomplianttimezoneshift",
+                                            "allowpublickeyretrieval",
+                                            "autoreconnect",
+                                            "zerodatetimebehavior",
+                                            "useserverprepstmts",
+                                            "cacheprepstmts",
+                                            "prepstmtcachesize",
+                                            "prepstmtcachesqllimit",
+                                            "rewritebatchedstatements",
+                                            "nullcatalogmeanscurrent",
+                                            "nulldatabasemeanscurrent",
+                                            "tinyint1isbit",
+                                            "useinformationschema",
+                                            "allowmultiqueries",
+                                            "sockettimeout",
+                                            "permitmysqlscheme",
+                                            "usecursorfetch",
+                                            "defaultfetchsize",
+                                            "maxallowedpacket",
+                                            "tcpkeepalive",
+                                            "usecompression",
+                                            "usesslisnotrequired",
+                                            "loggerlevel",
+                                            "logger",
+                                            "profilesql",
+                                            "user",
+                                            "password"};
+    return std::ranges::any_of(kJavaOnly,
+                               [&](const char* known) { return to_lower(known) == name; });
+}
+
+} // namespace
+
 ConnectionSpec MysqlDialect::connection_spec(const ConnectionTarget& target) const {
     ServerUrl url = parse_server_url(target.url);
     if (url.scheme != "mysql" && url.scheme != "mariadb")
@@ -41,8 +86,36 @@ ConnectionSpec MysqlDialect::connection_spec(const ConnectionTarget& target) con
     if (!password.empty())
         connect += " password=" + connect_string_value(password);
     connect += " charset=utf8mb4";
+    require_tls_ = false;
     for (const auto& [key, value] : url.parameters) {
         std::string name = to_lower(key);
+        std::string setting = to_lower(trim(value));
+        if (name == "sslmode" || name == "ssl-mode") {
+            // MySQL Connector/J and the mysql client: DISABLED, PREFERRED, REQUIRED,
+            // VERIFY_CA, VERIFY_IDENTITY; MariaDB Connector/J: disable, trust, verify-ca,
+            // verify-full.
+            std::replace(setting.begin(), setting.end(), '-', '_');
+            if (setting == "verify_ca" || setting == "verify_identity" || setting == "verify_full")
+                throw Error(
+                    ErrorKind::Usage,
+                    fmt::format("{}={} asks strata to verify the server's certificate, "
+                                "which its MySQL client library cannot do",
+                                key, value),
+                    {},
+                    "use sslMode=REQUIRED (encrypted, checked after connecting) with "
+                    "serverSslCert=CA_FILE, or reach the server through a tunnel you trust");
+            if (setting == "required" || setting == "trust")
+                require_tls_ = true;
+            else if (setting != "disabled" && setting != "disable" && setting != "preferred")
+                throw Error(ErrorKind::Usage, fmt::format("{}={} is not a TLS mode", key, value),
+                            {}, "use DISABLED, PREFERRED or REQUIRED");
+            continue;
+        }
+        if (name == "usessl" || name == "requiressl") {
+            if (is_truthy(std::string_view(setting)))
+                require_tls_ = true;
+            continue;
+        }
         if (name == "sslca" || name == "sslcert" || name == "sslkey" || name == "sslcapath" ||
             name == "sslcipher" || name == "unix_socket") {
             connect += fmt::format(" {}={}", name, connect_string_value(value));
@@ -55,8 +128,16 @@ ConnectionSpec MysqlDialect::connection_spec(const ConnectionTarget& target) con
             // JDBC counts milliseconds, the C client seconds.
             long millis = std::strtol(value.c_str(), nullptr, 10);
             connect += fmt::format(" connect_timeout={}", std::max(1L, (millis + 999) / 1000));
+        } else if (!java_driver_only(name)) {
+            throw Error(ErrorKind::Usage,
+                        fmt::format("the URL parameter '{}' is not understood by strata's MySQL "
+                                    "dialect",
+                                    key),
+                        {},
+                        "strata honours sslMode, useSSL, requireSSL, sslca, sslcert, sslkey, "
+                        "serverSslCert, connectTimeout and localSocket; remove the parameter "
+                        "rather than have it silently ignored");
         }
-        // Every other JDBC parameter tunes the Java driver and means nothing here.
     }
 
     ConnectionSpec spec;
@@ -67,6 +148,17 @@ ConnectionSpec MysqlDialect::connection_spec(const ConnectionTarget& target) con
 }
 
 void MysqlDialect::prepare_session(Connection& connection) const {
+    if (require_tls_) {
+        ResultSet cipher = connection.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+        bool encrypted = !cipher.rows.empty() && cipher.rows[0].size() > 1 &&
+                         !cipher.rows[0][1].value_or("").empty();
+        if (!encrypted)
+            throw Error(ErrorKind::Database,
+                        "the URL requires TLS, but the connection to the server is not encrypted",
+                        {},
+                        "enable TLS on the server, or give the CA with sslca=/serverSslCert= so "
+                        "that the client negotiates it; nothing was run");
+    }
     // The server decides two things the SQL depends on: MariaDB or MySQL (boolean and
     // uuid types), and whether a backslash in a string literal is an escape.
     ResultSet server = connection.query("SELECT VERSION(), @@SESSION.sql_mode");

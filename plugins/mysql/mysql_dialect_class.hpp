@@ -196,6 +196,9 @@ private:
     // Learned from the URL scheme and the server (prepare_session); the dialect object
     // serves one connection.
     mutable bool mariadb_ = true;
+    /// The URL asked for TLS (sslMode=REQUIRED, useSSL=true, ...): prepare_session checks
+    /// that the session really is encrypted.
+    mutable bool require_tls_ = false;
 
     mutable bool no_backslash_escapes_ = false;
     // What name() says: from the URL scheme until connected, then from the server.

@@ -33,6 +33,12 @@ Error& Error::add_context(std::string what) {
     return *this;
 }
 
+Error& Error::set_changeset(std::string identifier) {
+    if (changeset_.empty())
+        changeset_ = std::move(identifier);
+    return *this;
+}
+
 Error& Error::set_sql(std::string sql) {
     constexpr std::size_t kMaxSql = 500;
     if (sql.size() > kMaxSql)

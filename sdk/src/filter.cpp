@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/filter.hpp"
 
+#include "strata/input_limits.hpp"
 #include "strata/text.hpp"
 
 #include <algorithm>
@@ -12,7 +13,8 @@ namespace strata {
 namespace {
 
 // Recursive descent over: or := and (("or" | ",") and)* ; and := unary ("and" unary)* ;
-// unary := ("!" | "not") unary | "(" or ")" | name.
+// unary := ("!" | "not") unary | "(" or ")" | name. Each "(" and each "!"/"not" is one level
+// of recursion, bounded by kMaxExpressionNesting so hostile input cannot exhaust the stack.
 class ExpressionParser {
 public:
     ExpressionParser(std::string_view text, const std::set<std::string>& names) : names_(names) {
@@ -22,7 +24,7 @@ public:
     bool parse() {
         bool value = parse_or();
         if (position_ != tokens_.size())
-            fail(fmt::format("unexpected '{}'", tokens_[position_]));
+            fail(fmt::format("unexpected '{}'", abbreviate(tokens_[position_])));
         return value;
     }
 
@@ -49,8 +51,9 @@ private:
     }
 
     [[noreturn]] void fail(const std::string& why) const {
-        throw Error(ErrorKind::Validation, fmt::format("malformed expression '{}': {}", text_, why),
-                    {}, "use names joined by 'and', 'or', ',', '!' or 'not', with parentheses");
+        throw Error(ErrorKind::Validation,
+                    fmt::format("malformed expression '{}': {}", abbreviate(text_), why), {},
+                    "use names joined by 'and', 'or', ',', '!' or 'not', with parentheses");
     }
 
     bool at(std::string_view token) const {
@@ -75,15 +78,35 @@ private:
         return value;
     }
 
+    // Counts one level of nesting while it lives.
+    struct Nested {
+        explicit Nested(ExpressionParser& parser) : parser_(parser) {
+            if (++parser_.depth_ > kMaxExpressionNesting)
+                throw Error(ErrorKind::Parse,
+                            fmt::format("expression '{}' nests parentheses and not/! deeper than "
+                                        "{} levels",
+                                        abbreviate(parser_.text_), kMaxExpressionNesting),
+                            {}, "write the expression with fewer nested parentheses and negations");
+        }
+        ~Nested() { --parser_.depth_; }
+        Nested(const Nested&) = delete;
+        Nested& operator=(const Nested&) = delete;
+
+    private:
+        ExpressionParser& parser_;
+    };
+
     bool parse_unary() {
         if (position_ >= tokens_.size())
             fail("it ends too early");
         if (at("!") || at("not")) {
             ++position_;
+            Nested nested(*this);
             return !parse_unary();
         }
         if (at("(")) {
             ++position_;
+            Nested nested(*this);
             bool value = parse_or();
             if (!at(")"))
                 fail("missing ')'");
@@ -92,13 +115,14 @@ private:
         }
         const std::string& token = tokens_[position_++];
         if (token == ")" || token == "," || token == "and" || token == "or")
-            fail(fmt::format("unexpected '{}'", token));
+            fail(fmt::format("unexpected '{}'", abbreviate(token)));
         return names_.count(token) > 0;
     }
 
     const std::set<std::string>& names_;
     std::vector<std::string> tokens_;
     std::size_t position_ = 0;
+    int depth_ = 0;
     std::string text_;
 };
 

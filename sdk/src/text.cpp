@@ -2,9 +2,16 @@
 #include "strata/text.hpp"
 
 #include "strata/error.hpp"
+#include "strata/input_limits.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace strata {
 
@@ -216,6 +223,116 @@ std::map<std::string, std::string> parse_properties(std::string_view text) {
         logical.clear();
     }
     return values;
+}
+
+std::string abbreviate(std::string_view text, std::size_t keep) {
+    if (text.size() <= keep)
+        return std::string(text);
+    std::size_t cut = keep;
+    // Back off continuation bytes (10xxxxxx) so a multi-byte character is not split.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;
+    return fmt::format("{}\u2026({} bytes)", text.substr(0, cut), text.size());
+}
+
+namespace {
+
+std::optional<std::string> special_kind(mode_t mode) {
+    if (S_ISREG(mode))
+        return std::nullopt;
+    if (S_ISDIR(mode))
+        return "is a directory";
+    if (S_ISFIFO(mode))
+        return "is a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "is a character device";
+    if (S_ISBLK(mode))
+        return "is a block device";
+    if (S_ISSOCK(mode))
+        return "is a socket";
+    return "is not a regular file";
+}
+
+std::optional<std::string> too_large(std::uintmax_t size) {
+    if (size <= kMaxReadableFileSize)
+        return std::nullopt;
+    return fmt::format("is larger than {} MiB ({} bytes)", kMaxReadableFileSize >> 20, size);
+}
+
+// Closes a file descriptor on every way out.
+struct FileDescriptor {
+    int fd = -1;
+    ~FileDescriptor() {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+} // namespace
+
+std::optional<std::string> unreadable_file_reason(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return std::nullopt;
+    if (auto special = special_kind(info.st_mode))
+        return special;
+    return too_large(static_cast<std::uintmax_t>(info.st_size));
+}
+
+std::string read_regular_file(const std::filesystem::path& path, ErrorKind kind,
+                              const SourceLocation& where, std::string_view what) {
+    auto refuse = [&](const std::string& why, const char* hint) -> Error {
+        return Error(kind, fmt::format("cannot read {} '{}': it {}", what, path.string(), why),
+                     where, hint);
+    };
+    constexpr const char* kSpecialHint =
+        "name an ordinary file; strata does not read directories, devices, FIFOs or sockets";
+    constexpr const char* kSizeHint =
+        "strata reads files of at most 256 MiB whole; split the file into smaller ones";
+    // O_NONBLOCK: opening a FIFO without a writer must not hang; fstat then refuses it.
+    FileDescriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+    if (file.fd < 0) {
+        int error = errno;
+        throw Error(
+            kind, fmt::format("cannot read {} '{}': {}", what, path.string(), std::strerror(error)),
+            where,
+            error == ENOENT ? "check the path (relative paths start at the working "
+                              "directory, or at the changelog with "
+                              "relativeToChangelogFile)"
+                            : "check that the file exists and is readable");
+    }
+    struct stat info {};
+    if (::fstat(file.fd, &info) != 0)
+        throw Error(
+            kind, fmt::format("cannot read {} '{}': {}", what, path.string(), std::strerror(errno)),
+            where, "check that the file is readable");
+    if (auto special = special_kind(info.st_mode))
+        throw refuse(*special, kSpecialHint);
+    if (auto large = too_large(static_cast<std::uintmax_t>(info.st_size)))
+        throw refuse(*large, kSizeHint);
+    // A regular file may still grow while it is read, or report no size (/proc): read in
+    // chunks and stop past the limit.
+    std::string content;
+    content.reserve(static_cast<std::size_t>(info.st_size));
+    char chunk[65536];
+    for (;;) {
+        ssize_t got = ::read(file.fd, chunk, sizeof chunk);
+        if (got < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            throw Error(
+                kind,
+                fmt::format("cannot read {} '{}': {}", what, path.string(), std::strerror(errno)),
+                where, "check that the file is readable");
+        }
+        if (got == 0)
+            break;
+        content.append(chunk, static_cast<std::size_t>(got));
+        if (content.size() > kMaxReadableFileSize)
+            throw refuse(fmt::format("is larger than {} MiB", kMaxReadableFileSize >> 20),
+                         kSizeHint);
+    }
+    return content;
 }
 
 } // namespace strata

@@ -92,7 +92,7 @@ TEST_F(Completion, BashCompletesCommandsOptionsAndTheirValues) {
     EXPECT_EQ(bash({"strata", "status", "--form"}), std::vector<std::string>{"--format"});
     EXPECT_EQ(bash({"strata", "--form"}), std::vector<std::string>{"--format"});
     // Options only after the commands that take them.
-    EXPECT_EQ(bash({"strata", "update", "--form"}), std::vector<std::string>{});
+    EXPECT_EQ(bash({"strata", "history", "--cou"}), std::vector<std::string>{});
     EXPECT_EQ(bash({"strata", "update-count", "--cou"}), std::vector<std::string>{"--count"});
     EXPECT_EQ(bash({"strata", "updateCount", "--cou"}), std::vector<std::string>{"--count"})
         << "the Liquibase 3 name takes the same options";
@@ -186,7 +186,7 @@ TEST_F(Completion, ZshCompletesCommandsOptionsAndValues) {
                                      "update-count-sql", "update-to-tag-sql",
                                      "update-testing-rollback"}));
     EXPECT_EQ(complete("strata status --form"), std::set<std::string>{"--format"});
-    EXPECT_EQ(complete("strata update --form"), std::set<std::string>{});
+    EXPECT_EQ(complete("strata history --cou"), std::set<std::string>{});
     EXPECT_EQ(complete("strata status --format=j"), std::set<std::string>{"--format=json"});
     EXPECT_EQ(complete("strata --log-level "),
               (std::set<std::string>{"off", "severe", "warning", "info", "config", "fine", "debug",

@@ -104,4 +104,23 @@ INSTANTIATE_TEST_SUITE_P(Servers, ServerConnection,
                          });
 
 } // namespace
+namespace {
+
+// The test server speaks no TLS: a URL that requires it must not connect in clear.
+TEST(MysqlTls, ARequiredTlsSessionIsCheckedOnTheRealServer) {
+    const char* base = std::getenv("STRATA_TEST_MYSQL_URL");
+    ASSERT_NE(base, nullptr) << "STRATA_TEST_MYSQL_URL is not set (scripts/start-servers.sh)";
+    TempDir dir;
+    for (const char* parameter : {"?sslMode=REQUIRED", "?useSSL=true"}) {
+        CommandResult result =
+            run_strata({std::string("--url=") + base + parameter, "history"}, dir.path());
+        EXPECT_EQ(result.exit_code, 1) << parameter;
+        EXPECT_TRUE(contains(result.err, "requires TLS, but the connection")) << result.err;
+    }
+    CommandResult clear =
+        run_strata({std::string("--url=") + base + "?sslMode=DISABLED", "history"}, dir.path());
+    EXPECT_EQ(clear.exit_code, 0) << clear.err;
+}
+
+} // namespace
 } // namespace strata::test

@@ -99,6 +99,24 @@ TEST_F(ServerUrls, MysqlUrlBecomesASociConnectString) {
     EXPECT_EQ(s.display, "jdbc:mariadb://10.0.0.5:3307/appdb?connectTimeout=2500&useSSL=false");
 }
 
+// A TLS request is honoured or refused, and no parameter is dropped without a word.
+TEST_F(ServerUrls, MysqlTlsModesAndUnknownParametersAreNeverIgnored) {
+    for (const char* url :
+         {"mysql://app:hunter2@db/appdb?sslMode=VERIFY_IDENTITY",
+          "jdbc:mariadb://db/appdb?sslMode=verify-full", "mysql://db/appdb?ssl-mode=VERIFY_CA"}) {
+        std::string message = usage_error(url);
+        EXPECT_NE(message.find("verify the server's certificate"), std::string::npos) << message;
+        EXPECT_EQ(message.find("hunter2"), std::string::npos);
+    }
+    std::string unknown = usage_error("mysql://db/appdb?sessionVariables=sql_mode%3D''");
+    EXPECT_NE(unknown.find("'sessionVariables' is not understood"), std::string::npos) << unknown;
+    EXPECT_NE(usage_error("mysql://db/appdb?sslMode=sometimes").find("is not a TLS mode"),
+              std::string::npos);
+    // Connector/J's tuning parameters mean nothing to the C client: accepted.
+    EXPECT_NO_THROW(
+        (void)spec("mysql://db/appdb?useUnicode=true&serverTimezone=UTC&sslMode=REQUIRED"));
+}
+
 TEST_F(ServerUrls, BadUrlsAreUsageErrorsWithoutThePassword) {
     for (const std::string scheme : {"postgresql", "mysql"}) {
         std::string message = usage_error(scheme + "://app:hunter2@db:port/appdb");

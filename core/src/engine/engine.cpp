@@ -28,7 +28,10 @@ Engine::Engine(Dialect& dialect, Connection& connection, EngineSettings settings
 
 void Engine::run(const std::string& sql) {
     if (sql_output_ != nullptr) {
-        *sql_output_ << sql << ";\n\n";
+        if (settings_.on_sql_statement)
+            settings_.on_sql_statement(sql_changeset_, sql);
+        else
+            *sql_output_ << sql << ";\n\n";
         return;
     }
     execute(sql);

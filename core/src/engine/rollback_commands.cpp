@@ -83,9 +83,11 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
                          changelog.path);
         for (const RollbackStep& step : plan) {
             *sql_output_ << "-- Rolling Back ChangeSet: " << step.changeset->identifier() << "\n";
+            sql_changeset_ = step.changeset->identifier();
             for (const std::string& statement : rollback_statements(step))
                 run(statement);
             run(history_.delete_sql(step.row));
+            sql_changeset_.clear();
         }
         return targets;
     }
@@ -117,6 +119,7 @@ std::vector<HistoryRow> Engine::rollback(const Changelog& changelog, const Rollb
                 captures_.forget(connection_, step.row.id, step.row.author, step.row.filename);
                 execute(history_.delete_sql(step.row));
             } catch (Error& error) {
+                error.set_changeset(step.changeset->identifier());
                 error.add_context(
                     fmt::format("rolling back changeSet {}", step.changeset->identifier()));
                 throw;
@@ -218,10 +221,12 @@ int Engine::future_rollback(const Changelog& changelog, std::optional<int> count
     std::ostream& out = *sql_output_;
     for (auto it = todo.rbegin(); it != todo.rend(); ++it) {
         out << "-- Rolling Back ChangeSet: " << (*it)->identifier() << "\n";
+        sql_changeset_ = (*it)->identifier();
         for (const std::string& statement :
              rollback_statements(plan_rollback(**it, pending_row(**it), {})))
-            out << statement << ";\n\n";
+            run(statement);
     }
+    sql_changeset_.clear();
     return static_cast<int>(todo.size());
 }
 

@@ -39,7 +39,9 @@ int Engine::changelog_sync(const Changelog& changelog, std::optional<std::string
     std::vector<HistoryRow> rows = read_history();
     int synced = 0;
     for (const ChangeSet* changeset : pending(changelog)) {
+        sql_changeset_ = changeset->identifier();
         run(history_.insert_sql(new_row(*changeset, "EXECUTED")));
+        sql_changeset_.clear();
         ++synced;
         if (up_to_tag && holds_tag(*changeset, *up_to_tag))
             break;

@@ -210,6 +210,7 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
     RenderContext context = render_context(changeset);
 
     if (sql_output_ != nullptr) {
+        sql_changeset_ = changeset.identifier();
         *sql_output_ << "-- Changeset " << changeset.identifier() << "\n";
         if (!trim(changeset.comment).empty())
             *sql_output_ << "-- " << trim(changeset.comment) << "\n";
@@ -223,6 +224,7 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                 run(statement);
         }
         run(record);
+        sql_changeset_.clear();
         return;
     }
 
@@ -364,6 +366,7 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             --next_order_;
             return;
         }
+        error.set_changeset(changeset.identifier());
         error.add_context(fmt::format("applying changeSet {} ({})", changeset.identifier(),
                                       changeset.where.str()));
         if (atomic) {

@@ -55,6 +55,9 @@ struct EngineSettings {
     ConnectionSpec target;
     /// Receives progress lines ("Running Changeset: ...") as they happen.
     std::function<void(const std::string&)> progress;
+    /// The *-sql commands: when set, receives each statement with the changeset it belongs to
+    /// ("" for strata's own, such as creating the history table) instead of the SQL text.
+    std::function<void(const std::string& changeset, const std::string& sql)> on_sql_statement;
     /// Receives each changeset's start and end (update and rollback, not the *-sql ones).
     std::function<void(const ChangesetProgress&)> on_changeset;
     /// The user the connection logs in as (runningAs preconditions).
@@ -218,6 +221,8 @@ private:
     /// identity_key -> how far an earlier run got, for the changesets this update resumes.
     std::map<std::string, InterruptedChangeset> interrupted_;
     /// The changesets the running update or rollback runs, and how many have started.
+    /// The changeset whose statements the *-sql commands are writing ("" between them).
+    std::string sql_changeset_;
     int changesets_total_ = 0;
     int changesets_started_ = 0;
     std::string deployment_id_;

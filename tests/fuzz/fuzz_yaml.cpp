@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer target: the YAML changelog reader (see scripts/fuzz.sh).
+#include "fuzz_changelog.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    return strata::fuzz::parse_changelog_bytes(data, size, ".yaml");
+}
