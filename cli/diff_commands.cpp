@@ -3,6 +3,7 @@
 // core's diff engine, and print the report or write the changelog with formats/' writers.
 #include "commands.hpp"
 #include "handlers.hpp"
+#include "report.hpp"
 #include "session.hpp"
 
 #include <chrono>
@@ -256,7 +257,8 @@ int run_diff(Session& session) {
     Side target = read_target(session);
     diff::SchemaDiff result = diff::diff_schemas(reference.schema, target.schema, options);
     if (settings.format == "json")
-        session.out() << diff::diff_json(result, reference.label, target.label);
+        print_json(session.out(), session.command().name,
+                   nlohmann::json::parse(diff::diff_json(result, reference.label, target.label)));
     else
         session.out() << diff::diff_text(result, reference.label, target.label, options.types);
     // --exit-code: 2 when the schemas differ, as `prisma migrate diff --exit-code` and migra.

@@ -113,6 +113,8 @@ TEST_F(DiffCli, JsonReportAndDiffTypes) {
     CommandResult result = diff("reference", "target", {"--format=json"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     auto json = nlohmann::json::parse(result.out);
+    EXPECT_EQ(json["schemaVersion"], 1);
+    EXPECT_EQ(json["command"], "diff");
     EXPECT_FALSE(json["identical"].get<bool>());
     EXPECT_EQ(json["reference"]["database"], "sqlite");
     bool team_missing = false;
