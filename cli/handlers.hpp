@@ -24,6 +24,10 @@ int run_release_locks(Session& session);
 int run_unexpected_changesets(Session& session);
 int run_plugins(Session& session);
 int run_convert(Session& session);
+// diff_commands.cpp
+int run_diff(Session& session);
+int run_diff_changelog(Session& session);
+int run_generate_changelog(Session& session);
 int run_snapshot(Session& session);
 int run_db_doc(Session& session);
 

@@ -49,6 +49,12 @@ OptionValues option_values(const OptionSpec& option) {
         return {ValueKind::Text, {}, "MINUTES"};
     if (key == "D")
         return {ValueKind::Text, {}, "NAME=VALUE"};
+    if (key == "diff-types")
+        return {ValueKind::Text, {}, "TYPES"};
+    if (key == "include-objects" || key == "exclude-objects")
+        return {ValueKind::Text, {}, "PATTERNS"};
+    if (key == "author")
+        return {ValueKind::Text, {}, "NAME"};
     return {ValueKind::Text, {}, "VALUE"};
 }
 

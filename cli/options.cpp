@@ -79,6 +79,28 @@ constexpr OptionSpec kOptions[] = {
     {"changeset-path", "", "The changeset's path", kChangesetId},
     {"changeset-id", "", "The changeset's id", kChangesetId},
     {"changeset-author", "", "The changeset's author", kChangesetId},
+    // diff, diff-changelog, generate-changelog.
+    {"reference-url", "",
+     "The reference database: the one the --url database is compared with and should match",
+     kDiffReference},
+    {"reference-username", "", "The reference database's user", kDiffReference},
+    {"reference-password", "", "The reference database's password (never printed)", kDiffReference},
+    {"diff-types", "",
+     "What to compare, comma separated: tables, columns, indexes, foreignkeys, primarykeys, "
+     "uniqueconstraints, checkconstraints, views, sequences (default all)",
+     kDiffFilter},
+    {"include-objects", "",
+     "Only objects whose names match: regular expressions, comma separated, optionally "
+     "type:regex (table:audit_.*)",
+     kDiffFilter},
+    {"exclude-objects", "", "Leave out objects whose names match (as --include-objects)",
+     kDiffFilter},
+    {"author", "", "The author of generated changesets (default \"<user> (generated)\")",
+     kGenerated},
+    {"overwrite-output-file", "", "generate-changelog: replace an existing --changelog-file",
+     kGenerated, true},
+    {"exit-code", "", "diff: exit 2 when the schemas differ, 0 when they match", kExitCode, true,
+     false, LiquibaseScope::None},
 };
 
 std::string upper_snake(std::string_view name) {

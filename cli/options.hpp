@@ -28,6 +28,11 @@ enum OptionGroup : unsigned {
     kForce = 1U << 11,           ///< --force
     kSnapshot = 1U << 20,        ///< --snapshot-format
     kOutputDirectory = 1U << 21, ///< --output-directory, required
+    // diff, diff-changelog, generate-changelog (high bits, apart from the groups above).
+    kDiffReference = 1U << 24, ///< --reference-url, --reference-username, --reference-password
+    kDiffFilter = 1U << 25,    ///< --diff-types, --include-objects, --exclude-objects
+    kGenerated = 1U << 26,     ///< --author, --overwrite-output-file
+    kExitCode = 1U << 27,      ///< diff --exit-code
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global

@@ -20,6 +20,8 @@ constexpr const char* kDefaultUrl = "sqlite:strata.db";
 
 std::string redact_secrets(std::string text, const Settings& settings) {
     text = redact(std::move(text), settings.password);
+    text = redact(std::move(text), settings.reference_password);
+    text = redact(std::move(text), url_password(settings.reference_url));
     return redact(std::move(text), url_password(settings.url));
 }
 

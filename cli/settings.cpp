@@ -220,6 +220,17 @@ resolve_settings(const GivenFlags& flags,
     text("changeset-path", settings.changeset_path);
     text("changeset-id", settings.changeset_id);
     text("changeset-author", settings.changeset_author);
+    text("reference-url", settings.reference_url);
+    text("reference-username", settings.reference_username);
+    text("reference-password", settings.reference_password);
+    text("diff-types", settings.diff_types);
+    text("include-objects", settings.include_objects);
+    text("exclude-objects", settings.exclude_objects);
+    text("author", settings.author);
+    if (auto found = channels.find(*find_option("overwrite-output-file")))
+        settings.overwrite_output_file = is_true(found->values.back());
+    if (auto found = channels.find(*find_option("exit-code")))
+        settings.exit_code = is_true(found->values.back());
     if (auto found = channels.find(*find_option("contexts")))
         settings.contexts = found->values.back();
     if (auto found = channels.find(*find_option("labels")))

@@ -52,6 +52,16 @@ struct Settings {
     std::string changeset_path;
     std::string changeset_id;
     std::string changeset_author;
+    // diff, diff-changelog, generate-changelog.
+    std::string reference_url;
+    std::string reference_username;
+    std::string reference_password;
+    std::string diff_types;
+    std::string include_objects;
+    std::string exclude_objects;
+    std::string author;
+    bool overwrite_output_file = false;
+    bool exit_code = false;             ///< diff --exit-code
     std::vector<std::string> arguments; ///< the positional argument (completion SHELL)
 
     /// Whether messages at info level are shown, and whether every statement is logged.

@@ -17,6 +17,37 @@
 
 namespace strata::dialect::sqlite {
 
+namespace {
+
+// Removes the UNIQUE constraint on exactly these columns: a table constraint, or the
+// column-level UNIQUE of a single column.
+bool remove_unique_by_columns(TableDefinition& table, const std::vector<std::string>& columns) {
+    auto same = [&](const std::vector<std::string>& other) {
+        if (other.size() != columns.size())
+            return false;
+        for (std::size_t i = 0; i < other.size(); ++i) {
+            if (!same_name(other[i], columns[i]))
+                return false;
+        }
+        return true;
+    };
+    for (auto it = table.constraints.begin(); it != table.constraints.end(); ++it) {
+        if (it->kind == "UNIQUE" && same(it->columns)) {
+            table.constraints.erase(it);
+            return true;
+        }
+    }
+    if (columns.size() == 1) {
+        if (ColumnDefinition* column = table.column(columns[0]); column && column->has("UNIQUE")) {
+            column->remove("UNIQUE");
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 Connection& SqliteDialect::live(const Change& change, const RenderContext& context) {
     if (context.connection == nullptr)
         throw Error(
@@ -173,6 +204,16 @@ std::vector<std::string> SqliteDialect::alter_by_rebuild(const Change& change,
                                          column_list(change.value("columnNames")) + ")"});
         break;
     case ChangeKind::DropUniqueConstraint:
+        // An unnamed constraint (column-level UNIQUE, or UNIQUE (...) without a name) is
+        // found by its uniqueColumns.
+        if (change.value("constraintName").empty() && !change.value("uniqueColumns").empty()) {
+            if (!remove_unique_by_columns(table, split_list(change.value("uniqueColumns"))))
+                throw Error(ErrorKind::Validation,
+                            fmt::format("dropUniqueConstraint: table '{}' has no unique "
+                                        "constraint on ({})",
+                                        table_name, change.value("uniqueColumns")));
+            break;
+        }
         if (!table.remove_constraint(change.value("constraintName")))
             throw missing_constraint("unique constraint");
         break;

@@ -68,6 +68,10 @@ public:
 
     void release_native_lock(Connection&) noexcept override;
 
+    /// sqlite_master and the table pragmas read into the portable model (snapshot.cpp).
+    [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
+                                            const snapshot::SnapshotScope& scope) const override;
+
 protected:
     // SQLite runs one statement per call, so a script is always split, even with
     // splitStatements="false" (the rest would be dropped silently); CREATE TRIGGER ... END

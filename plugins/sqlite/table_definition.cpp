@@ -8,9 +8,7 @@
 #include <strata/text.hpp>
 
 namespace strata::dialect::sqlite {
-namespace {
 
-// Index just past a quoted run or a parenthesised group that starts at `i`.
 std::size_t skip_group(std::string_view sql, std::size_t i) {
     char open = sql[i];
     if (open == '\'' || open == '"' || open == '`' || open == '[') {
@@ -35,7 +33,6 @@ std::size_t skip_group(std::string_view sql, std::size_t i) {
     return sql.size();
 }
 
-// Splits at top-level commas.
 std::vector<std::string> split_items(std::string_view body) {
     std::vector<std::string> items;
     std::size_t start = 0;
@@ -53,6 +50,8 @@ std::vector<std::string> split_items(std::string_view body) {
     items.push_back(trim(body.substr(start)));
     return items;
 }
+
+namespace {
 
 // Whitespace-separated tokens; quotes and parentheses stay inside their token.
 std::vector<std::string> tokens_of(std::string_view text) {

@@ -58,6 +58,11 @@ public:
     std::string options; ///< after the closing parenthesis: WITHOUT ROWID, STRICT
 };
 
+/// Index just past a quoted run or a parenthesised group that starts at `i`.
+std::size_t skip_group(std::string_view sql, std::size_t i);
+/// The items of a list, split at top-level commas (quotes and parentheses kept whole), trimmed.
+std::vector<std::string> split_items(std::string_view body);
+
 /// Case-insensitive comparison of SQL names.
 bool same_name(std::string_view a, std::string_view b);
 /// A name without its quotes ("x", `x`, [x]).
