@@ -78,7 +78,9 @@ TEST(SnapshotFile, JsonFollowsLiquibasesStructure) {
         const auto& column = item["column"];
         if (column["name"] == "name") {
             found_name = true;
-            EXPECT_EQ(column["type"]["typeName"], "VARCHAR");
+            // The database's own name for the type, as Liquibase writes it.
+            EXPECT_EQ(column["type"]["typeName"], "CHARACTER VARYING");
+            EXPECT_EQ(column["type"]["strataType"], "varchar(50)");
             EXPECT_EQ(column["type"]["columnSize"], "50!{java.lang.Integer}");
             EXPECT_EQ(column["defaultValue"], "it's"); // Liquibase writes the string, unquoted
             EXPECT_EQ(column["nullable"], false);

@@ -144,7 +144,10 @@ json type_for_file(const Column& column) {
     json type;
     std::string portable = column.type;
     auto open = portable.find('(');
-    type["typeName"] = to_upper(trim(portable.substr(0, open)));
+    // typeName is the database's own name for the type, as Liquibase writes it; the
+    // portable type, which strata reads back, is strataType.
+    const std::string& spelled = column.native_type.empty() ? portable : column.native_type;
+    type["typeName"] = to_upper(trim(spelled.substr(0, spelled.find('('))));
     if (open != std::string::npos && portable.ends_with(')')) {
         auto parameters = split_list(portable.substr(open + 1, portable.size() - open - 2));
         if (!parameters.empty() && is_number(parameters[0]))
@@ -179,8 +182,10 @@ std::string type_from_file(const json& type) {
 class SnapshotJsonWriter {
 public:
     json write(const Schema& schema) {
+        std::string catalog_ref = add("Catalog", "catalog", {{"default", true}});
         std::string schema_ref =
-            add("Schema", "schema", {{"name", schema.name}, {"default", true}});
+            add("Schema", "schema",
+                {{"name", schema.name}, {"default", true}, {"catalog", catalog_ref}});
         for (const Table& table : schema.tables)
             write_table(table, schema_ref);
         for (const View& view : schema.views)
