@@ -90,6 +90,11 @@ constexpr CommandSpec kCommands[] = {
     {"convert", "convert",
      "Write the changelog in another format (--format or --output-file's extension)",
      kCommon | kChangelog | kFormat, Changelog, true, run_convert},
+    {"drift", "drift",
+     "Replay the applied changesets on a shadow database and report what --url has that the "
+     "changelog does not explain (exit 2 on drift)",
+     kCommon | kDatabase | kChangelog | kHistoryTables | kFormat | kDiffFilter | kDrift, Nothing,
+     true, run_drift},
     {"diff", "diff", "Compare --url with --reference-url: missing, unexpected and changed objects",
      kCommon | kDatabase | kHistoryTables | kFormat | kDiffReference | kDiffFilter | kExitCode,
      Nothing, true, run_diff},

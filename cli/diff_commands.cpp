@@ -16,6 +16,7 @@
 #include <sstream>
 #include <strata/core/database.hpp>
 #include <strata/core/diff_changelog.hpp>
+#include <strata/core/drift.hpp>
 #include <strata/core/open_database.hpp>
 #include <strata/core/schema_diff.hpp>
 #include <strata/error.hpp>
@@ -292,6 +293,74 @@ int run_generate_changelog(Session& session) {
     write_changelog_file(
         session, diff::generate_changelog(target.schema, options, changelog_options(settings)),
         false);
+    return 0;
+}
+
+int run_drift(Session& session) {
+    Settings& settings = session.settings();
+    if (settings.format != "text" && settings.format != "json")
+        throw Error(ErrorKind::Usage,
+                    fmt::format("drift writes text or json, not '{}'", settings.format));
+    diff::DiffOptions options = diff_options(settings);
+    if (!settings.adopt.empty()) {
+        (void)output_format(settings.adopt); // refused before any database is touched
+        if (std::filesystem::exists(settings.adopt))
+            throw Error(ErrorKind::Usage, fmt::format("'{}' already exists", settings.adopt), {},
+                        "--adopt writes a new changelog file: name one that does not exist");
+    }
+    if (settings.url.empty()) {
+        settings.url = kDefaultUrl;
+        session.info("No --url given: using the embedded SQLite database strata.db in the "
+                     "current directory");
+    }
+    const Changelog& changelog = session.changelog();
+
+    DriftOptions drift;
+    drift.target.url = settings.url;
+    drift.target.username = settings.username;
+    drift.target.password = settings.password;
+    drift.target.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
+    drift.shadow_url = settings.shadow_url;
+    drift.engine.history_table = settings.history_table;
+    drift.engine.lock_table = settings.lock_table;
+    drift.engine.filter.contexts = settings.contexts;
+    drift.engine.filter.labels = settings.labels;
+    drift.read = session.schema_read_options();
+    DriftReading reading = read_drift(changelog, drift);
+
+    // The changelog is the reference: "unexpected" is what only the database has.
+    diff::SchemaDiff found = diff::diff_schemas(reading.expected, reading.actual, options);
+    std::string reference_label =
+        fmt::format("{} ({} applied changesets replayed on {})", changelog.path, reading.replayed,
+                    reading.shadow_label);
+    std::string target_label = mask_url(settings.url);
+    if (settings.format == "json")
+        print_json(session.out(), session.command().name,
+                   nlohmann::json::parse(diff::diff_json(found, reference_label, target_label)));
+    else
+        session.out() << diff::diff_text(found, reference_label, target_label, options.types);
+    if (found.empty()) {
+        session.info(fmt::format("No drift: {} is what its changelog made it", target_label));
+        return 0;
+    }
+    if (settings.adopt.empty())
+        return 2; // drift found: the convention of diff --exit-code, Prisma and migra
+
+    // Adopting: the changes that turn what the changelog makes into what is there, written
+    // as a changelog and recorded as ran, so nothing runs against the database.
+    diff::SchemaDiff adoption = diff::diff_schemas(reading.actual, reading.expected, options);
+    diff::ChangelogOptions adopt_options = changelog_options(settings);
+    adopt_options.path = settings.adopt;
+    std::vector<std::string> notes;
+    Changelog adopted = diff::diff_changelog(adoption, adopt_options, &notes);
+    for (const std::string& line : notes)
+        session.info("WARNING: " + line);
+    adopted.path = settings.adopt;
+    write_whole(settings.adopt, format::write_changelog(adopted, output_format(settings.adopt)));
+    int recorded = session.engine().changelog_sync(adopted, std::nullopt);
+    session.info(fmt::format("{} changesets describing the drift written to {} and recorded as "
+                             "ran: include it in {} so the changelog explains the database",
+                             recorded, settings.adopt, changelog.path));
     return 0;
 }
 

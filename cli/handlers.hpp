@@ -30,5 +30,6 @@ int run_diff_changelog(Session& session);
 int run_generate_changelog(Session& session);
 int run_snapshot(Session& session);
 int run_db_doc(Session& session);
+int run_drift(Session& session);
 
 } // namespace strata::cli

@@ -37,7 +37,7 @@ OptionValues option_values(const OptionSpec& option) {
         return {ValueKind::Choice, resume_modes(), "MODE"};
     if (key == "missing-property-mode")
         return {ValueKind::Choice, missing_property_modes(), "MODE"};
-    if (key == "changelog-file" || key == "defaults-file" || key == "output-file")
+    if (key == "changelog-file" || key == "defaults-file" || key == "output-file" || key == "adopt")
         return {ValueKind::File, {}, "FILE"};
     if (key == "plugin-dir" || key == "search-path" || key == "output-directory")
         return {ValueKind::Directory, {}, "DIR"};

@@ -99,6 +99,14 @@ constexpr OptionSpec kOptions[] = {
      kGenerated},
     {"overwrite-output-file", "", "generate-changelog: replace an existing --changelog-file",
      kGenerated, true},
+    {"shadow-url", "",
+     "drift: an empty database to replay the changelog on (default: a scratch schema, "
+     "database or file beside --url, dropped afterwards)",
+     kDrift, false, false, LiquibaseScope::None},
+    {"adopt", "",
+     "drift: write the drift as changesets to this file (.xml, .yaml, .json) and record them "
+     "as ran, so the changelog explains the database again",
+     kDrift, false, false, LiquibaseScope::None},
     {"exit-code", "", "diff: exit 2 when the schemas differ, 0 when they match", kExitCode, true,
      false, LiquibaseScope::None},
 };

@@ -33,6 +33,7 @@ enum OptionGroup : unsigned {
     kDiffFilter = 1U << 25,    ///< --diff-types, --include-objects, --exclude-objects
     kGenerated = 1U << 26,     ///< --author, --overwrite-output-file
     kExitCode = 1U << 27,      ///< diff --exit-code
+    kDrift = 1U << 28,         ///< drift --shadow-url, --adopt
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global

@@ -67,10 +67,10 @@ public:
     /// The database as shown to the user, password masked.
     [[nodiscard]] const std::string& target();
 
-private:
-    /// Schema reads leave out the history, lock and capture tables.
+    /// Schema reads leave out the history, lock, capture and progress tables.
     [[nodiscard]] SchemaReadOptions schema_read_options() const;
 
+private:
     const CommandSpec& command_;
     Settings& settings_;
     std::ostream& out_;

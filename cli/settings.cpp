@@ -221,6 +221,8 @@ resolve_settings(const GivenFlags& flags,
     text("changeset-id", settings.changeset_id);
     text("changeset-author", settings.changeset_author);
     text("reference-url", settings.reference_url);
+    text("shadow-url", settings.shadow_url);
+    text("adopt", settings.adopt);
     text("reference-username", settings.reference_username);
     text("reference-password", settings.reference_password);
     text("diff-types", settings.diff_types);

@@ -86,6 +86,15 @@ struct RenderContext {
     ObjectQuoting quoting = ObjectQuoting::Legacy;
 };
 
+/// A scratch place beside the user's database (drift's shadow): created, used through `url`,
+/// then dropped. `file` is a file to delete afterwards (SQLite), "" when there is none.
+struct ScratchNamespace {
+    std::vector<std::string> create_sql; ///< run on a connection to the user's database
+    std::vector<std::string> drop_sql;
+    std::string url;
+    std::string file;
+};
+
 /// How the run lock is taken: DATABASECHANGELOGLOCK for Liquibase, plus whatever the
 /// database offers natively so that a killed process never leaves a stuck lock.
 struct RunLockRequest {
@@ -177,6 +186,12 @@ public:
     /// sequence, with types mapped to their portable names. Returns it normalize()d.
     [[nodiscard]] virtual snapshot::Schema snapshot(Connection& connection,
                                                     const snapshot::SnapshotScope& scope) const = 0;
+
+    /// A scratch namespace called `name` beside the database `url` names: a schema
+    /// (PostgreSQL), a database on the same server (MySQL), a temporary file (SQLite).
+    /// nullopt when the dialect has none (drift then needs --shadow-url).
+    [[nodiscard]] virtual std::optional<ScratchNamespace>
+    scratch_namespace(const std::string& url, const std::string& name) const = 0;
 };
 
 /// The ANSI base every bundled dialect derives from: standard SQL for each change type and
@@ -211,6 +226,9 @@ public:
     /// The base has no portable catalog: refuses with Error{Usage} naming the dialect.
     [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
                                             const snapshot::SnapshotScope& scope) const override;
+    /// The base knows no scratch namespace: nullopt.
+    [[nodiscard]] std::optional<ScratchNamespace>
+    scratch_namespace(const std::string& url, const std::string& name) const override;
 
 protected:
     /// The statements of one change; dialects override this for the changes whose SQL

@@ -171,4 +171,24 @@ void MysqlDialect::prepare_session(Connection& connection) const {
     }
 }
 
+std::optional<ScratchNamespace> MysqlDialect::scratch_namespace(const std::string& url,
+                                                                const std::string& name) const {
+    // A database of its own on the same server, named after the user's (grants are often
+    // given per name prefix, app\_%), within MySQL's 64 characters.
+    ServerUrl parsed = parse_server_url(url);
+    std::size_t query = url.find('?');
+    std::size_t slash = url.rfind('/', query == std::string::npos ? std::string::npos : query);
+    if (slash == std::string::npos || parsed.database.empty())
+        return std::nullopt;
+    std::string database = (parsed.database + "_" + name);
+    if (database.size() > 64)
+        database = parsed.database.substr(0, 63 - name.size()) + "_" + name;
+    std::string scratch_url = url.substr(0, slash + 1) + database +
+                              (query == std::string::npos ? std::string() : url.substr(query));
+    return ScratchNamespace{{"CREATE DATABASE " + quote_identifier(database)},
+                            {"DROP DATABASE " + quote_identifier(database)},
+                            scratch_url,
+                            ""};
+}
+
 } // namespace strata::dialect::mysql

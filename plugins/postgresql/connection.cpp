@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <optional>
+#include <regex>
 #include <strata/text.hpp>
 #include <string>
 #include <thread>
@@ -77,6 +78,20 @@ void PostgresDialect::prepare_session(Connection& connection) const {
     connection.execute("SET client_min_messages = warning");
     // quote_literal() doubles quotes only: backslashes must be plain characters.
     connection.execute("SET standard_conforming_strings = on");
+}
+
+std::optional<ScratchNamespace> PostgresDialect::scratch_namespace(const std::string& url,
+                                                                   const std::string& name) const {
+    // The same database, a schema of its own: currentSchema points the session at it.
+    static const std::regex current_schema("([?&])currentSchema=[^&]*", std::regex::icase);
+    std::string scratch_url =
+        std::regex_search(url, current_schema)
+            ? std::regex_replace(url, current_schema, "$1currentSchema=" + name)
+            : url + (url.find('?') == std::string::npos ? "?" : "&") + "currentSchema=" + name;
+    return ScratchNamespace{{"CREATE SCHEMA " + quote_identifier(name)},
+                            {"DROP SCHEMA " + quote_identifier(name) + " CASCADE"},
+                            scratch_url,
+                            ""};
 }
 
 } // namespace strata::dialect::postgresql

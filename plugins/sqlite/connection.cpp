@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <regex>
 #include <strata/text.hpp>
@@ -46,6 +47,14 @@ void SqliteDialect::prepare_session(Connection& connection) const {
     // Foreign keys stay unenforced, as with Liquibase's driver: enforcing them would make the
     // DROP TABLE of a table rebuild cascade into the rows that reference it.
     connection.execute("PRAGMA foreign_keys = OFF");
+}
+
+std::optional<ScratchNamespace> SqliteDialect::scratch_namespace(const std::string& /*url*/,
+                                                                 const std::string& name) const {
+    // A file of its own in the temporary directory: an in-memory database would be gone
+    // with the connection that made it.
+    std::string file = (std::filesystem::temp_directory_path() / (name + ".db")).string();
+    return ScratchNamespace{{}, {}, "sqlite:" + file, file};
 }
 
 } // namespace strata::dialect::sqlite

@@ -39,6 +39,8 @@ public:
     [[nodiscard]] Capabilities capabilities() const override;
 
     [[nodiscard]] ConnectionSpec connection_spec(const ConnectionTarget& target) const override;
+    [[nodiscard]] std::optional<ScratchNamespace>
+    scratch_namespace(const std::string& url, const std::string& name) const override;
 
     void prepare_session(Connection& connection) const override;
 

@@ -48,4 +48,9 @@ snapshot::Schema AnsiDialect::snapshot(Connection& /*connection*/,
                 {}, "snapshot, diff and drift need a dialect that reads its catalog");
 }
 
+std::optional<ScratchNamespace> AnsiDialect::scratch_namespace(const std::string& /*url*/,
+                                                               const std::string& /*name*/) const {
+    return std::nullopt;
+}
+
 } // namespace strata
