@@ -342,5 +342,45 @@ TEST(FlywayTakeoverRepeatable, UnchangedIsRecordedChangedRunsAgain) {
     EXPECT_EQ(scalar_sqlite(db2, "SELECT name FROM person WHERE id = 8"), "Linus");
 }
 
+// A baseline migration (B2__*.sql) Flyway applied on an empty database: Flyway records it as
+// SQL_BASELINE; strata records it as run and the V files it stands for as MARK_RAN, which is
+// what its own update does on an empty database (flyway_baseline_test.cpp).
+TEST(FlywayTakeoverBaselineMigration, TheBFileIsRecordedAndTheVersionsItReplacesMarkedRan) {
+    TempDir dir;
+    const std::string base =
+        "CREATE TABLE person (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, email "
+        "VARCHAR(200));\n";
+    // python3 -c "import zlib; d=b'<base>'; v=zlib.crc32(b''.join(d.splitlines()));
+    //             print(v-2**32 if v>=2**31 else v)"
+    const std::string base_checksum = "-1931675962";
+    write_file(dir / "mig" / "V1__create_person.sql", kV1);
+    write_file(dir / "mig" / "V2__add_email.sql", kV2);
+    write_file(dir / "mig" / "B2__base.sql", base);
+    std::string db = (dir / "f.db").string();
+    query_sqlite(db, base);
+    for (const std::string& sql : flyway_table_ddl("sqlite"))
+        query_sqlite(db, sql);
+    query_sqlite(db, "INSERT INTO flyway_schema_history (installed_rank, version, description, "
+                     "type, script, checksum, installed_by, execution_time, success) VALUES (1, "
+                     "'2', 'base', 'SQL_BASELINE', 'B2__base.sql', " +
+                         base_checksum + ", 'u', 4, 1)");
+    auto strata = [&](const std::string& command) {
+        return run_strata({"--changelog-file=mig", "--url=sqlite:f.db", command}, dir.path());
+    };
+    EXPECT_EQ(strata("update").exit_code, 3);
+    CommandResult takeover = strata("flyway-takeover");
+    ASSERT_EQ(takeover.exit_code, 0) << takeover.err;
+    auto rows = [&]() {
+        return scalar_sqlite(db, "SELECT GROUP_CONCAT(ID || ':' || EXECTYPE, ' ') FROM (SELECT * "
+                                 "FROM DATABASECHANGELOG ORDER BY ORDEREXECUTED)");
+    };
+    EXPECT_EQ(rows(), "B2:EXECUTED 1:MARK_RAN 2:MARK_RAN");
+    write_file(dir / "mig" / "V3__create_team.sql", kV3);
+    CommandResult update = strata("update");
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    EXPECT_EQ(rows(), "B2:EXECUTED 1:MARK_RAN 2:MARK_RAN 3:EXECUTED");
+    EXPECT_EQ(strata("validate").exit_code, 0);
+}
+
 } // namespace
 } // namespace strata::test
