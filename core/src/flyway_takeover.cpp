@@ -71,7 +71,10 @@ char kind_of(const ChangeSet& changeset) {
     if (name.empty())
         return 0;
     char prefix = name.front();
-    if (prefix == 'R' && changeset.id == name.substr(0, name.size() - 4) && name.ends_with(".sql"))
+    bool migration_name = name.ends_with(".sql") && name.find("__") != std::string::npos;
+    if (!migration_name)
+        return 0;
+    if (prefix == 'R' && changeset.id == name.substr(0, name.size() - 4))
         return 'R';
     if (prefix == 'B' && changeset.id.starts_with('B'))
         return 'B';
@@ -274,10 +277,16 @@ void Engine::refuse_flyway_database(const Changelog& changelog,
         missing.push_back(fmt::format("{} (failed)", row->script));
     if (missing.empty())
         return;
+    std::size_t count = missing.size();
+    constexpr std::size_t kNamed = 10;
+    if (count > kNamed) {
+        missing.resize(kNamed);
+        missing.push_back(fmt::format("and {} more", count - kNamed));
+    }
     throw Error(ErrorKind::Validation,
                 fmt::format("this database was migrated by Flyway: {} records {} migration(s) "
                             "that DATABASECHANGELOG does not ({}); update would run them again",
-                            flyway::kHistoryTable, missing.size(), fmt::join(missing, ", ")),
+                            flyway::kHistoryTable, count, fmt::join(missing, ", ")),
                 {},
                 fmt::format("run `strata flyway-takeover --changelog-file={}` once to record "
                             "Flyway's history in DATABASECHANGELOG",
