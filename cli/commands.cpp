@@ -63,6 +63,10 @@ constexpr CommandSpec kCommands[] = {
     {"changelog-sync", "changelogSync",
      "Record every pending changeset as applied, without running it", kRead | kFormat, Both, false,
      run_changelog_sync},
+    {"flyway-takeover", "flywayTakeover",
+     "Record what Flyway applied (flyway_schema_history) of a Flyway folder, checking its "
+     "checksums",
+     kRead | kFormat, Both, false, run_flyway_takeover},
     {"changelog-sync-sql", "changelogSyncSQL", "Print the SQL of changelog-sync", kRead | kFormat,
      Both, true, run_changelog_sync},
     {"changelog-sync-to-tag", "changelogSyncToTag", "changelog-sync up to and including --tag",

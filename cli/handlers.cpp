@@ -226,6 +226,29 @@ int run_changelog_sync(Session& session) {
     return 0;
 }
 
+int run_flyway_takeover(Session& session) {
+    FlywayTakeoverSummary summary = session.engine().flyway_takeover(session.changelog());
+    for (const std::string& identifier : summary.executed)
+        session.info(fmt::format("Recorded {} as EXECUTED", identifier));
+    for (const std::string& identifier : summary.mark_ran)
+        session.info(fmt::format("Recorded {} as MARK_RAN (below Flyway's baseline)", identifier));
+    for (const std::string& identifier : summary.changed_repeatables)
+        session.info(
+            fmt::format("{} changed since Flyway ran it: the next update runs it", identifier));
+    session.info(fmt::format("{} migrations taken over from flyway_schema_history in '{}' ({} "
+                             "recorded before)",
+                             summary.executed.size() + summary.mark_ran.size(), session.target(),
+                             summary.already_recorded.size()));
+    if (json(session))
+        print_json(session.out(), session.command().name,
+                   {{"target", session.target()},
+                    {"executed", summary.executed},
+                    {"markRan", summary.mark_ran},
+                    {"alreadyRecorded", summary.already_recorded},
+                    {"changedRepeatables", summary.changed_repeatables}});
+    return 0;
+}
+
 int run_mark_next_changeset_ran(Session& session) {
     const ChangeSet* marked = session.engine().mark_next_changeset_ran(session.changelog());
     session.info(marked ? fmt::format("Marked {} as ran", marked->identifier())

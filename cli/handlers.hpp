@@ -16,6 +16,7 @@ int run_future_rollback(Session& session);
 int run_tag(Session& session);
 int run_tag_exists(Session& session);
 int run_changelog_sync(Session& session);
+int run_flyway_takeover(Session& session);
 int run_mark_next_changeset_ran(Session& session);
 int run_clear_checksums(Session& session);
 int run_calculate_checksum(Session& session);

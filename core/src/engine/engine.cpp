@@ -189,7 +189,9 @@ std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
                 throw Error(ErrorKind::Validation, *why, change.where);
         }
     }
-    return mismatches(changelog, read_history());
+    std::vector<HistoryRow> rows = read_history();
+    refuse_flyway_database(changelog, rows);
+    return mismatches(changelog, rows);
 }
 
 void Engine::write_sql_header(std::string_view title, std::string_view changelog_path) {

@@ -37,6 +37,7 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
         write_sql_header("Update Database Script", changelog.path);
     ensure_history_table();
     std::vector<HistoryRow> rows = read_history();
+    refuse_flyway_database(changelog, rows);
     require_valid_checksums(changelog, rows);
     check_changelog_preconditions(changelog);
 
@@ -192,6 +193,7 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
 std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     check_changelog_preconditions(changelog);
     std::vector<HistoryRow> rows = read_history();
+    refuse_flyway_database(changelog, rows);
     require_valid_checksums(changelog, rows);
     std::vector<const ChangeSet*> result;
     for (const UpdateStep& step : plan_update(changelog, {}, index(rows)).steps) {

@@ -97,6 +97,15 @@ struct ChecksumMismatch {
     std::string current;
 };
 
+/// What flyway-takeover recorded: changeset identifiers by EXECTYPE, those recorded before,
+/// and repeatable migrations changed since Flyway ran them (the next update runs them).
+struct FlywayTakeoverSummary {
+    std::vector<std::string> executed;
+    std::vector<std::string> mark_ran;
+    std::vector<std::string> already_recorded;
+    std::vector<std::string> changed_repeatables;
+};
+
 /// Runs the commands against one connected database. With `sql_output` set, statements that
 /// would change the database are written there instead of executed (the *-sql commands);
 /// the database is only read.
@@ -123,6 +132,10 @@ public:
     /// Records only the next pending changeset; returns it, or nullptr when none is pending.
     const ChangeSet* mark_next_changeset_ran(const Changelog& changelog);
     void clear_checksums();
+    /// Records in DATABASECHANGELOG what Flyway's flyway_schema_history says it applied of
+    /// this Flyway folder, after checking Flyway's checksums; writes nothing when a file
+    /// changed (Error{ChecksumMismatch}), a row failed or a version has no file.
+    FlywayTakeoverSummary flyway_takeover(const Changelog& changelog);
     /// The lock row, with whether its holder still runs.
     LockState lock_state();
     /// Frees the lock row. A holder that is still running is refused unless `force`.
@@ -149,6 +162,9 @@ private:
     std::vector<ChecksumMismatch> mismatches(const Changelog& changelog,
                                              const std::vector<HistoryRow>& rows);
     void require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows);
+    /// Error{Validation} when Flyway applied migrations of this folder that `rows` does not
+    /// record: update would run them again (core/src/flyway_takeover.cpp).
+    void refuse_flyway_database(const Changelog& changelog, const std::vector<HistoryRow>& rows);
     HistoryRow new_row(const ChangeSet& changeset, std::string exec_type);
     /// One step of undoing: a change to render, or a change and what was captured before it ran.
     struct RollbackAction {
