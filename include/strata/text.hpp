@@ -18,6 +18,9 @@ STRATA_API std::string to_upper(std::string_view text);
 STRATA_API std::string to_lower(std::string_view text);
 /// Without leading and trailing spaces, tabs, line breaks and form feeds.
 STRATA_API std::string trim(std::string_view text);
+/// Words separated by single spaces: every run of whitespace becomes one space, none at the
+/// ends ("a \n  b " -> "a b").
+STRATA_API std::string collapse_spaces(std::string_view text);
 /// The items of a separated list ("a, b,,c" -> a, b, c): trimmed, empty ones dropped.
 STRATA_API std::vector<std::string> split_list(std::string_view list, char separator = ',');
 /// How databases and Liquibase write "true" in a column or attribute: 1, true, t, y (any case).

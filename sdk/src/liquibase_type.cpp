@@ -9,23 +9,6 @@
 namespace strata {
 namespace {
 
-// Words separated by single spaces.
-std::string collapse(std::string_view text) {
-    std::string out;
-    bool space = false;
-    for (char c : trim(text)) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty())
-            out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
 } // namespace
 
 LiquibaseType parse_liquibase_type(std::string_view written) {
@@ -33,9 +16,9 @@ LiquibaseType parse_liquibase_type(std::string_view written) {
     type.raw = trim(written);
     std::size_t paren = type.raw.find('(');
     std::size_t close = paren == std::string::npos ? std::string::npos : type.raw.find(')', paren);
-    std::string head = collapse(type.raw.substr(0, paren));
+    std::string head = collapse_spaces(type.raw.substr(0, paren));
     std::string tail =
-        close == std::string::npos ? std::string() : collapse(type.raw.substr(close + 1));
+        close == std::string::npos ? std::string() : collapse_spaces(type.raw.substr(close + 1));
     if (paren != std::string::npos) {
         std::string_view inside(type.raw);
         inside = inside.substr(paren,

@@ -29,6 +29,22 @@ std::string to_lower(std::string_view text) {
     return out;
 }
 
+std::string collapse_spaces(std::string_view text) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty())
+            out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
 std::string trim(std::string_view text) {
     constexpr std::string_view kSpace = " \t\r\n\f";
     auto first = text.find_first_not_of(kSpace);

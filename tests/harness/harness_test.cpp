@@ -42,6 +42,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <strata/text.hpp>
 #include <strata/core/database.hpp>
 #include <strata/dialect.hpp>
 #include <string>
@@ -80,22 +81,6 @@ std::string trim(const std::string& text) {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-std::string collapse_spaces(const std::string& text) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty())
-            out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
 }
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <memory>
 #include <random>
 #include <strata/core/diff_changelog.hpp>
 #include <strata/core/engine.hpp>
@@ -25,12 +26,6 @@
 namespace strata::test {
 namespace {
 
-std::string unique_suffix() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    return fmt::format("{}_{}_{:04x}", getpid(), counter++, random() & 0xffff);
-}
-
 class ServerDiff : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
@@ -42,8 +37,7 @@ protected:
                 GTEST_SKIP() << variable << " is not set: SKIPPED";
             FAIL() << variable << " is not set: start the servers (scripts/start-servers.sh)";
         }
-        base_ = base;
-        admin_ = open(base_);
+        admin_ = open(base);
         // Only a dialect that reads its catalog can take part.
         try {
             (void)admin_.dialect().snapshot(admin_.connection(), {});
@@ -52,14 +46,6 @@ protected:
                 throw;
             GTEST_SKIP() << GetParam() << ": " << e.what() << ": SKIPPED";
         }
-    }
-
-    void TearDown() override {
-        if (!admin_.connected())
-            return;
-        for (const std::string& name : namespaces_)
-            admin_.connection().execute(pg() ? "DROP SCHEMA " + name + " CASCADE"
-                                             : "DROP DATABASE " + name);
     }
 
     [[nodiscard]] bool pg() const { return GetParam() == "postgresql"; }
@@ -73,22 +59,8 @@ protected:
 
     // A new, empty schema (PostgreSQL) or database (MariaDB), opened.
     Database fresh() {
-        std::string name = "strata_test_diff_" + unique_suffix();
-        std::string url;
-        if (pg()) {
-            admin_.connection().execute("CREATE SCHEMA " + name);
-            url = base_ + (base_.find('?') == std::string::npos ? "?" : "&") +
-                  "currentSchema=" + name;
-        } else {
-            admin_.connection().execute("CREATE DATABASE " + name);
-            std::size_t query = base_.find('?');
-            std::size_t slash =
-                base_.rfind('/', query == std::string::npos ? std::string::npos : query);
-            url = base_.substr(0, slash + 1) + name +
-                  (query == std::string::npos ? std::string() : base_.substr(query));
-        }
-        namespaces_.push_back(name);
-        return open(url);
+        scratches_.push_back(std::make_unique<ServerScratch>(pg() ? "postgresql" : "mysql"));
+        return open(scratches_.back()->url());
     }
 
     static void run(Database& db, const std::vector<std::string>& statements) {
@@ -141,9 +113,8 @@ protected:
                  "MAXVALUE 100000"});
     }
 
-    std::string base_;
     Database admin_;
-    std::vector<std::string> namespaces_;
+    std::vector<std::unique_ptr<ServerScratch>> scratches_;
     TempDir dir_;
 };
 

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <optional>
 #include <random>
 #include <strata/core/open_database.hpp>
 #include <strata/snapshot.hpp>
@@ -24,12 +25,6 @@
 namespace strata::test {
 namespace {
 
-std::string unique_suffix() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    return fmt::format("{}_{}_{:04x}", getpid(), counter++, random() & 0xffff);
-}
-
 std::vector<std::string> names_of(const auto& items) {
     std::vector<std::string> names;
     for (const auto& item : items)
@@ -40,37 +35,14 @@ std::vector<std::string> names_of(const auto& items) {
 class ServerSnapshot : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        const char* variable = pg() ? "STRATA_TEST_PG_URL" : "STRATA_TEST_MYSQL_URL";
-        const char* base = std::getenv(variable);
-        if (base == nullptr || *base == '\0') {
-            const char* allow = std::getenv("STRATA_TEST_ALLOW_MISSING_SERVERS");
-            if (allow != nullptr && std::string(allow) == "1")
-                GTEST_SKIP() << variable << " is not set: SKIPPED";
-            FAIL() << variable << " is not set: start the servers (scripts/start-servers.sh)";
-        }
-        std::string url = base;
-        admin_ = open(url);
-        namespace_ = "strata_test_snap_" + unique_suffix();
-        if (pg()) {
-            admin_.connection().execute("CREATE SCHEMA " + namespace_);
-            url_ = url + (url.find('?') == std::string::npos ? "?" : "&") +
-                   "currentSchema=" + namespace_;
-        } else {
-            admin_.connection().execute("CREATE DATABASE " + namespace_);
-            std::size_t query = url.find('?');
-            std::size_t slash =
-                url.rfind('/', query == std::string::npos ? std::string::npos : query);
-            url_ = url.substr(0, slash + 1) + namespace_ +
-                   (query == std::string::npos ? std::string() : url.substr(query));
-        }
+        scratch_.emplace(pg() ? "postgresql" : "mysql");
+        if (scratch_->skipped())
+            GTEST_SKIP() << GetParam() << " server not configured: SKIPPED";
+        ASSERT_TRUE(scratch_->ok());
+        namespace_ = scratch_->name();
+        url_ = scratch_->url();
+        admin_ = open(scratch_->base_url());
         db_ = open(url_);
-    }
-
-    void TearDown() override {
-        if (!admin_.connected() || namespace_.empty())
-            return;
-        admin_.connection().execute(pg() ? "DROP SCHEMA " + namespace_ + " CASCADE"
-                                         : "DROP DATABASE " + namespace_);
     }
 
     [[nodiscard]] bool pg() const { return GetParam() == "postgresql"; }
@@ -143,6 +115,7 @@ protected:
         return db_.dialect().snapshot(db_.connection(), scope);
     }
 
+    std::optional<ServerScratch> scratch_; ///< dropped after the connections below close
     std::string url_;
     std::string namespace_;
     Database admin_;

@@ -63,13 +63,17 @@ std::filesystem::path example_changelog();
 /// the object dies. `url()` points at it; `admin()` is a connection to run checks with.
 class ServerScratch {
 public:
-    /// Fails the test (ADD_FAILURE, returns false from ok()) when the variable is not set.
+    /// Fails the test (ADD_FAILURE, returns false from ok()) when the variable is not set,
+    /// unless STRATA_TEST_ALLOW_MISSING_SERVERS=1: then skipped() says to skip.
     explicit ServerScratch(const std::string& kind);
     ~ServerScratch();
     ServerScratch(const ServerScratch&) = delete;
     ServerScratch& operator=(const ServerScratch&) = delete;
 
     [[nodiscard]] bool ok() const { return admin_ != nullptr; }
+    [[nodiscard]] bool skipped() const { return skipped_; }
+    /// The server URL the scratch namespace was made beside.
+    [[nodiscard]] const std::string& base_url() const { return base_url_; }
     [[nodiscard]] const std::string& url() const { return url_; }
     [[nodiscard]] const std::string& name() const { return name_; }
     [[nodiscard]] Connection& admin();
@@ -78,6 +82,8 @@ public:
 
 private:
     std::string kind_;
+    std::string base_url_;
+    bool skipped_ = false;
     std::string url_;
     std::string name_;
     std::shared_ptr<void> database_; ///< the strata::Database holding admin_

@@ -65,22 +65,6 @@ std::vector<std::string> keys_of(const std::vector<std::string>& names) {
     return keys;
 }
 
-std::string collapse_spaces(std::string_view text) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty())
-            out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
 // Index just past the group (quotes or parentheses) that starts at `i`.
 std::size_t group_end(std::string_view text, std::size_t i) {
     char open = text[i];
