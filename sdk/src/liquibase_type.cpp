@@ -7,9 +7,7 @@
 #include <fmt/format.h>
 
 namespace strata {
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 LiquibaseType parse_liquibase_type(std::string_view written) {
     LiquibaseType type;

@@ -42,9 +42,9 @@
 #include <regex>
 #include <set>
 #include <sstream>
-#include <strata/text.hpp>
 #include <strata/core/database.hpp>
 #include <strata/dialect.hpp>
+#include <strata/text.hpp>
 #include <string>
 #include <unistd.h>
 #include <vector>
