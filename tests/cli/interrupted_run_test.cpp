@@ -62,11 +62,17 @@ TEST_F(InterruptedRun, AKilledChangesetIsReportedAndResumed) {
               "--log-level=off", "update", static_cast<char*>(nullptr));
         _exit(127);
     }
-    // Kill it while SLEEP runs: c1 is added (and committed, DDL), c2 is not.
+    // Kill it while SLEEP runs: c1 is added (and committed, DDL) and recorded, c2 is not.
     bool halfway = false;
     for (int i = 0; i < 400 && !halfway; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        halfway = columns_of("t") == "id,c1";
+        try {
+            halfway = columns_of("t") == "id,c1" &&
+                      server_.scalar("SELECT STATEMENTS_DONE FROM STRATA_CHANGESET_PROGRESS "
+                                     "WHERE ID = '2'") == "1";
+        } catch (const Error&) {
+            // the progress table is not there yet
+        }
     }
     ::kill(child, SIGKILL);
     int status = 0;

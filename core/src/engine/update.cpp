@@ -291,6 +291,34 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                                                    position + 1, changeset.identifier()));
                 return;
             }
+            if (settings_.resume == ResumeMode::Auto) {
+                // The killed run's statement may still have been finishing on the server when
+                // it was checked: if running it again fails and it has taken effect by now,
+                // it is done.
+                try {
+                    perform();
+                } catch (const Error&) {
+                    if (took_effect(change) != true)
+                        throw;
+                    if (settings_.progress)
+                        settings_.progress(fmt::format(
+                            "Statement {} of {} took effect as the earlier run's server session "
+                            "finished it: not run again",
+                            position + 1, changeset.identifier()));
+                    return;
+                }
+                if (!sql.empty())
+                    executed.emplace_back(position, sql);
+                if (tracked) {
+                    execute(progress_.advance_sql(changeset, position + 1));
+                    if (transaction) {
+                        connection_.commit();
+                        connection_.begin();
+                    }
+                    committed = position + 1;
+                }
+                return;
+            }
         }
         perform();
         if (!sql.empty())
