@@ -7,7 +7,11 @@
 # the library directory, so the .deb and the tarball share one layout; beside build/, so ccache
 # reuses what build/ compiled).
 #
-# usage: scripts/package.sh
+# With --from BUILD_DIR it packages an existing Release build tree instead (configured with the
+# default prefix, so its libraries also go to lib/; CI packages the tree its tests just used
+# rather than compiling everything a second time). Its test programs have no install rules.
+#
+# usage: scripts/package.sh [--from BUILD_DIR]
 # env:   STRATA_PACKAGE_BUILD_DIR (default build-package), STRATA_JOBS (default 2),
 #        STRATA_CMAKE_ARGS (extra configure arguments)
 set -euo pipefail
@@ -15,9 +19,16 @@ cd "$(dirname "$0")/.."
 
 build=${STRATA_PACKAGE_BUILD_DIR:-build-package}
 out=$PWD/build/packages
-# shellcheck disable=SC2086
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSTRATA_WERROR=ON -DSTRATA_BUILD_TESTS=OFF \
-    -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib ${STRATA_CMAKE_ARGS:-} >/dev/null
+if [[ ${1:-} == --from ]]; then
+    build=${2:?usage: $0 [--from BUILD_DIR]}
+    [[ -f $build/CPackConfig.cmake ]] || { echo "$build is not a configured build tree" >&2; exit 2; }
+    grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$build/CMakeCache.txt" ||
+        { echo "$build is not a Release build: packages ship Release binaries" >&2; exit 2; }
+else
+    # shellcheck disable=SC2086
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSTRATA_WERROR=ON -DSTRATA_BUILD_TESTS=OFF \
+        -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib ${STRATA_CMAKE_ARGS:-} >/dev/null
+fi
 cmake --build "$build" -j "${STRATA_JOBS:-2}"
 mkdir -p "$out"
 (cd "$build" && cpack -B "$out" >/dev/null) || {

@@ -12,32 +12,50 @@
 #
 # About 20 s (the first run also makes the Debian root: a few minutes); with --sdk about 2-3 min.
 # usage (as root, after scripts/package.sh): scripts/test-package.sh [--sdk]
+#        scripts/test-package.sh --prepare-root   only make the cached Debian root
 # The steps are shell text run inside the root: single quotes keep them from expanding here.
 # shellcheck disable=SC2016
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ $(id -u) == 0 ]] || { echo "run as root (debootstrap, chroot)" >&2; exit 2; }
-sdk=false
-[[ ${1:-} == --sdk ]] && sdk=true
-shopt -s nullglob
-debs=(build/packages/strata_*.deb)
-[[ ${#debs[@]} == 1 ]] || { echo "expected one build/packages/strata_*.deb (run scripts/package.sh)" >&2; exit 2; }
-deb=${debs[0]}
+sdk=false prepare_only=false
+case ${1:-} in
+--sdk) sdk=true ;;
+--prepare-root) prepare_only=true ;;
+"") ;;
+*) echo "usage: $0 [--sdk | --prepare-root]" >&2; exit 2 ;;
+esac
 start=$(date +%s)
 
 base=/tmp/fresh-debian/root
 logs=/tmp/strata-test-package
 mkdir -p "$logs"
+# The Debian root is made once and cached. debootstrap writes beside it and the result is
+# renamed into place, so a run interrupted half-way never leaves a root that looks finished;
+# --prepare-root lets CI make it in the background while the tests build.
 if [[ ! -x $base/usr/bin/apt-get ]]; then
     command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/null
     mirror=$(grep -m1 '^URIs:' /etc/apt/sources.list.d/debian.sources 2>/dev/null | awk '{print $2}')
     echo "creating the Debian 12 root in $base (debootstrap, a few minutes)"
+    partial=$base.partial-$$
+    rm -rf "$partial"
+    mkdir -p "$(dirname "$base")"
+    debootstrap --variant=minbase bookworm "$partial" ${mirror:+"$mirror"} >"$logs/debootstrap.log" 2>&1 ||
+        { echo "debootstrap failed: $logs/debootstrap.log" >&2; rm -rf "$partial"; exit 1; }
+    cp /etc/apt/apt.conf.d/99* "$partial/etc/apt/apt.conf.d/" 2>/dev/null || true
     rm -rf "$base"
-    debootstrap --variant=minbase bookworm "$base" ${mirror:+"$mirror"} >"$logs/debootstrap.log" 2>&1 ||
-        { echo "debootstrap failed: $logs/debootstrap.log" >&2; exit 1; }
-    cp /etc/apt/apt.conf.d/99* "$base/etc/apt/apt.conf.d/" 2>/dev/null || true
+    mv "$partial" "$base"
 fi
+if $prepare_only; then
+    echo "the Debian 12 root is ready in $base ($(($(date +%s) - start)) s)"
+    exit 0
+fi
+
+shopt -s nullglob
+debs=(build/packages/strata_*.deb)
+[[ ${#debs[@]} == 1 ]] || { echo "expected one build/packages/strata_*.deb (run scripts/package.sh)" >&2; exit 2; }
+deb=${debs[0]}
 
 root=$(mktemp -d /tmp/strata-test-package.XXXXXX)
 mounted=()
