@@ -99,58 +99,106 @@ void print_status(std::ostream& out, const std::string& target,
         fmt::print(out, "     {}\n", changeset->identifier());
 }
 
-/// How many terminal columns UTF-8 text takes (wide characters two, combining marks none),
-/// so that a table with "Zoë" or "日本" in it stays aligned.
-std::size_t display_width(std::string_view text) {
+namespace {
+
+/// Walks UTF-8 text one character at a time, giving each character's byte length and the
+/// terminal columns it takes (wide characters two, combining marks none, a broken byte one).
+template <typename Visit> void for_each_character(std::string_view text, Visit&& visit) {
     static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
-    if (utf8 == nullptr)
-        return text.size();
+    if (utf8 == nullptr) {
+        for (std::size_t i = 0; i < text.size(); ++i)
+            if (!visit(std::size_t{1}, std::size_t{1}))
+                return;
+        return;
+    }
     locale_t previous = uselocale(utf8);
     std::mbstate_t state{};
-    std::size_t width = 0;
     const char* at = text.data();
     const char* end = text.data() + text.size();
     while (at < end) {
         wchar_t character = 0;
         std::size_t length =
             std::mbrtowc(&character, at, static_cast<std::size_t>(end - at), &state);
+        std::size_t columns = 1;
         if (length == 0 || length == static_cast<std::size_t>(-1) ||
             length == static_cast<std::size_t>(-2)) {
-            ++width; // a broken byte shows as one replacement character
-            ++at;
+            length = 1;
             state = {};
-            continue;
+        } else {
+            int width = wcwidth(character);
+            columns = width < 0 ? 1 : static_cast<std::size_t>(width);
         }
-        int columns = wcwidth(character);
-        width += columns < 0 ? 1 : static_cast<std::size_t>(columns);
+        if (!visit(length, columns))
+            break;
         at += length;
     }
     uselocale(previous);
+}
+
+/// A cell as a table shows it: on one line (line breaks and tabs become spaces) and at most
+/// kMaxCellWidth columns, cut with "…" so that one long comment or path does not push every
+/// other column off the screen. `--format json` carries the whole value.
+constexpr std::size_t kMaxCellWidth = 60;
+std::string fit_cell(std::string_view text) {
+    std::string cell(text);
+    std::replace_if(
+        cell.begin(), cell.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+    if (display_width(cell) <= kMaxCellWidth)
+        return cell;
+    std::size_t kept_bytes = 0;
+    std::size_t kept_columns = 0;
+    for_each_character(cell, [&](std::size_t length, std::size_t columns) {
+        if (kept_columns + columns > kMaxCellWidth - 1)
+            return false;
+        kept_bytes += length;
+        kept_columns += columns;
+        return true;
+    });
+    return cell.substr(0, kept_bytes) + "…";
+}
+
+} // namespace
+
+/// How many terminal columns UTF-8 text takes (wide characters two, combining marks none),
+/// so that a table with "Zoë" or "日本" in it stays aligned.
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for_each_character(text, [&](std::size_t, std::size_t columns) {
+        width += columns;
+        return true;
+    });
     return width;
 }
 
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::vector<std::string>> cells;
+    cells.reserve(rows.size());
+    for (const auto& row : rows) {
+        cells.emplace_back();
+        for (const std::string& value : row)
+            cells.back().push_back(fit_cell(value));
+    }
     std::vector<std::size_t> widths;
     for (const std::string& title : header)
         widths.push_back(display_width(title));
-    for (const auto& row : rows) {
+    for (const auto& row : cells) {
         for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
             widths[i] = std::max(widths[i], display_width(row[i]));
     }
     std::string rule = "+";
     for (std::size_t width : widths)
         rule += std::string(width + 2, '-') + "+";
-    auto line = [&](const std::vector<std::string>& cells) {
+    auto line = [&](const std::vector<std::string>& row) {
         std::string text = "|";
         for (std::size_t i = 0; i < widths.size(); ++i) {
-            std::string cell = i < cells.size() ? cells[i] : "";
+            std::string cell = i < row.size() ? row[i] : "";
             text += " " + cell + std::string(widths[i] - display_width(cell), ' ') + " |";
         }
         return text;
     };
     fmt::print(out, "{}\n{}\n{}\n", rule, line(header), rule);
-    for (const auto& row : rows)
+    for (const auto& row : cells)
         fmt::print(out, "{}\n{}\n", line(row), rule);
 }
 

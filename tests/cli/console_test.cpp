@@ -116,5 +116,22 @@ TEST_F(Console, HistoryTableStaysAlignedWithUtf8Names) {
     EXPECT_EQ(code_points(japanese) + 15, code_points(rule)) << history.out;
 }
 
+TEST_F(Console, HistoryTableCutsLongValuesWithAMarker) {
+    const std::string long_author(200, 'a');
+    write_file(dir_ / "long.xml",
+               xml_changelog("<changeSet id=\"1\" author=\"" + long_author +
+                             "\"><createTable tableName=\"a\"><column name=\"id\" "
+                             "type=\"int\"/></createTable></changeSet>"));
+    ASSERT_EQ(run_strata({"--changelog-file=long.xml", "--url=sqlite:l.db", "update"}, dir_.path())
+                  .exit_code,
+              0);
+    CommandResult history = run_strata({"--url=sqlite:l.db", "history"}, dir_.path());
+    ASSERT_EQ(history.exit_code, 0) << history.err;
+    EXPECT_FALSE(contains(history.out, long_author)) << history.out;
+    EXPECT_TRUE(contains(history.out, std::string(59, 'a') + "…")) << history.out;
+    CommandResult json = run_strata({"--url=sqlite:l.db", "history", "--format=json"}, dir_.path());
+    EXPECT_TRUE(contains(json.out, long_author)) << "JSON keeps the whole value: " << json.out;
+}
+
 } // namespace
 } // namespace strata::test
