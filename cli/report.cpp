@@ -6,8 +6,10 @@
 #include <cwchar>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <iostream>
 #include <locale.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 #include <wchar.h>
 
 namespace strata::cli {
@@ -135,15 +137,16 @@ template <typename Visit> void for_each_character(std::string_view text, Visit&&
     uselocale(previous);
 }
 
-/// A cell as a table shows it: on one line (line breaks and tabs become spaces) and at most
-/// kMaxCellWidth columns, cut with "…" so that one long comment or path does not push every
-/// other column off the screen. `--format json` carries the whole value.
+/// A cell as a table shows it: on one line (line breaks and tabs become spaces), and on a
+/// terminal at most kMaxCellWidth columns, cut with "…", so that one long comment or path
+/// does not push every other column off the screen. Piped or written to a file, a table
+/// keeps whole values for the programs that read it; `--format json` always does.
 constexpr std::size_t kMaxCellWidth = 60;
-std::string fit_cell(std::string_view text) {
+std::string fit_cell(std::string_view text, bool cut) {
     std::string cell(text);
     std::replace_if(
         cell.begin(), cell.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
-    if (display_width(cell) <= kMaxCellWidth)
+    if (!cut || display_width(cell) <= kMaxCellWidth)
         return cell;
     std::size_t kept_bytes = 0;
     std::size_t kept_columns = 0;
@@ -172,12 +175,13 @@ std::size_t display_width(std::string_view text) {
 
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
+    const bool on_terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
     std::vector<std::vector<std::string>> cells;
     cells.reserve(rows.size());
     for (const auto& row : rows) {
         cells.emplace_back();
         for (const std::string& value : row)
-            cells.back().push_back(fit_cell(value));
+            cells.back().push_back(fit_cell(value, on_terminal));
     }
     std::vector<std::size_t> widths;
     for (const std::string& title : header)
