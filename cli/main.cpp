@@ -6,6 +6,7 @@
 // changelogs are read and written by formats/. See cli/README.md for how to add a command.
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "fleet.hpp"
 #include "options.hpp"
 #include "output_file.hpp"
 #include "report.hpp"
@@ -87,6 +88,12 @@ int run(const CommandLine& line) {
         std::ostream* out = &std::cout;
         if (!settings.output_file.empty())
             out = &file_output.emplace(settings.output_file).stream();
+        if ((line.command->options & kFleet) != 0 && !settings.url_file.empty()) {
+            int code = run_fleet(line, settings, *out);
+            if (file_output && code == 0)
+                file_output->commit();
+            return code;
+        }
         Session session(*line.command, settings, *out);
         session.prepare();
         int code = line.command->handler(session);

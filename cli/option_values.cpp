@@ -35,13 +35,16 @@ OptionValues option_values(const OptionSpec& option) {
         return {ValueKind::Choice, color_modes(), "WHEN"};
     if (key == "resume")
         return {ValueKind::Choice, resume_modes(), "MODE"};
+    if (key == "on-failure")
+        return {ValueKind::Choice, failure_modes(), "WHAT"};
     if (key == "missing-property-mode")
         return {ValueKind::Choice, missing_property_modes(), "MODE"};
-    if (key == "changelog-file" || key == "defaults-file" || key == "output-file" || key == "adopt")
+    if (key == "changelog-file" || key == "defaults-file" || key == "output-file" ||
+        key == "adopt" || key == "url-file")
         return {ValueKind::File, {}, "FILE"};
     if (key == "plugin-dir" || key == "search-path" || key == "output-directory")
         return {ValueKind::Directory, {}, "DIR"};
-    if (key == "count")
+    if (key == "count" || key == "parallel" || key == "canary")
         return {ValueKind::Text, {}, "N"};
     if (key == "date")
         return {ValueKind::Text, {}, "DATE"};

@@ -68,6 +68,19 @@ constexpr OptionSpec kOptions[] = {
     {"snapshot-format", "", "json (the default), yaml, txt or dot (a Graphviz ER diagram)",
      kSnapshot},
     {"output-directory", "", "Where db-doc writes its report", kOutputDirectory},
+    // Fleets: one command over many databases.
+    {"url-file", "",
+     "Run the command on every target: a file of URLs (one per line, # comments) or a "
+     "directory of .properties files (one target each)",
+     kFleet, false, false, LiquibaseScope::None},
+    {"parallel", "", "With --url-file: how many targets run at once (default 1)", kFleet, false,
+     false, LiquibaseScope::None},
+    {"canary", "",
+     "With --url-file: run the first K targets first and stop before the rest if any fails", kFleet,
+     false, false, LiquibaseScope::None},
+    {"on-failure", "",
+     "With --url-file: stop (the default: start no further target) or continue with the rest",
+     kFleet, false, false, LiquibaseScope::None},
     // Command arguments.
     {"count", "", "How many changesets", kCount},
     {"tag", "", "The tag", kTag},

@@ -26,6 +26,7 @@ enum OptionGroup : unsigned {
     kChangesetId = 1U << 9,      ///< --changeset-identifier and its parts
     kHistoryTables = 1U << 10,   ///< history and lock table names
     kForce = 1U << 11,           ///< --force
+    kFleet = 1U << 12,           ///< --url-file, --parallel, --canary, --on-failure
     kSnapshot = 1U << 20,        ///< --snapshot-format
     kOutputDirectory = 1U << 21, ///< --output-directory, required
     // diff, diff-changelog, generate-changelog (high bits, apart from the groups above).

@@ -152,6 +152,11 @@ const std::vector<std::string>& missing_property_modes() {
     return modes;
 }
 
+const std::vector<std::string>& failure_modes() {
+    static const std::vector<std::string> modes{"stop", "continue"};
+    return modes;
+}
+
 std::optional<std::string> parse_date(const std::string& text) {
     // YYYY-MM-DD, optionally followed by 'T' or ' ' and HH:MM:SS, as Liquibase parses --date.
     if (text.size() != 10 && text.size() != 19)
@@ -309,6 +314,28 @@ resolve_settings(const GivenFlags& flags,
         if (error != std::errc() || end != value.data() + value.size() || minutes < 0)
             throw bad_value(*found, "a number of minutes", "write e.g. 5 or 0.5");
         settings.lock_wait_minutes = minutes;
+    }
+    text("url-file", settings.url_file);
+    auto whole_number = [&](std::string_view key, int minimum, int& target) {
+        auto found = channels.find(*find_option(key));
+        if (!found)
+            return;
+        const std::string& value = found->values.back();
+        int number = 0;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (error != std::errc() || end != value.data() + value.size() || number < minimum)
+            throw bad_value(*found, fmt::format("a whole number of at least {}", minimum),
+                            fmt::format("write e.g. --{}=4", key));
+        target = number;
+    };
+    whole_number("parallel", 1, settings.parallel);
+    whole_number("canary", 0, settings.canary);
+    if (auto found = channels.find(*find_option("on-failure"))) {
+        std::string mode = to_lower(trim(found->values.back()));
+        const auto& modes = failure_modes();
+        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
+            throw bad_value(*found, "a failure mode", "use stop or continue");
+        settings.on_failure = mode;
     }
     if (auto found = channels.find(*find_option("count"))) {
         const std::string& value = found->values.back();

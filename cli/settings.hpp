@@ -65,6 +65,11 @@ struct Settings {
     bool overwrite_output_file = false;
     bool exit_code = false;             ///< diff --exit-code
     std::vector<std::string> arguments; ///< the positional argument (completion SHELL)
+    // Fleets (fleet.cpp): the command over every target of --url-file.
+    std::string url_file;
+    int parallel = 1;
+    int canary = 0;
+    std::string on_failure = "stop"; ///< stop or continue
 
     /// Whether messages at info level are shown, and whether every statement is logged.
     [[nodiscard]] bool shows_info() const { return log_level != "off" && log_level != "severe"; }
@@ -87,6 +92,7 @@ const std::vector<std::string>& log_levels();
 
 /// The values of --missing-property-mode: preserve, empty, error.
 const std::vector<std::string>& missing_property_modes();
+const std::vector<std::string>& failure_modes();
 /// --snapshot-format values and --resume modes, as resolve_settings checks them.
 const std::vector<std::string>& snapshot_formats();
 const std::vector<std::string>& resume_modes();
