@@ -23,8 +23,7 @@ protected:
 
     /// Three changesets every database runs: a table, a row, an index.
     std::string changelog() const {
-        write_file(dir_ / "fleet.xml",
-                   xml_changelog(R"x(
+        write_file(dir_ / "fleet.xml", xml_changelog(R"x(
         <changeSet id="1" author="fleet"><createTable tableName="customer">
             <column name="id" type="int"><constraints primaryKey="true"/></column>
             <column name="name" type="varchar(50)"/></createTable></changeSet>
