@@ -89,8 +89,12 @@ snapshot::Schema Session::read_schema_at(const std::string& url, const std::stri
     options.username = username;
     options.password = password;
     options.plugin_dirs.assign(settings_.plugin_dirs.begin(), settings_.plugin_dirs.end());
-    options.default_schema = settings_.default_schema;
-    options.liquibase_schema = settings_.liquibase_schema;
+    // --default-schema-name is the --url database's, as in Liquibase; a reference database
+    // is read in its URL's schema.
+    if (url == settings_.url) {
+        options.default_schema = settings_.default_schema;
+        options.liquibase_schema = settings_.liquibase_schema;
+    }
     SchemaReadOptions read = schema_read_options();
     if (with_own_tables)
         read.skip_tables.clear();

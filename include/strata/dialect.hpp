@@ -47,6 +47,10 @@ struct ConnectionTarget {
     std::string url;
     std::string username;
     std::string password;
+    /// --default-schema-name: where unqualified objects and the history tables go instead
+    /// of the URL's schema (PostgreSQL: the session's search_path; MySQL/MariaDB: the
+    /// database). "" keeps the URL's.
+    std::string default_schema;
 };
 
 /// Who a server URL connects as.

@@ -79,8 +79,11 @@ ConnectionSpec MysqlDialect::connection_spec(const ConnectionTarget& target) con
     // port; a JDBC URL always means TCP, so localhost becomes 127.0.0.1.
     std::string host =
         url.host.empty() || to_lower(url.host) == "localhost" ? "127.0.0.1" : url.host;
+    // Liquibase's --default-schema-name is the database on MySQL/MariaDB: the session uses it.
+    const std::string& database =
+        target.default_schema.empty() ? url.database : target.default_schema;
     std::string connect = fmt::format("host={} port={} db={}", connect_string_value(host),
-                                      url.port.value_or(3306), connect_string_value(url.database));
+                                      url.port.value_or(3306), connect_string_value(database));
     if (!user.empty())
         connect += " user=" + connect_string_value(user);
     if (!password.empty())

@@ -61,6 +61,9 @@ ConnectionSpec PostgresDialect::connection_spec(const ConnectionTarget& target) 
         }
         // Every other pgJDBC parameter tunes the Java driver and means nothing to libpq.
     }
+    // Liquibase's --default-schema-name points the session at the schema, as currentSchema does.
+    if (!target.default_schema.empty())
+        options += " -c search_path=" + target.default_schema;
     connect += " application_name=" + connect_string_value(application);
     if (!options.empty())
         connect += " options=" + connect_string_value(trim(options));

@@ -32,6 +32,12 @@ ConnectionSpec SqliteDialect::connection_spec(const ConnectionTarget& target) co
         throw Error(ErrorKind::Usage,
                     fmt::format("the URL '{}' names no database file", target.url), {},
                     "write sqlite:PATH or jdbc:sqlite:PATH, e.g. sqlite:app.db");
+    if (!target.default_schema.empty() && to_lower(target.default_schema) != "main")
+        throw Error(ErrorKind::Usage,
+                    fmt::format("--default-schema-name={}: SQLite has no schemas but the file's "
+                                "own (main)",
+                                target.default_schema),
+                    {}, "leave --default-schema-name out for SQLite, or use another file");
     ConnectionSpec spec;
     spec.soci_backend = "sqlite3";
     // SOCI splits its connect string on spaces; a bare path (no '=') is taken whole.

@@ -95,6 +95,38 @@ TEST_P(ServerConnection, LiquibaseVariablesNameTheServer) {
     EXPECT_FALSE(std::filesystem::exists(dir_ / "strata.db"));
 }
 
+TEST_P(ServerConnection, DefaultSchemaNameChoosesWhereObjectsAndHistoryGo) {
+    // The URL names one namespace, --default-schema-name another: everything lands in the
+    // second (a schema on PostgreSQL, a database on MariaDB), the first stays empty.
+    ServerScratch named(scheme_ == "postgresql" ? "postgresql" : "mysql");
+    ServerScratch in_url(scheme_ == "postgresql" ? "postgresql" : "mysql");
+    ASSERT_TRUE(named.ok() && in_url.ok());
+    CommandResult result = run_strata({"--changelog-file=app.xml", "--url=" + in_url.url(),
+                                       "--default-schema-name=" + named.name(), "update"},
+                                      dir_.path());
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    auto tables_in = [&](ServerScratch& scratch) {
+        return scratch.scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema "
+                              "= '" +
+                              scratch.name() +
+                              "' AND lower(table_name) IN ('never', "
+                              "'databasechangelog', 'databasechangeloglock')");
+    };
+    EXPECT_EQ(tables_in(named), "3");
+    EXPECT_EQ(tables_in(in_url), "0");
+    CommandResult status = run_strata({"--changelog-file=app.xml", "--url=" + in_url.url(),
+                                       "--default-schema-name=" + named.name(), "status"},
+                                      dir_.path());
+    EXPECT_TRUE(contains(status.out, "is up to date")) << status.out << status.err;
+    CommandResult other = run_strata({"--changelog-file=app.xml", "--url=" + in_url.url(),
+                                      "--default-schema-name=" + named.name(),
+                                      "--liquibase-schema-name=elsewhere", "status"},
+                                     dir_.path());
+    EXPECT_EQ(other.exit_code, 2);
+    EXPECT_TRUE(contains(other.err, "--liquibase-schema-name=elsewhere is not supported yet"))
+        << other.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ServerConnection,
                          ::testing::Values("STRATA_TEST_PG_URL", "STRATA_TEST_MYSQL_URL"),
                          [](const ::testing::TestParamInfo<const char*>& param) {

@@ -162,5 +162,40 @@ TEST_F(LiquibasePostgresql, BothToolsWriteIdenticalHistoryRows) {
     EXPECT_EQ(history(ours), expected);
 }
 
+TEST_F(LiquibasePostgresql, DefaultSchemaNamePlacesObjectsAndHistoryAsLiquibaseDoes) {
+    // Each tool connects with an empty schema in its URL and names another as the default.
+    std::string their_url_schema = new_schema("lbhome");
+    std::string their_default = new_schema("lbdefault");
+    std::string our_url_schema = new_schema("sthome");
+    std::string our_default = new_schema("stdefault");
+    CommandResult theirs =
+        liquibase(their_url_schema, {"update", "--default-schema-name=" + their_default});
+    ASSERT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+    CommandResult ours = strata(our_url_schema, {"update", "--default-schema-name=" + our_default});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+
+    auto tables = [&](const std::string& schema) {
+        CommandResult listed =
+            psql("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM "
+                 "information_schema.tables WHERE table_schema = '" +
+                 schema + "' AND table_name NOT LIKE 'strata\\_%'"); // strata's own, documented
+        EXPECT_EQ(listed.exit_code, 0) << listed.err;
+        return listed.out;
+    };
+    EXPECT_EQ(tables(our_default), tables(their_default));
+    EXPECT_TRUE(contains(tables(their_default), "databasechangelog")) << tables(their_default);
+    EXPECT_EQ(tables(our_url_schema), tables(their_url_schema)) << "the URL's schemas stay empty";
+    EXPECT_EQ(tables(our_url_schema), "\n");
+    EXPECT_EQ(history(our_default), history(their_default));
+
+    // Each tool finds the other's database up to date through the same option.
+    CommandResult status =
+        strata(their_url_schema, {"status", "--default-schema-name=" + their_default});
+    EXPECT_TRUE(contains(status.out, "is up to date")) << status.out << status.err;
+    CommandResult their_status =
+        liquibase(our_url_schema, {"status", "--default-schema-name=" + our_default});
+    EXPECT_TRUE(contains(their_status.out, "is up to date")) << their_status.out;
+}
+
 } // namespace
 } // namespace strata::test

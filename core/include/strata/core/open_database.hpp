@@ -22,9 +22,10 @@ struct DatabaseOptions {
     std::string password;
     /// --plugin-dir values; STRATA_PLUGIN_PATH and lib/strata/plugins are searched after them.
     std::vector<std::filesystem::path> plugin_dirs;
-    /// Liquibase's --default-schema-name and --liquibase-schema-name. The engine cannot place
-    /// objects or its history in another schema yet, so a non-empty value is refused (Usage)
-    /// rather than ignored; put the schema in the URL instead (PostgreSQL currentSchema=).
+    /// Liquibase's --default-schema-name: the dialect points the session at that schema
+    /// (PostgreSQL) or database (MySQL/MariaDB) instead of the URL's; SQLite refuses any but
+    /// main. --liquibase-schema-name may only name the same schema: the history tables stay
+    /// beside the objects (refused with Usage otherwise, never ignored).
     std::string default_schema;
     std::string liquibase_schema;
     /// A read-only command: a database file that does not exist is not created. The session
