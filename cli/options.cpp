@@ -43,8 +43,8 @@ constexpr OptionSpec kOptions[] = {
     {"contexts", "context-filter", "Context expression to run with", kChangelog},
     {"labels", "label-filter", "Label expression to run with", kChangelog},
     {"search-path", "",
-     "Where to look for changelog files (refused for now: paths are relative "
-     "to the current directory)",
+     "Comma-separated roots where the changelog, its includes and data files are looked up, "
+     "in order (default: the current directory)",
      kChangelog, false, false, Global},
     {"missing-property-mode", "", "What an undefined ${name} does: preserve, empty or error",
      kChangelog, false, false, Global},

@@ -10,6 +10,7 @@
 #include <strata/core/schema_source.hpp>
 #include <strata/error.hpp>
 #include <strata/format/parse.hpp>
+#include <strata/text.hpp>
 
 namespace strata::cli {
 namespace {
@@ -120,12 +121,10 @@ const Changelog& Session::changelog() {
     if (settings_.changelog_file.empty())
         throw Error(ErrorKind::Usage, "no changelog given", {},
                     "pass --changelog-file=PATH, or set changelogFile in strata.properties");
-    if (!settings_.search_path.empty())
-        throw Error(ErrorKind::Usage,
-                    fmt::format("--search-path={} is not supported yet", settings_.search_path), {},
-                    "strata reads --changelog-file and its includes relative to the current "
-                    "directory: run it from the search path's root instead");
     format::ParseOptions options;
+    // Liquibase's --search-path: comma-separated roots, looked up in order.
+    for (const std::string& root : split_list(settings_.search_path))
+        options.search_path.emplace_back(root);
     options.parameters = settings_.parameters;
     options.filter.contexts = settings_.contexts;
     options.filter.labels = settings_.labels;

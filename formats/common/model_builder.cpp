@@ -388,8 +388,9 @@ void include_changelog(ParseSession& session, const IncludeDirective& include,
                     "name the changelog to include with file");
     check_expression_nesting(include.context, include.where);
     check_expression_nesting(include.labels, include.where);
-    IncludedFile included = resolve_include(include.file, include.relative_to_changelog,
-                                            including_recorded, including_on_disk);
+    IncludedFile included =
+        resolve_include(session.options, include.file, include.relative_to_changelog,
+                        including_recorded, including_on_disk);
     std::error_code ec;
     if (!include.error_if_missing && !std::filesystem::exists(included.on_disk, ec))
         return;
@@ -428,7 +429,7 @@ void include_all(ParseSession& session, const IncludeAllDirective& directive,
         if (path.empty())
             path = ".";
     }
-    IncludedFile directory = resolve_include(path, directive.relative_to_changelog,
+    IncludedFile directory = resolve_include(session.options, path, directive.relative_to_changelog,
                                              including_recorded, including_on_disk);
     check_expression_nesting(directive.context, directive.where);
     check_expression_nesting(directive.labels, directive.where);
@@ -508,11 +509,23 @@ void unknown_change_type(std::string_view name, const SourceLocation& where) {
                                    : fmt::format("did you mean '{}'?", suggestion));
 }
 
-IncludedFile resolve_include(const std::string& file, bool relative_to_changelog,
-                             const std::string& including_recorded,
+std::filesystem::path locate(const ParseOptions& options, const std::string& path) {
+    std::filesystem::path given(path);
+    if (options.search_path.empty() || given.is_absolute())
+        return given;
+    for (const std::filesystem::path& root : options.search_path) {
+        std::error_code ec;
+        if (std::filesystem::exists(root / given, ec))
+            return root / given;
+    }
+    return options.search_path.front() / given;
+}
+
+IncludedFile resolve_include(const ParseOptions& options, const std::string& file,
+                             bool relative_to_changelog, const std::string& including_recorded,
                              const std::filesystem::path& including_on_disk) {
     if (!relative_to_changelog)
-        return {normalize_changelog_path(file), std::filesystem::path(file)};
+        return {normalize_changelog_path(file), locate(options, file)};
     std::filesystem::path recorded = std::filesystem::path(including_recorded).parent_path() / file;
     return {normalize_changelog_path(recorded.generic_string()),
             including_on_disk.parent_path() / file};
@@ -594,12 +607,49 @@ void read_changelog_file(ParseSession& session, const std::filesystem::path& on_
     session.include_stack.pop_back();
 }
 
+namespace {
+
+/// With a search path, each file a change names (sqlFile, loadData, createView path=...)
+/// without relativeToChangelogFile is looked up in its roots, as the changelogs are.
+void find_referenced_files(Changelog& changelog, const ParseOptions& options) {
+    auto find = [&](Change& change) {
+        if (change.flag("relativeToChangelogFile"))
+            return;
+        for (const char* key : {"path", "file"}) {
+            const std::string* named = change.get(key);
+            if (named == nullptr ||
+                !(change.kind == ChangeKind::SqlFile || change.kind == ChangeKind::LoadData ||
+                  change.kind == ChangeKind::LoadUpdateData ||
+                  change.kind == ChangeKind::CreateView ||
+                  change.kind == ChangeKind::CreateProcedure))
+                continue;
+            std::filesystem::path found = locate(options, *named);
+            if (found != std::filesystem::path(*named)) {
+                std::string root = found.generic_string();
+                root.resize(root.size() - std::filesystem::path(*named).generic_string().size());
+                change.search_root = root;
+            }
+        }
+    };
+    for (ChangeSet& changeset : changelog.changesets) {
+        for (Change& change : changeset.changes)
+            find(change);
+        if (changeset.rollback)
+            for (Change& change : changeset.rollback->changes)
+                find(change);
+    }
+}
+
+} // namespace
+
 Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions& options) {
     ParseSession session(options);
     std::string recorded = normalize_changelog_path(file.generic_string());
     session.changelog.path = recorded;
-    read_changelog_file(session, file, recorded, {});
+    read_changelog_file(session, locate(options, file.string()), recorded, {});
     session.changelog.properties = session.properties.defined();
+    if (!options.search_path.empty())
+        find_referenced_files(session.changelog, options);
 
     // One changeset per identity among those this run would run, as Liquibase validates:
     // the same identity twice is fine when contexts, labels or dbms leave only one of them.

@@ -85,13 +85,18 @@ std::string closest_name(std::string_view unknown, const std::vector<std::string
 /// Unknown change type error with a suggestion.
 [[noreturn]] void unknown_change_type(std::string_view name, const SourceLocation& where);
 
+/// Where a path relative to the search path is on disk: below the first --search-path root
+/// that holds it (the first root when none does, so that errors name a real place), or as
+/// given when there is no search path or the path is absolute.
+std::filesystem::path locate(const ParseOptions& options, const std::string& path);
+
 /// Path of an included file as recorded in FILENAME, and its location on disk.
 struct IncludedFile {
     std::string recorded;
     std::filesystem::path on_disk;
 };
-IncludedFile resolve_include(const std::string& file, bool relative_to_changelog,
-                             const std::string& including_recorded,
+IncludedFile resolve_include(const ParseOptions& options, const std::string& file,
+                             bool relative_to_changelog, const std::string& including_recorded,
                              const std::filesystem::path& including_on_disk);
 
 /// An `include` entry of any format.

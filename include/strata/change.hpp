@@ -99,6 +99,9 @@ struct STRATA_API Change {
     /// `?` and `:name` in `where`, in order. Not part of the checksum (Liquibase 4.28).
     std::vector<Column> where_params;
     SourceLocation where;
+    /// Where a file attribute without relativeToChangelogFile is found: the --search-path
+    /// root that holds it, "" for the working directory.
+    std::string search_root;
 
     [[nodiscard]] const std::string* get(std::string_view key) const;
     /// The attribute, or "" when absent.
@@ -107,7 +110,7 @@ struct STRATA_API Change {
     [[nodiscard]] bool flag(std::string_view key, bool fallback = false) const;
     /// The file an attribute names (sqlFile's path, loadData's file), resolved as Liquibase
     /// resolves it: beside the changelog with relativeToChangelogFile="true", else from the
-    /// working directory.
+    /// search-path root that holds it (search_root) or the working directory.
     [[nodiscard]] std::string file_path(std::string_view key) const;
     /// Liquibase's DESCRIPTION fragment, e.g. "createIndex indexName=ix, tableName=t".
     [[nodiscard]] std::string description() const;

@@ -77,6 +77,8 @@ std::string Change::file_path(std::string_view key) const {
     std::filesystem::path file = value(key);
     if (flag("relativeToChangelogFile") && !where.file.empty())
         file = std::filesystem::path(where.file).parent_path() / file;
+    else if (!search_root.empty() && file.is_relative())
+        file = std::filesystem::path(search_root) / file;
     return file.string();
 }
 

@@ -108,6 +108,44 @@ TEST_F(LiquibaseInterop, BothToolsWriteTheSameHistoryRows) {
     }
 }
 
+TEST_F(LiquibaseInterop, SearchPathFindsChangelogsIncludesAndDataAsLiquibaseDoes) {
+    // The root changelog under one root, its include and the include's CSV under another;
+    // both tools run from a third directory and must record the same paths and rows.
+    std::filesystem::create_directories(dir_ / "first" / "db");
+    std::filesystem::create_directories(dir_ / "second" / "db");
+    std::filesystem::create_directories(dir_ / "second" / "data");
+    std::filesystem::create_directories(dir_ / "elsewhere");
+    write_file(dir_ / "first" / "db" / "master.xml", xml_changelog(R"x(
+        <changeSet id="1" author="a"><createTable tableName="t"><column name="id" type="int"/>
+            <column name="name" type="varchar(20)"/></createTable></changeSet>
+        <include file="db/part.xml"/>)x"));
+    write_file(dir_ / "second" / "db" / "part.xml", xml_changelog(R"x(
+        <changeSet id="2" author="a"><loadData tableName="t" file="data/seed.csv"/></changeSet>)x"));
+    write_file(dir_ / "second" / "data" / "seed.csv", "id,name\n1,one\n2,two\n");
+    const std::string search_path =
+        "--search-path=" + (dir_ / "first").string() + "," + (dir_ / "second").string();
+    const std::filesystem::path cwd = dir_ / "elsewhere";
+
+    CommandResult theirs =
+        run_program(launcher_,
+                    {"--show-banner=false", "--url=jdbc:sqlite:" + (dir_ / "lb.db").string(),
+                     "--changelog-file=db/master.xml", search_path, "update"},
+                    cwd, {{"LIQUIBASE_HOME", std::filesystem::path(launcher_).parent_path()}});
+    ASSERT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+    CommandResult ours = run_strata({"--url=sqlite:" + (dir_ / "st.db").string(),
+                                     "--changelog-file=db/master.xml", search_path, "update"},
+                                    cwd);
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+
+    ResultSet expected = history("lb.db");
+    ASSERT_EQ(expected.rows.size(), 2U);
+    EXPECT_EQ(history("st.db").rows, expected.rows);
+    EXPECT_EQ(expected.rows[1][2], "db/part.xml") << "FILENAME is relative to its root";
+    const std::string rows = "SELECT group_concat(id || ':' || name) FROM t";
+    EXPECT_EQ(scalar_sqlite(dir_ / "st.db", rows), scalar_sqlite(dir_ / "lb.db", rows));
+    EXPECT_EQ(scalar_sqlite(dir_ / "st.db", rows), "1:one,2:two");
+}
+
 TEST_F(LiquibaseInterop, AChangelogConvertedByStrataGivesLiquibaseTheSameRows) {
     ASSERT_EQ(strata("st.db", {"update"}).exit_code, 0);
     for (const char* format : {"yaml", "json"}) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace strata::format {
 
@@ -28,6 +29,10 @@ struct ParseOptions {
     /// other than true/false, an unknown key in a YAML/JSON changeset) is an error, not a
     /// warning.
     bool strict = false;
+    /// --search-path: the roots a relative changelog, include or data file path is looked up
+    /// in, in order (the first that holds it wins); FILENAME records the path as written,
+    /// relative to its root, as Liquibase does. Empty: the working directory.
+    std::vector<std::filesystem::path> search_path;
     /// Receives each such warning as "file:line:col: message"; when unset they go to stderr
     /// as "WARNING: ...".
     std::function<void(const std::string&)> warn;
