@@ -26,6 +26,7 @@
 // Needs STRATA_LIQUIBASE (the launcher from tests/interop/setup_liquibase.sh) and, for the
 // servers, STRATA_TEST_PG_URL / STRATA_TEST_MYSQL_URL (scripts/test.sh sets all three). A
 // missing one FAILS, unless STRATA_TEST_ALLOW_MISSING_SERVERS=1 (then a visible skip).
+#include "harness_support.hpp"
 #include "test_support.hpp"
 
 #include <algorithm>
@@ -55,7 +56,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-const fs::path kHarnessRoot = fs::path(STRATA_SHARED_DIR) / "liquibase-test-harness";
+const fs::path kHarnessRoot = harness_root();
 const fs::path kAllowList = fs::path(STRATA_HARNESS_DIR) / "allow-list.txt";
 const fs::path kDriverSource = fs::path(STRATA_HARNESS_DIR) / "LiquibaseDriver.java";
 
@@ -118,37 +119,6 @@ std::string mask_now(const std::string& text) {
         last = static_cast<std::size_t>(m.position(0) + m.length(0));
     }
     return out + text.substr(last);
-}
-
-/// Splits a SQL script into statements at `;` outside quotes; drops `--` comment lines.
-std::vector<std::string> split_sql(const std::string& script) {
-    std::vector<std::string> statements;
-    std::string current;
-    char quote = 0;
-    std::istringstream lines(script);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (quote == 0 && trim(line).rfind("--", 0) == 0)
-            continue;
-        for (char c : line) {
-            if (quote != 0) {
-                if (c == quote)
-                    quote = 0;
-            } else if (c == '\'' || c == '"' || c == '`') {
-                quote = c;
-            } else if (c == ';') {
-                if (!trim(current).empty())
-                    statements.push_back(trim(current));
-                current.clear();
-                continue;
-            }
-            current += c;
-        }
-        current += '\n';
-    }
-    if (!trim(current).empty())
-        statements.push_back(trim(current));
-    return statements;
 }
 
 bool is_tracking_table(const std::string& name) {
@@ -841,32 +811,6 @@ std::vector<Case> project_cases() {
                              path.filename().string(), false, true});
     }
     return cases;
-}
-
-std::vector<std::string> seed_statements(const std::string& db) {
-    if (db == "sqlite")
-        return split_sql(read_file(kHarnessRoot / "init/sqlite-init.sql"));
-    if (db == "mariadb") {
-        std::vector<std::string> out;
-        for (const std::string& s : split_sql(read_file(kHarnessRoot / "init/mariadb-init.sql")))
-            if (upper(s).rfind("GRANT", 0) != 0)
-                out.push_back(s);
-        return out;
-    }
-    // PostgreSQL: the SQL inside the heredoc, without the role and privilege lines.
-    std::string script = read_file(kHarnessRoot / "init/postgres-init.sh");
-    std::size_t begin = script.find('\n', script.find("<<-EOSQL")) + 1;
-    std::size_t end = script.find("\nEOSQL", begin);
-    std::string body = script.substr(begin, end == std::string::npos ? end : end - begin);
-    std::vector<std::string> out;
-    for (const std::string& s : split_sql(body)) {
-        std::string u = upper(s);
-        if (u.rfind("CREATE USER", 0) == 0 || u.rfind("GRANT", 0) == 0 ||
-            (u.rfind("ALTER TABLE", 0) == 0 && contains(u, "OWNER TO")))
-            continue;
-        out.push_back(s);
-    }
-    return out;
 }
 
 // ------------------------------------------------------------------------------------------

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+// Liquibase's own generateChangelog suite (../shared/liquibase-test-harness/generateChangelog),
+// judged by database state: each changelog of expectedChangeLog/ is applied, as Liquibase's
+// runner applies it, with `strata update` to a fresh scratch database A seeded from init/;
+// `strata generate-changelog` writes A's schema; that changelog, applied with `strata update`
+// to an empty scratch database B, must recreate A (`strata diff --exit-code` finds nothing);
+// and the generated changelog must hold every object the expected changelog creates (table,
+// columns with their type family, keys, constraints and indexes with their names, sequences,
+// views), whichever change writes it (a primary key inside createTable counts as addPrimaryKey).
+// The seed's own tables are judged once, by the case `init` (the seed alone), and left out
+// of the other cases' diff. The XML format runs for every case, YAML and JSON for one
+// (generate-changelog refuses .sql: formatted SQL holds raw SQL only).
+// generate-changelog-allow-list.txt lists the cases not run (`skip`) and the deliberate
+// differences, each with its reason; an entry that no longer matches fails. Needs the servers
+// of scripts/start-servers.sh (FAILS without).
+#include "harness_support.hpp"
+#include "test_support.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <strata/core/open_database.hpp>
+#include <strata/format/parse.hpp>
+#include <strata/text.hpp>
+
+namespace strata::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSuite = harness_root() / "generateChangelog";
+const fs::path kAllowList = fs::path(STRATA_HARNESS_DIR) / "generate-changelog-allow-list.txt";
+// The case that also runs through the YAML and JSON writers: it has every kind of key.
+const std::string kEveryFormatCase = "addForeignKey";
+// The tables of the harness's init/ seed, which every case starts from.
+const std::string kSeedTables = "authors,posts";
+
+/// One object a changelog creates: what identifies it apart from its name, and the name
+/// (empty when the changelog leaves it to the database).
+struct SchemaObject {
+    std::string key;
+    std::string name;
+};
+
+std::string columns_of(std::string list) {
+    list.erase(std::remove(list.begin(), list.end(), ' '), list.end());
+    return to_lower(list);
+}
+
+/// "INT", "integer", "int4" -> int; "varchar(25)", "character varying" -> varchar.
+std::string type_family(const std::string& type) {
+    std::string family = to_lower(trim(type.substr(0, type.find('('))));
+    if (family == "integer" || family == "int4")
+        return "int";
+    if (family == "int8")
+        return "bigint";
+    if (family == "character varying")
+        return "varchar";
+    if (family.rfind("timestamp", 0) == 0)
+        return "timestamp";
+    return family;
+}
+
+std::vector<SchemaObject> objects_of(const Changelog& changelog) {
+    std::vector<SchemaObject> objects;
+    auto add = [&](const std::string& key, const std::string& name) {
+        objects.push_back({to_lower(key), to_lower(name)});
+    };
+    for (const ChangeSet& changeset : changelog.changesets)
+        for (const Change& change : changeset.changes) {
+            const std::string kind(change.type_name());
+            const std::string table = change.value("tableName");
+            if (kind == "createTable")
+                add("table " + table, "");
+            if (kind == "createTable" || kind == "addColumn") {
+                std::string primary_key, primary_key_name;
+                for (const Column& column : change.columns) {
+                    add("column " + table + "." + column.name() + " " +
+                            type_family(column.get("type") ? *column.get("type") : ""),
+                        "");
+                    if (column.constraint_flag("primaryKey")) {
+                        primary_key += (primary_key.empty() ? "" : ",") + column.name();
+                        if (const std::string* name = column.constraint("primaryKeyName"))
+                            primary_key_name = *name;
+                    }
+                    if (column.constraint_flag("unique")) {
+                        const std::string* name = column.constraint("uniqueConstraintName");
+                        add("unique " + table + "(" + columns_of(column.name()) + ")",
+                            name ? *name : "");
+                    }
+                }
+                if (!primary_key.empty())
+                    add("primaryKey " + table + "(" + columns_of(primary_key) + ")",
+                        primary_key_name);
+            } else if (kind == "addPrimaryKey") {
+                add("primaryKey " + table + "(" + columns_of(change.value("columnNames")) + ")",
+                    change.value("constraintName"));
+            } else if (kind == "addUniqueConstraint") {
+                add("unique " + table + "(" + columns_of(change.value("columnNames")) + ")",
+                    change.value("constraintName"));
+            } else if (kind == "addForeignKeyConstraint") {
+                add("foreignKey " + change.value("baseTableName") + "(" +
+                        columns_of(change.value("baseColumnNames")) + ") -> " +
+                        change.value("referencedTableName") + "(" +
+                        columns_of(change.value("referencedColumnNames")) + ")",
+                    change.value("constraintName"));
+            } else if (kind == "createIndex") {
+                std::string columns;
+                for (const Column& column : change.columns)
+                    columns += (columns.empty() ? "" : ",") + column.name();
+                add("index " + change.value("indexName") + " " + table + "(" + columns_of(columns) +
+                        ")",
+                    "");
+            } else if (kind == "createSequence") {
+                add("sequence " + change.value("sequenceName"), "");
+            } else if (kind == "createView") {
+                add("view " + change.value("viewName"), "");
+            } else if (kind == "addCheckConstraint") {
+                add("check " + table, change.value("constraintName"));
+            }
+        }
+    return objects;
+}
+
+/// What `expected` creates and `generated` lacks, as "key name" lines.
+std::vector<std::string> missing_objects(const fs::path& expected, const fs::path& generated) {
+    std::vector<SchemaObject> have = objects_of(format::parse_changelog(generated));
+    std::vector<std::string> missing;
+    for (const SchemaObject& want : objects_of(format::parse_changelog(expected)))
+        if (std::ranges::none_of(have, [&](const SchemaObject& object) {
+                return object.key == want.key && (want.name.empty() || object.name == want.name);
+            }))
+            missing.push_back("missing " + want.key + (want.name.empty() ? "" : " " + want.name));
+    return missing;
+}
+
+/// A fresh database: a SQLite file in `dir`, else a scratch schema or database of its own.
+class Scratch {
+public:
+    Scratch(const std::string& db, const fs::path& dir, const std::string& name) : db_(db) {
+        if (db == "sqlite") {
+            url_ = "sqlite:" + (dir / (name + ".db")).string();
+            return;
+        }
+        server_.emplace(db == "postgresql" ? "postgresql" : "mysql");
+        if (server_->ok())
+            url_ = server_->url();
+    }
+    [[nodiscard]] bool ok() const { return !url_.empty(); }
+    [[nodiscard]] const std::string& url() const { return url_; }
+
+    /// Runs the harness's init/ seed (tables authors and posts).
+    void seed() {
+        if (server_) {
+            for (const std::string& statement : seed_statements(db_))
+                server_->admin().execute(statement);
+            return;
+        }
+        DatabaseOptions options;
+        options.url = url_;
+        options.plugin_dirs = {STRATA_PLUGIN_DIR};
+        Database database = open_database(options);
+        for (const std::string& statement : seed_statements(db_))
+            database.connection().execute(statement);
+    }
+
+private:
+    std::string db_;
+    std::string url_;
+    std::optional<ServerScratch> server_;
+};
+
+/// Applies one generateChangelog case and checks what generate-changelog writes for it;
+/// returns the problems found (empty: the case passes).
+/// Without a changelog (the `init` case) the seed alone goes round; with one, the seed's
+/// tables are left out of the diff: the `init` case judges them once.
+std::vector<std::string> run_case(const std::string& db, const std::optional<fs::path>& changelog,
+                                  const std::vector<std::string>& extensions) {
+    TempDir dir;
+    Scratch source(db, dir.path(), "source");
+    if (!source.ok())
+        return {"no test server"};
+    source.seed();
+    if (changelog) {
+        fs::copy_file(*changelog, dir / changelog->filename());
+        CommandResult update = run_strata({"--changelog-file=" + changelog->filename().string(),
+                                           "--url=" + source.url(), "update"},
+                                          dir.path());
+        if (update.exit_code != 0)
+            return {"update of the harness changelog failed: " + update.err};
+    }
+    std::vector<std::string> problems;
+    for (const std::string& extension : extensions) {
+        const std::string out = "generated." + extension;
+        CommandResult generated = run_strata(
+            {"generate-changelog", "--url=" + source.url(), "--changelog-file=" + out}, dir.path());
+        if (generated.exit_code != 0) {
+            problems.push_back(extension + ": generate-changelog failed: " + generated.err);
+            continue;
+        }
+        if (changelog)
+            for (const std::string& missing : missing_objects(*changelog, dir / out))
+                problems.push_back(extension + ": " + missing);
+        Scratch copy(db, dir.path(), "copy_" + extension);
+        if (!copy.ok())
+            return {"no test server"};
+        CommandResult applied =
+            run_strata({"--changelog-file=" + out, "--url=" + copy.url(), "update"}, dir.path());
+        if (applied.exit_code != 0) {
+            problems.push_back(extension +
+                               ": update with the generated changelog failed: " + applied.err);
+            continue;
+        }
+        std::vector<std::string> diff_args{"diff", "--reference-url=" + source.url(),
+                                           "--url=" + copy.url(), "--exit-code"};
+        if (changelog)
+            diff_args.push_back("--exclude-objects=" + kSeedTables);
+        CommandResult diff = run_strata(diff_args, dir.path());
+        if (diff.exit_code != 0)
+            problems.push_back(extension + ": the recreated database differs:\n" + diff.out +
+                               diff.err);
+    }
+    return problems;
+}
+
+class GenerateChangelogSuite : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GenerateChangelogSuite, GeneratedChangelogRecreatesTheDatabase) {
+    const std::string db = GetParam();
+    std::set<std::string> names;
+    for (const fs::path& folder : {kSuite / "expectedChangeLog", kSuite / "expectedChangeLog" / db})
+        if (fs::is_directory(folder))
+            for (const auto& entry : fs::directory_iterator(folder))
+                if (entry.is_regular_file())
+                    names.insert(entry.path().filename().string());
+    ASSERT_FALSE(names.empty()) << "no generateChangelog suite at " << kSuite;
+
+    std::set<std::string> allow = allow_list(kAllowList);
+    std::set<std::string> stems{"init"}; // the seed alone: the case without a changelog
+    for (const std::string& name : names)
+        stems.insert(fs::path(name).stem().string());
+    int passed = 0, checked = 0;
+    std::vector<std::string> failures;
+    for (const std::string& stem : stems) {
+        if (allow.contains("skip * " + stem) || allow.contains("skip " + db + " " + stem))
+            continue;
+        std::optional<fs::path> changelog;
+        if (stem != "init") {
+            changelog = pick(kSuite / "expectedChangeLog", db, harness_version(db), stem + ".xml");
+            ASSERT_TRUE(changelog) << stem;
+        }
+        ++checked;
+        std::vector<std::string> extensions{"xml"};
+        if (stem == kEveryFormatCase)
+            extensions = {"xml", "yaml", "json"};
+        std::vector<std::string> problems = run_case(db, changelog, extensions);
+        const std::string entry = db + " " + stem;
+        if (problems.empty()) {
+            ++passed;
+            EXPECT_FALSE(allow.contains(entry))
+                << entry << " passes: remove it from generate-changelog-allow-list.txt";
+        } else if (!allow.contains(entry)) {
+            std::string text = entry + ":";
+            for (const std::string& problem : problems)
+                text += "\n    " + problem;
+            failures.push_back(text);
+        }
+    }
+    std::cout << "[ generateChangelog suite ] harness generateChangelog " << db << ": " << passed
+              << "/" << checked << " recreate the database and hold the expected objects\n";
+    EXPECT_GT(checked, 0);
+    for (const std::string& failure : failures)
+        ADD_FAILURE() << failure;
+    // A skip must name a case of the suite: of this database, or (`*`) of any.
+    for (const std::string& entry : allow) {
+        const std::string stem = entry.substr(entry.rfind(' ') + 1);
+        bool names_a_case =
+            entry.rfind("skip " + db + " ", 0) == 0 ? stems.contains(stem)
+            : entry.rfind("skip * ", 0) == 0
+                ? std::ranges::any_of(
+                      fs::recursive_directory_iterator(kSuite / "expectedChangeLog"),
+                      [&](const fs::directory_entry& file) { return file.path().stem() == stem; })
+                : true;
+        EXPECT_TRUE(names_a_case) << "generate-changelog-allow-list.txt: `" << entry
+                                  << "` names no case of the suite";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, GenerateChangelogSuite,
+                         ::testing::Values("sqlite", "postgresql", "mariadb"),
+                         [](const auto& param_info) { return param_info.param; });
+
+} // namespace
+} // namespace strata::test
