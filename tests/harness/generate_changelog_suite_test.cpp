@@ -24,6 +24,7 @@
 #include <set>
 #include <strata/core/open_database.hpp>
 #include <strata/format/parse.hpp>
+#include <strata/snapshot.hpp>
 #include <strata/text.hpp>
 
 namespace strata::test {
@@ -50,18 +51,11 @@ std::string columns_of(std::string list) {
     return to_lower(list);
 }
 
-/// "INT", "integer", "int4" -> int; "varchar(25)", "character varying" -> varchar.
+/// "INT", "integer", "int4" -> int; "varchar(25)", "character varying" -> varchar: the
+/// portable type without its size (a database may widen or drop it).
 std::string type_family(const std::string& type) {
-    std::string family = to_lower(trim(type.substr(0, type.find('('))));
-    if (family == "integer" || family == "int4")
-        return "int";
-    if (family == "int8")
-        return "bigint";
-    if (family == "character varying")
-        return "varchar";
-    if (family.rfind("timestamp", 0) == 0)
-        return "timestamp";
-    return family;
+    std::string portable = snapshot::portable_type(type);
+    return portable.substr(0, portable.find('('));
 }
 
 std::vector<SchemaObject> objects_of(const Changelog& changelog) {
