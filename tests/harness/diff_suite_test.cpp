@@ -153,21 +153,6 @@ std::optional<fs::path> pair_changelog(const std::string& db) {
     return best;
 }
 
-std::string jdbc_url(const std::string& db, const ServerScratch& scratch, std::string& user,
-                     std::string& password) {
-    std::smatch m;
-    const std::string& url = scratch.base_url();
-    if (!std::regex_search(url, m,
-                           std::regex(R"(^\w+://([^:@/]+):([^@/]*)@([^:/]+):(\d+)/([^?]+))")))
-        return {};
-    user = m[1];
-    password = m[2];
-    if (db == "postgresql")
-        return "jdbc:postgresql://" + m[3].str() + ":" + m[4].str() + "/" + m[5].str() +
-               "?currentSchema=" + scratch.name();
-    return "jdbc:mariadb://" + m[3].str() + ":" + m[4].str() + "/" + scratch.name();
-}
-
 class DiffSuite : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DiffSuite, StrataReportsWhatLiquibaseReports) {
@@ -206,11 +191,13 @@ TEST_P(DiffSuite, StrataReportsWhatLiquibaseReports) {
             {"diff", "--reference-url=" + from->url(), "--url=" + to->url(), "--format=json"},
             dir.path());
         ASSERT_EQ(ours.exit_code, 0) << ours.err;
-        std::string from_jdbc = jdbc_url(db, *from, user, password);
-        std::string to_jdbc = jdbc_url(db, *to, user, password);
+        JdbcTarget from_jdbc = harness_jdbc_url(db, *from);
+        std::string to_jdbc = harness_jdbc_url(db, *to).url;
+        user = from_jdbc.user;
+        password = from_jdbc.password;
         CommandResult theirs = run_program(
             launcher,
-            {"--show-banner=false", "diff", "--reference-url=" + from_jdbc,
+            {"--show-banner=false", "diff", "--reference-url=" + from_jdbc.url,
              "--reference-username=" + user, "--reference-password=" + password, "--url=" + to_jdbc,
              "--username=" + user, "--password=" + password},
             dir.path(), {{"LIQUIBASE_HOME", fs::path(launcher).parent_path().string()}});

@@ -9,16 +9,21 @@
 // views), whichever change writes it (a primary key inside createTable counts as addPrimaryKey).
 // The seed's own tables are judged once, by the case `init` (the seed alone), and left out
 // of the other cases' diff. XML and formatted SQL run for every case, YAML and JSON for one.
-// generate-changelog-allow-list.txt lists the cases not run (`skip`) and the deliberate
-// differences, each with its reason; an entry that no longer matches fails. Needs the servers
-// of scripts/start-servers.sh (FAILS without).
+// The real Liquibase generates A's changelog too (one JVM for all cases, without the seed's
+// tables as Liquibase's runner does, nor strata's own): the objects of its changelog and of
+// strata's must agree. generate-changelog-allow-list.txt lists the cases not run (`skip`) and the
+// deliberate differences, each with its reason; an entry that no longer matches fails. Needs the
+// servers of scripts/start-servers.sh (FAILS without).
 #include "harness_support.hpp"
 #include "test_support.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <set>
 #include <strata/core/open_database.hpp>
@@ -37,6 +42,11 @@ const fs::path kAllowList = fs::path(STRATA_HARNESS_DIR) / "generate-changelog-a
 const std::string kEveryFormatCase = "addForeignKey";
 // The tables of the harness's init/ seed, which every case starts from.
 const std::string kSeedTables = "authors,posts";
+// What Liquibase's generateChangelog leaves out: the seed (as Liquibase's own runner does) and
+// strata's own tables, which strata never reports. Whole names: a pattern also matches the
+// scratch schema's name.
+const std::string kLiquibaseExcludes =
+    "(?i)posts, (?i)authors, (?i)strata_changeset_progress, (?i)strata_rollback_capture";
 
 /// One object a changelog creates: what identifies it apart from its name, and the name
 /// (empty when the changelog leaves it to the database).
@@ -118,13 +128,17 @@ std::vector<SchemaObject> objects_of(const Changelog& changelog) {
     return objects;
 }
 
-/// What `expected` creates and `generated` lacks, as "key name" lines.
-std::vector<std::string> missing_objects(const fs::path& expected, const fs::path& generated) {
+/// What `expected` creates and `generated` lacks, as "key name" lines. A name `expected` gives
+/// must be there too; with `names_both_sides`, only where `generated` names the object as well
+/// (Liquibase leaves some names out, a column's unique="true" for one).
+std::vector<std::string> missing_objects(const fs::path& expected, const fs::path& generated,
+                                         bool names_both_sides = false) {
     std::vector<SchemaObject> have = objects_of(format::parse_changelog(generated));
     std::vector<std::string> missing;
     for (const SchemaObject& want : objects_of(format::parse_changelog(expected)))
         if (std::ranges::none_of(have, [&](const SchemaObject& object) {
-                return object.key == want.key && (want.name.empty() || object.name == want.name);
+                return object.key == want.key && (want.name.empty() || object.name == want.name ||
+                                                  (names_both_sides && object.name.empty()));
             }))
             missing.push_back("missing " + want.key + (want.name.empty() ? "" : " " + want.name));
     return missing;
@@ -144,6 +158,17 @@ public:
     }
     [[nodiscard]] bool ok() const { return !url_.empty(); }
     [[nodiscard]] const std::string& url() const { return url_; }
+    /// The same database as the real Liquibase reaches it.
+    [[nodiscard]] std::string jdbc_url() const {
+        return server_ ? harness_jdbc_url(db_, *server_).url
+                       : "jdbc:sqlite:" + url_.substr(std::string("sqlite:").size());
+    }
+    [[nodiscard]] std::string user() const {
+        return server_ ? harness_jdbc_url(db_, *server_).user : "";
+    }
+    [[nodiscard]] std::string password() const {
+        return server_ ? harness_jdbc_url(db_, *server_).password : "";
+    }
 
     /// Runs the harness's init/ seed (tables authors and posts).
     void seed() {
@@ -166,59 +191,121 @@ private:
     std::optional<ServerScratch> server_;
 };
 
-/// Applies one generateChangelog case and checks what generate-changelog writes for it;
-/// returns the problems found (empty: the case passes).
-/// Without a changelog (the `init` case) the seed alone goes round; with one, the seed's
-/// tables are left out of the diff: the `init` case judges them once.
-std::vector<std::string> run_case(const std::string& db, const std::optional<fs::path>& changelog,
-                                  const std::vector<std::string>& extensions) {
-    TempDir dir;
-    Scratch source(db, dir.path(), "source");
-    if (!source.ok())
-        return {"no test server"};
-    source.seed();
-    if (changelog) {
-        fs::copy_file(*changelog, dir / changelog->filename());
-        CommandResult update = run_strata({"--changelog-file=" + changelog->filename().string(),
-                                           "--url=" + source.url(), "update"},
-                                          dir.path());
+/// One generateChangelog case. Without a changelog (the `init` case) the seed alone goes
+/// round; with one, the seed's tables are left out of the diff (the `init` case judges them
+/// once) and of what the real Liquibase generates, as Liquibase's own runner leaves them out.
+class GenerateCase {
+public:
+    GenerateCase(std::string db, std::optional<fs::path> changelog)
+        : db_(std::move(db)), changelog_(std::move(changelog)),
+          source_(db_, dir_.path(), "source") {}
+
+    /// Builds database A: the seed, then the harness changelog by `strata update`.
+    void prepare() {
+        if (!source_.ok()) {
+            problems_.push_back("no test server");
+            return;
+        }
+        source_.seed();
+        if (!changelog_)
+            return;
+        fs::copy_file(*changelog_, dir_ / changelog_->filename());
+        CommandResult update = run_strata({"--changelog-file=" + changelog_->filename().string(),
+                                           "--url=" + source_.url(), "update"},
+                                          dir_.path());
         if (update.exit_code != 0)
-            return {"update of the harness changelog failed: " + update.err};
+            problems_.push_back("update of the harness changelog failed: " + update.err);
     }
-    std::vector<std::string> problems;
-    for (const std::string& extension : extensions) {
+
+    /// The LiquibaseDriver job that has the real Liquibase generate A's changelog.
+    [[nodiscard]] std::string liquibase_job() const {
+        return fmt::format("generateChangelog\t{}\t{}\t{}\t{}\t{}\t0\t{}\n", dir_.path().string(),
+                           liquibase_output().string(), source_.jdbc_url(), source_.user(),
+                           source_.password(), kLiquibaseExcludes);
+    }
+    [[nodiscard]] bool compares_with_liquibase() const { return changelog_ && problems_.empty(); }
+
+    /// Generates A's changelog in each format, applies it to an empty database B, and checks;
+    /// `liquibase` is the driver's outcome of liquibase_job(). Returns the problems, each
+    /// prefixed with its format (or `liquibase`) when it concerns one.
+    std::vector<std::string> check(const std::vector<std::string>& extensions,
+                                   const std::string& liquibase) {
+        if (!problems_.empty())
+            return problems_;
+        for (const std::string& extension : extensions)
+            round_trip(extension);
+        if (compares_with_liquibase())
+            compare_with_liquibase(liquibase);
+        return problems_;
+    }
+
+private:
+    [[nodiscard]] fs::path liquibase_output() const { return dir_ / "liquibase.xml"; }
+
+    void round_trip(const std::string& extension) {
         const std::string out = "generated." + extension;
-        CommandResult generated = run_strata(
-            {"generate-changelog", "--url=" + source.url(), "--changelog-file=" + out}, dir.path());
+        CommandResult generated =
+            run_strata({"generate-changelog", "--url=" + source_.url(), "--changelog-file=" + out},
+                       dir_.path());
         if (generated.exit_code != 0) {
-            problems.push_back(extension + ": generate-changelog failed: " + generated.err);
-            continue;
+            problems_.push_back(extension + ": generate-changelog failed: " + generated.err);
+            return;
         }
         // Formatted SQL holds raw SQL, no objects to read: its round trip below judges it.
-        if (changelog && extension != "sql")
-            for (const std::string& missing : missing_objects(*changelog, dir / out))
-                problems.push_back(extension + ": " + missing);
-        Scratch copy(db, dir.path(), "copy_" + extension);
-        if (!copy.ok())
-            return {"no test server"};
-        CommandResult applied =
-            run_strata({"--changelog-file=" + out, "--url=" + copy.url(), "update"}, dir.path());
-        if (applied.exit_code != 0) {
-            problems.push_back(extension +
-                               ": update with the generated changelog failed: " + applied.err);
-            continue;
+        if (changelog_ && extension != "sql")
+            for (const std::string& missing : missing_objects(*changelog_, dir_ / out))
+                problems_.push_back(extension + ": " + missing);
+        Scratch copy(db_, dir_.path(), "copy_" + extension);
+        if (!copy.ok()) {
+            problems_.push_back("no test server");
+            return;
         }
-        std::vector<std::string> diff_args{"diff", "--reference-url=" + source.url(),
+        CommandResult applied =
+            run_strata({"--changelog-file=" + out, "--url=" + copy.url(), "update"}, dir_.path());
+        if (applied.exit_code != 0) {
+            problems_.push_back(extension +
+                                ": update with the generated changelog failed: " + applied.err);
+            return;
+        }
+        std::vector<std::string> diff_args{"diff", "--reference-url=" + source_.url(),
                                            "--url=" + copy.url(), "--exit-code"};
-        if (changelog)
+        if (changelog_)
             diff_args.push_back("--exclude-objects=" + kSeedTables);
-        CommandResult diff = run_strata(diff_args, dir.path());
+        CommandResult diff = run_strata(diff_args, dir_.path());
         if (diff.exit_code != 0)
-            problems.push_back(extension + ": the recreated database differs:\n" + diff.out +
-                               diff.err);
+            problems_.push_back(extension + ": the recreated database differs:\n" + diff.out +
+                                diff.err);
     }
-    return problems;
-}
+
+    /// The objects of strata's changelog (without the seed) and of Liquibase's must agree.
+    void compare_with_liquibase(const std::string& outcome) {
+        if (outcome != "OK" || !fs::exists(liquibase_output())) {
+            problems_.push_back("liquibase: generateChangelog wrote no changelog: " + outcome);
+            return;
+        }
+        CommandResult generated =
+            run_strata({"generate-changelog", "--url=" + source_.url(),
+                        "--changelog-file=without_seed.xml", "--exclude-objects=" + kSeedTables},
+                       dir_.path());
+        if (generated.exit_code != 0) {
+            problems_.push_back("liquibase: generate-changelog --exclude-objects failed: " +
+                                generated.err);
+            return;
+        }
+        for (const std::string& missing :
+             missing_objects(liquibase_output(), dir_ / "without_seed.xml", true))
+            problems_.push_back("liquibase: Liquibase writes, strata " + missing);
+        for (const std::string& missing :
+             missing_objects(dir_ / "without_seed.xml", liquibase_output(), true))
+            problems_.push_back("liquibase: strata writes, Liquibase " + missing);
+    }
+
+    std::string db_;
+    std::optional<fs::path> changelog_;
+    TempDir dir_;
+    Scratch source_;
+    std::vector<std::string> problems_;
+};
 
 class GenerateChangelogSuite : public ::testing::TestWithParam<std::string> {};
 
@@ -236,8 +323,12 @@ TEST_P(GenerateChangelogSuite, GeneratedChangelogRecreatesTheDatabase) {
     std::set<std::string> stems{"init"}; // the seed alone: the case without a changelog
     for (const std::string& name : names)
         stems.insert(fs::path(name).stem().string());
-    int passed = 0, checked = 0;
-    std::vector<std::string> failures;
+    const char* launcher = std::getenv("STRATA_LIQUIBASE");
+    ASSERT_TRUE(launcher != nullptr && *launcher != '\0')
+        << "STRATA_LIQUIBASE is not set: tests/interop/setup_liquibase.sh prints it";
+
+    // Every database A first, so that one JVM has Liquibase generate all their changelogs.
+    std::vector<std::pair<std::string, std::unique_ptr<GenerateCase>>> cases;
     for (const std::string& stem : stems) {
         if (allow.contains("skip * " + stem) || allow.contains("skip " + db + " " + stem))
             continue;
@@ -246,11 +337,31 @@ TEST_P(GenerateChangelogSuite, GeneratedChangelogRecreatesTheDatabase) {
             changelog = pick(kSuite / "expectedChangeLog", db, harness_version(db), stem + ".xml");
             ASSERT_TRUE(changelog) << stem;
         }
+        cases.emplace_back(stem, std::make_unique<GenerateCase>(db, changelog));
+        cases.back().second->prepare();
+    }
+    std::string jobs;
+    for (const auto& [stem, run] : cases)
+        if (run->compares_with_liquibase())
+            jobs += run->liquibase_job();
+    TempDir work;
+    std::string driver_error;
+    std::vector<std::string> outcomes =
+        run_liquibase_driver(launcher, jobs, work / "generateChangelog", driver_error);
+    EXPECT_EQ(driver_error, "");
+
+    int passed = 0, checked = 0;
+    std::vector<std::string> failures;
+    std::size_t job = 0;
+    for (const auto& [stem, run] : cases) {
         ++checked;
+        std::string liquibase = "not run";
+        if (run->compares_with_liquibase() && job < outcomes.size())
+            liquibase = outcomes[job++];
         std::vector<std::string> extensions{"xml", "sql"};
         if (stem == kEveryFormatCase)
             extensions = {"xml", "sql", "yaml", "json"};
-        std::vector<std::string> problems = run_case(db, changelog, extensions);
+        std::vector<std::string> problems = run->check(extensions, liquibase);
         // `db case` tolerates any problem of the case, `db case ext` those of one format.
         const std::string entry = db + " " + stem;
         std::set<std::string> tolerating;
@@ -280,7 +391,8 @@ TEST_P(GenerateChangelogSuite, GeneratedChangelogRecreatesTheDatabase) {
         }
     }
     std::cout << "[ generateChangelog suite ] harness generateChangelog " << db << ": " << passed
-              << "/" << checked << " recreate the database and hold the expected objects\n";
+              << "/" << checked
+              << " recreate the database, hold the expected objects and agree with Liquibase's\n";
     EXPECT_GT(checked, 0);
     for (const std::string& failure : failures)
         ADD_FAILURE() << failure;

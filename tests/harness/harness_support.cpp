@@ -4,8 +4,10 @@
 #include "test_support.hpp"
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <strata/text.hpp>
+#include <unistd.h>
 
 namespace strata::test {
 
@@ -112,6 +114,79 @@ std::vector<std::string> seed_statements(const std::string& db) {
         out.push_back(s);
     }
     return out;
+}
+
+namespace {
+
+const fs::path kDriverSource = fs::path(STRATA_HARNESS_DIR) / "LiquibaseDriver.java";
+
+/// Compiles the driver once per build tree (atomically: the database tests run in parallel).
+std::string driver_classes(const fs::path& liquibase_home, std::string& error) {
+    fs::path out = fs::path(STRATA_HARNESS_BINARY_DIR) / "liquibase-driver";
+    fs::path marker = out / "LiquibaseDriver.class";
+    if (fs::exists(marker) && fs::last_write_time(marker) >= fs::last_write_time(kDriverSource))
+        return out.string();
+    fs::path staging = fs::path(STRATA_HARNESS_BINARY_DIR) /
+                       ("liquibase-driver." + std::to_string(static_cast<long>(getpid())));
+    fs::create_directories(staging);
+    CommandResult compiled =
+        run_program("javac",
+                    {"-nowarn", "-cp", (liquibase_home / "internal/lib/*").string(), "-d",
+                     staging.string(), kDriverSource.string()},
+                    fs::current_path());
+    if (compiled.exit_code != 0) {
+        error = "javac failed (openjdk-17-jdk-headless installed?): " + compiled.err;
+        return {};
+    }
+    std::error_code ec;
+    fs::remove_all(out, ec);
+    fs::rename(staging, out, ec); // another test may have won the race: use whichever is there
+    fs::remove_all(staging, ec);
+    return out.string();
+}
+
+} // namespace
+
+std::vector<std::string> run_liquibase_driver(const std::string& launcher, const std::string& jobs,
+                                              const fs::path& work_stem, std::string& error) {
+    fs::path home = fs::path(launcher).parent_path();
+    std::string classes = driver_classes(home, error);
+    std::vector<std::string> results;
+    if (classes.empty())
+        return results;
+    fs::path job_file = work_stem.string() + ".jobs";
+    fs::path result_file = work_stem.string() + ".results";
+    write_file(job_file, jobs);
+    std::string classpath =
+        (home / "internal/lib/*").string() + ":" + (home / "lib/*").string() + ":" + classes;
+    CommandResult java = run_program("java",
+                                     {"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                                      "LiquibaseDriver", job_file.string(), result_file.string()},
+                                     work_stem.parent_path());
+    write_file(work_stem.string() + ".log", java.out + java.err);
+    if (fs::exists(result_file)) {
+        std::istringstream in(read_file(result_file));
+        std::string line;
+        while (std::getline(in, line))
+            results.push_back(line);
+    }
+    if (java.exit_code != 0)
+        error = "the Liquibase driver failed (exit " + std::to_string(java.exit_code) +
+                "): " + java.err.substr(0, 2000);
+    return results;
+}
+
+JdbcTarget harness_jdbc_url(const std::string& db, const ServerScratch& scratch) {
+    std::smatch m;
+    const std::string& url = scratch.base_url();
+    if (!std::regex_search(url, m,
+                           std::regex(R"(^\w+://([^:@/]+):([^@/]*)@([^:/]+):(\d+)/([^?]+))")))
+        return {};
+    std::string host = m[3].str() + ":" + m[4].str();
+    if (db == "postgresql")
+        return {"jdbc:postgresql://" + host + "/" + m[5].str() + "?currentSchema=" + scratch.name(),
+                m[1], m[2]};
+    return {"jdbc:mariadb://" + host + "/" + scratch.name(), m[1], m[2]};
 }
 
 std::set<std::string> allow_list(const fs::path& file) {

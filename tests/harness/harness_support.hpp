@@ -11,6 +11,8 @@
 
 namespace strata::test {
 
+class ServerScratch;
+
 /// The harness's resources: ../shared/liquibase-test-harness.
 std::filesystem::path harness_root();
 
@@ -35,5 +37,19 @@ std::vector<std::string> seed_statements(const std::string& db);
 
 /// The entries of an allow-list file: the text before `#` on each line, trimmed.
 std::set<std::string> allow_list(const std::filesystem::path& file);
+
+/// A scratch namespace (tests/support ServerScratch) as the real Liquibase reaches it.
+struct JdbcTarget {
+    std::string url, user, password;
+};
+JdbcTarget harness_jdbc_url(const std::string& db, const ServerScratch& scratch);
+
+/// Runs LiquibaseDriver.java's jobs (one a line, see there) in one JVM of the real Liquibase
+/// (`launcher`: STRATA_LIQUIBASE), compiling the driver once per build tree. Writes
+/// `work_stem`.jobs/.results/.log; returns one result line a job it ran ("OK" or
+/// "ERROR<TAB>message"); `error` says why it could not run them all.
+std::vector<std::string> run_liquibase_driver(const std::string& launcher, const std::string& jobs,
+                                              const std::filesystem::path& work_stem,
+                                              std::string& error);
 
 } // namespace strata::test
