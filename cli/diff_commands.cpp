@@ -19,6 +19,7 @@
 #include <strata/core/drift.hpp>
 #include <strata/core/open_database.hpp>
 #include <strata/core/schema_diff.hpp>
+#include <strata/dialect.hpp>
 #include <strata/error.hpp>
 #include <strata/format/parse.hpp>
 #include <strata/format/write.hpp>
@@ -214,6 +215,30 @@ void write_whole(const std::string& path, const std::string& text) {
         throw Error(ErrorKind::Usage, fmt::format("cannot write '{}': {}", path, error.message()));
 }
 
+/// Formatted SQL holds raw SQL only: each generated changeset becomes the statements the
+/// target's dialect renders for its change (and its rollback), as Liquibase writes a .sql
+/// changelog. Rendered without a connection: the changes create what the database lacks, so
+/// a render that must read the live schema (SQLite's table rebuild) fails with the change named.
+Changelog as_raw_sql(Changelog changelog, const Dialect& dialect) {
+    RenderContext context;
+    auto raw = [&](const std::vector<Change>& changes) {
+        std::string body;
+        for (const Change& change : changes)
+            for (const std::string& statement : dialect.render(change, context))
+                body += (body.empty() ? "" : "\n") + statement + ";";
+        Change sql;
+        sql.kind = ChangeKind::Sql;
+        sql.attributes["sql"] = body;
+        return std::vector<Change>{sql};
+    };
+    for (ChangeSet& changeset : changelog.changesets) {
+        changeset.changes = raw(changeset.changes);
+        if (changeset.rollback && !changeset.rollback->changes.empty())
+            changeset.rollback->changes = raw(changeset.rollback->changes);
+    }
+    return changelog;
+}
+
 void write_changelog_file(Session& session, Changelog changelog, bool append) {
     const Settings& settings = session.settings();
     const std::string& path = settings.changelog_file;
@@ -290,9 +315,17 @@ int run_generate_changelog(Session& session) {
         throw Error(ErrorKind::Usage, fmt::format("'{}' already exists", settings.changelog_file),
                     {}, "name a new --changelog-file, or pass --overwrite-output-file");
     Side target = read_target(session);
-    write_changelog_file(
-        session, diff::generate_changelog(target.schema, options, changelog_options(settings)),
-        false);
+    Changelog changelog =
+        diff::generate_changelog(target.schema, options, changelog_options(settings));
+    if (output_format(settings.changelog_file) == "sql") {
+        if (settings.url.rfind("snapshot:", 0) == 0)
+            throw Error(ErrorKind::Usage,
+                        "a formatted SQL changelog is written in a database's SQL: a snapshot has "
+                        "none",
+                        {}, "give --url of the database, or end --changelog-file in .xml");
+        changelog = as_raw_sql(std::move(changelog), session.database().dialect());
+    }
+    write_changelog_file(session, std::move(changelog), false);
     return 0;
 }
 

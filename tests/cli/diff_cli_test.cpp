@@ -257,5 +257,31 @@ TEST_F(DiffCli, GenerateChangelogRecreatesTheDatabaseAndNeverOverwrites) {
     EXPECT_EQ(overwrite.exit_code, 0) << overwrite.err;
 }
 
+// A .sql changelog is Liquibase formatted SQL: each changeset holds the statements the target's
+// dialect renders, and applying it recreates the database. A change SQLite can only make by
+// rebuilding a table (a constraint added to an existing one) is refused with the change named.
+TEST_F(DiffCli, GenerateChangelogWritesFormattedSqlInTheTargetsDialect) {
+    build("plain", "CREATE TABLE team (id INTEGER NOT NULL, label VARCHAR(20), CONSTRAINT pk_team "
+                   "PRIMARY KEY (id)); CREATE INDEX ix_team_label ON team (label); CREATE VIEW "
+                   "v_team AS SELECT id, label FROM team;");
+    CommandResult generated =
+        strata({"generate-changelog", "--url=sqlite:plain.db", "--changelog-file=gen.sql"});
+    ASSERT_EQ(generated.exit_code, 0) << generated.err;
+    std::string text = read_file(dir_ / "gen.sql");
+    EXPECT_TRUE(contains(text, "-- liquibase formatted sql")) << text;
+    EXPECT_TRUE(contains(text, "CREATE TABLE team")) << text;
+    EXPECT_TRUE(contains(text, "CREATE INDEX ix_team_label ON team")) << text;
+    CommandResult applied = strata({"update", "--url=sqlite:fresh.db", "--changelog-file=gen.sql"});
+    ASSERT_EQ(applied.exit_code, 0) << applied.err << text;
+    EXPECT_EQ(diff("plain", "fresh", {"--exit-code"}).exit_code, 0);
+
+    build("reference", kReferenceSql);
+    CommandResult rebuild =
+        strata({"generate-changelog", "--url=sqlite:reference.db", "--changelog-file=ref.sql"});
+    EXPECT_NE(rebuild.exit_code, 0);
+    EXPECT_TRUE(contains(rebuild.err, "needs the live database")) << rebuild.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "ref.sql"));
+}
+
 } // namespace
 } // namespace strata::test

@@ -4,9 +4,11 @@
 // the CLI calls), instead of paying a JVM start (~2-4 s) per command.
 //
 // usage: java -cp <liquibase jars>:<this> LiquibaseDriver JOBS RESULTS
-// JOBS: one job a line, tab-separated: command(update|rollbackCount) dir changelog url user
-//       password count. The changelog is resolved relative to dir (the search path), so the
-//       FILENAME column holds it as given, as with `cd dir && liquibase --changelog-file=...`.
+// JOBS: one job a line, tab-separated: command(update|rollbackCount|generateChangelog) dir
+//       changelog url user password count [excludeObjects]. The changelog is resolved relative
+//       to dir (the search path), so the FILENAME column holds it as given, as with
+//       `cd dir && liquibase --changelog-file=...`; generateChangelog writes it (give it
+//       absolute), leaving out the objects excludeObjects matches.
 // RESULTS: one line a job, in order: "OK" or "ERROR<TAB>message".
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +36,8 @@ public final class LiquibaseDriver {
                 String[] f = job.split("\t", -1);
                 String outcome;
                 try {
-                    run(f[0], Paths.get(f[1]), f[2], f[3], f[4], f[5], Integer.parseInt(f[6]));
+                    run(f[0], Paths.get(f[1]), f[2], f[3], f[4], f[5], Integer.parseInt(f[6]),
+                        f.length > 7 ? f[7] : "");
                     outcome = "OK";
                 } catch (Throwable e) {
                     outcome = "ERROR\t" + describe(e);
@@ -49,7 +52,8 @@ public final class LiquibaseDriver {
     }
 
     private static void run(String command, Path dir, String changelog, String url, String user,
-                            String password, int count) throws Exception {
+                            String password, int count, String excludeObjects)
+        throws Exception {
         Map<String, Object> scope = new HashMap<>();
         scope.put(Scope.Attr.resourceAccessor.name(),
                   new CompositeResourceAccessor(new DirectoryResourceAccessor(dir),
@@ -61,6 +65,8 @@ public final class LiquibaseDriver {
             if (!user.isEmpty()) cmd.addArgumentValue("username", user);
             if (!password.isEmpty()) cmd.addArgumentValue("password", password);
             if (command.equals("rollbackCount")) cmd.addArgumentValue("count", count);
+            if (command.equals("generateChangelog") && !excludeObjects.isEmpty())
+                cmd.addArgumentValue("excludeObjects", excludeObjects);
             cmd.execute();
         });
     }

@@ -26,6 +26,7 @@
 // Needs STRATA_LIQUIBASE (the launcher from tests/interop/setup_liquibase.sh) and, for the
 // servers, STRATA_TEST_PG_URL / STRATA_TEST_MYSQL_URL (scripts/test.sh sets all three). A
 // missing one FAILS, unless STRATA_TEST_ALLOW_MISSING_SERVERS=1 (then a visible skip).
+#include "harness_support.hpp"
 #include "test_support.hpp"
 
 #include <algorithm>
@@ -55,9 +56,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-const fs::path kHarnessRoot = fs::path(STRATA_SHARED_DIR) / "liquibase-test-harness";
+const fs::path kHarnessRoot = harness_root();
 const fs::path kAllowList = fs::path(STRATA_HARNESS_DIR) / "allow-list.txt";
-const fs::path kDriverSource = fs::path(STRATA_HARNESS_DIR) / "LiquibaseDriver.java";
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -118,37 +118,6 @@ std::string mask_now(const std::string& text) {
         last = static_cast<std::size_t>(m.position(0) + m.length(0));
     }
     return out + text.substr(last);
-}
-
-/// Splits a SQL script into statements at `;` outside quotes; drops `--` comment lines.
-std::vector<std::string> split_sql(const std::string& script) {
-    std::vector<std::string> statements;
-    std::string current;
-    char quote = 0;
-    std::istringstream lines(script);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (quote == 0 && trim(line).rfind("--", 0) == 0)
-            continue;
-        for (char c : line) {
-            if (quote != 0) {
-                if (c == quote)
-                    quote = 0;
-            } else if (c == '\'' || c == '"' || c == '`') {
-                quote = c;
-            } else if (c == ';') {
-                if (!trim(current).empty())
-                    statements.push_back(trim(current));
-                current.clear();
-                continue;
-            }
-            current += c;
-        }
-        current += '\n';
-    }
-    if (!trim(current).empty())
-        statements.push_back(trim(current));
-    return statements;
 }
 
 bool is_tracking_table(const std::string& name) {
@@ -843,32 +812,6 @@ std::vector<Case> project_cases() {
     return cases;
 }
 
-std::vector<std::string> seed_statements(const std::string& db) {
-    if (db == "sqlite")
-        return split_sql(read_file(kHarnessRoot / "init/sqlite-init.sql"));
-    if (db == "mariadb") {
-        std::vector<std::string> out;
-        for (const std::string& s : split_sql(read_file(kHarnessRoot / "init/mariadb-init.sql")))
-            if (upper(s).rfind("GRANT", 0) != 0)
-                out.push_back(s);
-        return out;
-    }
-    // PostgreSQL: the SQL inside the heredoc, without the role and privilege lines.
-    std::string script = read_file(kHarnessRoot / "init/postgres-init.sh");
-    std::size_t begin = script.find('\n', script.find("<<-EOSQL")) + 1;
-    std::size_t end = script.find("\nEOSQL", begin);
-    std::string body = script.substr(begin, end == std::string::npos ? end : end - begin);
-    std::vector<std::string> out;
-    for (const std::string& s : split_sql(body)) {
-        std::string u = upper(s);
-        if (u.rfind("CREATE USER", 0) == 0 || u.rfind("GRANT", 0) == 0 ||
-            (u.rfind("ALTER TABLE", 0) == 0 && contains(u, "OWNER TO")))
-            continue;
-        out.push_back(s);
-    }
-    return out;
-}
-
 // ------------------------------------------------------------------------------------------
 // The allow-list: `db changelog aspect  # bug: …` or `# deliberate: …`.
 
@@ -929,31 +872,6 @@ bool allow_missing() {
     return env("STRATA_TEST_ALLOW_MISSING_SERVERS") == "1";
 }
 
-/// Compiles the driver once per build tree (atomically: the database tests run in parallel).
-std::string driver_classes(const fs::path& liquibase_home, std::string& error) {
-    fs::path out = fs::path(STRATA_HARNESS_BINARY_DIR) / "liquibase-driver";
-    fs::path marker = out / "LiquibaseDriver.class";
-    if (fs::exists(marker) && fs::last_write_time(marker) >= fs::last_write_time(kDriverSource))
-        return out.string();
-    fs::path staging = fs::path(STRATA_HARNESS_BINARY_DIR) /
-                       fmt::format("liquibase-driver.{}", static_cast<long>(getpid()));
-    fs::create_directories(staging);
-    CommandResult compiled =
-        run_program("javac",
-                    {"-nowarn", "-cp", (liquibase_home / "internal/lib/*").string(), "-d",
-                     staging.string(), kDriverSource.string()},
-                    fs::current_path());
-    if (compiled.exit_code != 0) {
-        error = "javac failed (openjdk-17-jdk-headless installed?): " + compiled.err;
-        return {};
-    }
-    std::error_code ec;
-    fs::remove_all(out, ec);
-    fs::rename(staging, out, ec); // another test may have won the race: use whichever is there
-    fs::remove_all(staging, ec);
-    return out.string();
-}
-
 struct Outcome {
     bool ok = false;
     std::string message;
@@ -975,9 +893,7 @@ public:
     /// Runs one Liquibase command over every run in one JVM; fills one outcome per job.
     void liquibase_batch(const std::string& command, std::vector<CaseRun>& runs,
                          const std::vector<std::size_t>& counts, bool rollback) {
-        fs::path home = fs::path(launcher_).parent_path();
         std::string error;
-        std::string classes = driver_classes(home, error);
         std::vector<std::size_t> jobs;
         std::string lines;
         for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -991,29 +907,11 @@ public:
                             runs[i].c.file, target_->jdbc_url(runs[i].lb_ns), target_->jdbc_user(),
                             target_->jdbc_password(), rollback ? counts[i] : 0);
         }
-        fs::path job_file = work_ / (command + ".jobs");
-        fs::path result_file = work_ / (command + ".results");
-        write_file(job_file, lines);
-        std::vector<std::string> results;
-        if (!classes.empty()) {
-            std::string classpath = (home / "internal/lib/*").string() + ":" +
-                                    (home / "lib/*").string() + ":" + classes;
-            CommandResult java =
-                run_program("java",
-                            {"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-                             "LiquibaseDriver", job_file.string(), result_file.string()},
-                            work_);
-            write_file(work_ / (command + ".log"), java.out + java.err);
-            std::istringstream in(read_file(result_file));
-            std::string line;
-            while (std::getline(in, line))
-                results.push_back(line);
-            if (results.size() != jobs.size())
-                error = fmt::format("the Liquibase driver stopped after {} of {} jobs (exit {}): "
-                                    "{}",
-                                    results.size(), jobs.size(), java.exit_code,
-                                    java.err.substr(0, 2000));
-        }
+        std::vector<std::string> results =
+            run_liquibase_driver(launcher_, lines, work_ / command, error);
+        if (error.empty() && results.size() != jobs.size())
+            error = fmt::format("the Liquibase driver stopped after {} of {} jobs", results.size(),
+                                jobs.size());
         for (std::size_t j = 0; j < jobs.size(); ++j) {
             Outcome outcome;
             if (j < results.size()) {

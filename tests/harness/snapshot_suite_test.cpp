@@ -6,6 +6,7 @@
 // expected list with "_noMatch" must find nothing). Differences strata makes on purpose are
 // listed in snapshot-allow-list.txt with their reason. Needs the servers of
 // scripts/start-servers.sh (FAILS without).
+#include "harness_support.hpp"
 #include "test_support.hpp"
 
 #include <algorithm>
@@ -25,48 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const fs::path kSuite = fs::path(STRATA_SHARED_DIR) / "liquibase-test-harness" / "snapshot";
-
-/// "10.7" < "10.11": versions compared number by number.
-bool version_le(const std::string& a, const std::string& b) {
-    std::istringstream left(a), right(b);
-    std::string x, y;
-    while (true) {
-        bool more_left = static_cast<bool>(std::getline(left, x, '.'));
-        bool more_right = static_cast<bool>(std::getline(right, y, '.'));
-        if (!more_left)
-            return true;
-        if (!more_right)
-            return false;
-        if (std::stoi(x) != std::stoi(y))
-            return std::stoi(x) < std::stoi(y);
-    }
-}
-
-/// The file for `name` as Liquibase's runner picks it: DB/VERSION/name for the highest
-/// version folder not above the server's, else DB/name, else the generic one.
-std::optional<fs::path> pick(const fs::path& root, const std::string& db,
-                             const std::string& version, const std::string& name) {
-    std::optional<fs::path> best;
-    std::string best_version;
-    if (fs::is_directory(root / db))
-        for (const auto& entry : fs::directory_iterator(root / db))
-            if (entry.is_directory() && std::isdigit(entry.path().filename().string()[0]) &&
-                fs::exists(entry.path() / name) &&
-                version_le(entry.path().filename().string(), version) &&
-                (best_version.empty() ||
-                 version_le(best_version, entry.path().filename().string()))) {
-                best = entry.path() / name;
-                best_version = entry.path().filename().string();
-            }
-    if (best)
-        return best;
-    if (fs::exists(root / db / name))
-        return root / db / name;
-    if (fs::exists(root / name))
-        return root / name;
-    return std::nullopt;
-}
+const fs::path kSuite = harness_root() / "snapshot";
 
 std::string text_of(const json& value) {
     return value.is_string() ? value.get<std::string>() : value.dump();
@@ -123,27 +83,11 @@ std::vector<std::string> misses(const json& expected, const json& actual) {
     return found;
 }
 
-/// snapshot-allow-list.txt: "db name" per line, then " # reason".
-std::set<std::string> allowed() {
-    std::set<std::string> entries;
-    std::ifstream in(fs::path(STRATA_SOURCE_DIR) / "tests" / "harness" / "snapshot-allow-list.txt");
-    std::string line;
-    while (std::getline(in, line)) {
-        auto hash = line.find('#');
-        std::string entry = line.substr(0, hash);
-        while (!entry.empty() && std::isspace(static_cast<unsigned char>(entry.back())))
-            entry.pop_back();
-        if (!entry.empty())
-            entries.insert(entry);
-    }
-    return entries;
-}
-
 class SnapshotSuite : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SnapshotSuite, StrataSnapshotHoldsWhatLiquibaseExpects) {
     const std::string db = GetParam();
-    const std::string version = db == "postgresql" ? "15" : db == "mariadb" ? "10.11" : "3";
+    const std::string version = harness_version(db);
     std::set<std::string> names;
     for (const auto& entry : fs::directory_iterator(kSuite / "changelogs"))
         if (entry.is_regular_file())
@@ -153,7 +97,8 @@ TEST_P(SnapshotSuite, StrataSnapshotHoldsWhatLiquibaseExpects) {
             names.insert(entry.path().filename().string());
     ASSERT_FALSE(names.empty()) << "no snapshot suite at " << kSuite;
 
-    std::set<std::string> allow = allowed();
+    std::set<std::string> allow =
+        allow_list(fs::path(STRATA_HARNESS_DIR) / "snapshot-allow-list.txt");
     int passed = 0, checked = 0;
     std::vector<std::string> failures;
     for (const std::string& name : names) {
