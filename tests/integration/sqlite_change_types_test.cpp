@@ -42,7 +42,7 @@ protected:
         std::filesystem::remove(dir_ / "test.db");
         ConnectionTarget target{"sqlite:" + (dir_ / "test.db").string(), "", ""};
         spec_ = dialect_->connection_spec(target);
-        connection_ = open_connection(spec_, "");
+        connection_ = open_connection(spec_);
         dialect_->prepare_session(*connection_);
     }
 
