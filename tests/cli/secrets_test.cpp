@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 #include <set>
 #include <strata/dialect.hpp>
+#include <strata/error.hpp>
 
 namespace strata::test {
 namespace {
@@ -109,18 +110,27 @@ protected:
         mysql_ = base.scheme != "postgresql";
         user_ = fmt::format("strata_sec_{}", scratch_->name().substr(20));
         Connection& admin = scratch_->admin();
-        // The password goes in as a literal: none of the probes holds a quote or backslash.
-        if (mysql_) {
-            admin.execute(fmt::format("CREATE USER '{}'@'%' IDENTIFIED BY '{}'", user_, password_));
-            admin.execute(
-                fmt::format("GRANT ALL PRIVILEGES ON `strata\\_test%`.* TO '{}'@'%'", user_));
-        } else {
-            admin.execute(fmt::format("CREATE ROLE {} LOGIN PASSWORD '{}'", user_, password_));
-            admin.execute(fmt::format("GRANT {} TO CURRENT_USER", user_));
-            admin.execute(fmt::format("GRANT ALL ON SCHEMA {} TO {}", scratch_->name(), user_));
-            admin.execute(fmt::format("GRANT CREATE ON DATABASE {} TO {}", base.database, user_));
+        try {
+            // The password goes in as a literal: none of the probes holds a quote or backslash.
+            if (mysql_) {
+                admin.execute(
+                    fmt::format("CREATE USER '{}'@'%' IDENTIFIED BY '{}'", user_, password_));
+                role_made_ = true;
+                admin.execute(
+                    fmt::format("GRANT ALL PRIVILEGES ON `strata\\_test%`.* TO '{}'@'%'", user_));
+            } else {
+                admin.execute(fmt::format("CREATE ROLE {} LOGIN PASSWORD '{}'", user_, password_));
+                role_made_ = true;
+                admin.execute(fmt::format("GRANT {} TO CURRENT_USER", user_));
+                admin.execute(fmt::format("GRANT ALL ON SCHEMA {} TO {}", scratch_->name(), user_));
+                admin.execute(
+                    fmt::format("GRANT CREATE ON DATABASE {} TO {}", base.database, user_));
+            }
+        } catch (const Error& e) {
+            FAIL() << "cannot create the login: " << e.describe()
+                   << "\n(servers started by an older scripts/start-servers.sh lack CREATEROLE / "
+                      "CREATE USER: restart them)";
         }
-        role_made_ = true;
         host_ = fmt::format("{}://{}:{}/{}", base.scheme, base.host, base.port.value_or(0),
                             base.database);
         query_ = mysql_ ? "" : "currentSchema=" + scratch_->name();
