@@ -106,14 +106,12 @@ int run(const CommandLine& line) {
             // A program reading the JSON gets the error as JSON too; people still see it.
             std::ostringstream document;
             print_json(document, line.command->name, error_json(e, exit_code(e.kind())));
-            std::cout << redact_secrets(document.str(), settings);
+            std::cout << document.str();
         }
-        std::cerr << painted_prefix("Error: " + redact_secrets(e.describe(), settings),
-                                    console_style(settings))
-                  << "\n";
+        std::cerr << painted_prefix("Error: " + e.describe(), console_style(settings)) << "\n";
         return exit_code(e.kind());
     } catch (const std::exception& e) {
-        std::cerr << painted_prefix("Error: internal error: " + redact_secrets(e.what(), settings),
+        std::cerr << painted_prefix("Error: internal error: " + std::string(e.what()),
                                     console_style(settings))
                   << "\n";
         return 1;

@@ -19,20 +19,13 @@ constexpr const char* kDefaultUrl = "sqlite:strata.db";
 
 } // namespace
 
-std::string redact_secrets(std::string text, const Settings& settings) {
-    text = redact(std::move(text), settings.password);
-    text = redact(std::move(text), settings.reference_password);
-    text = redact(std::move(text), url_password(settings.reference_url));
-    return redact(std::move(text), url_password(settings.url));
-}
-
 Session::Session(const CommandSpec& command, Settings& settings, std::ostream& out)
     : command_(command), settings_(settings), out_(out),
       progress_(std::cerr, console_style(settings)) {}
 
 void Session::info(const std::string& text) {
     if (settings_.shows_info())
-        progress_.message(redact_secrets(text, settings_));
+        progress_.message(text);
 }
 
 void Session::prepare() {

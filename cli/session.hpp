@@ -85,8 +85,4 @@ private:
     std::unique_ptr<Engine> engine_;
 };
 
-/// Every text printed passes through here: neither --password nor a password written in the
-/// URL ever reaches the terminal or a log.
-std::string redact_secrets(std::string text, const Settings& settings);
-
 } // namespace strata::cli

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Fuzzes strata's changelog readers (XML, YAML, JSON, formatted SQL) and context expressions
+# Fuzzes strata's changelog readers (XML, YAML, JSON, formatted SQL), context expressions,
+# changelog properties (${...} expansion, properties files) and server URLs (parsing, masking)
 # with libFuzzer under AddressSanitizer and UndefinedBehaviorSanitizer.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# SECONDS_PER_TARGET defaults to 60; TARGETs are xml yaml json sql expression (default: all).
+# SECONDS_PER_TARGET defaults to 60; TARGETs are xml yaml json sql expression properties url
+# (default: all).
 # Environment: BUILD_DIR (default build-fuzz), JOBS (default 2), CXX (default clang++).
 # The seed corpus is every changelog in tests/data and examples/; the corpus libFuzzer grows
 # is kept in $BUILD_DIR/fuzz/corpus-<target>, and anything that crashes, leaks, hangs
@@ -18,7 +20,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(xml yaml json sql expression)
+    targets=(xml yaml json sql expression properties url)
 fi
 build="${BUILD_DIR:-build-fuzz}"
 jobs="${JOBS:-2}"
@@ -46,9 +48,9 @@ for target in "${targets[@]}"; do
     yaml) patterns=(-name '*.yaml' -o -name '*.yml') ;;
     json) patterns=(-name '*.json') ;;
     sql) patterns=(-name '*.sql') ;;
-    expression) patterns=() ;;
+    expression | properties | url) patterns=() ;;
     *)
-        echo "fuzz.sh: unknown target '$target' (xml yaml json sql expression)" >&2
+        echo "fuzz.sh: unknown target '$target' (xml yaml json sql expression properties url)" >&2
         exit 2
         ;;
     esac
@@ -57,10 +59,19 @@ for target in "${targets[@]}"; do
             while IFS= read -r -d '' file; do
                 cp "$file" "$seeds/$(echo "$file" | tr '/' '_')"
             done
-    else
+    elif [ "$target" = expression ]; then
         printf '%s' 'prod' >"$seeds/name"
         printf '%s' '!test and (prod or dev), staging' >"$seeds/mixed"
         printf '%s' 'not (a and not b)' >"$seeds/not"
+    elif [ "$target" = properties ]; then
+        printf 'table=users\\\n  s\\u0041\nempty=\n# comment\nkey : ${table}\n\nCREATE TABLE ${table} (${missing}) ${schema}${nested}${${table}}' >"$seeds/expand"
+        printf 'a=${b}\nb=${a}\n\n${a}${b}$${a}${' >"$seeds/cycle"
+        printf 'prod=x\n!test=y\n\n${prod}${!test}' >"$seeds/contexts"
+    else
+        printf '%s' 'postgresql://app:p%40ss@db.example:5432/appdb?sslmode=disable&password=x' >"$seeds/full"
+        printf '%s' 'jdbc:mysql://u:a@b?c:d/e#f@[::1]:3306/db?user=me@corp;pwd=secret' >"$seeds/delimiters"
+        printf '%s' 'jdbc:postgresql:appdb' >"$seeds/short"
+        printf '%s' 'mariadb://u:s3cr?t=1@h:notaport/db' >"$seeds/bad-port"
     fi
     echo "== $target: $(find "$seeds" -type f | wc -l) seeds, ${seconds}s"
     if ! (cd "$work" && TMPDIR="${TMPDIR:-/tmp}" "../bin/strata_fuzz_$target" \

@@ -153,7 +153,7 @@ start_postgresql() {
     # The password goes through psql's stdin, never its command line.
     as_user "$user" "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/sock" -p "$port" -U postgres \
         -d postgres >/dev/null <<SQL || die "PostgreSQL: creating the test database failed"
-CREATE ROLE strata LOGIN PASSWORD '$password';
+CREATE ROLE strata LOGIN CREATEROLE PASSWORD '$password';
 CREATE DATABASE strata_test OWNER strata;
 SQL
     echo "export STRATA_TEST_PG_URL='postgresql://strata:$password@127.0.0.1:$port/strata_test?sslmode=disable'" \
@@ -226,7 +226,8 @@ start_mariadb() {
     "$client" --no-defaults --socket="$dir/mysqld.sock" -u "$root_user" <<SQL ||
 CREATE DATABASE strata_test CHARACTER SET utf8mb4;
 CREATE USER 'strata'@'%' IDENTIFIED BY '$password';
-GRANT ALL PRIVILEGES ON \`strata\\_test%\`.* TO 'strata'@'%';
+GRANT ALL PRIVILEGES ON \`strata\\_test%\`.* TO 'strata'@'%' WITH GRANT OPTION;
+GRANT CREATE USER ON *.* TO 'strata'@'%';
 FLUSH PRIVILEGES;
 SQL
         die "MariaDB: creating the test database failed"

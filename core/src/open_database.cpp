@@ -24,7 +24,6 @@ Database& Database::operator=(Database&& other) noexcept {
     registry_ = std::move(other.registry_);
     dialect_ = std::move(other.dialect_);
     spec_ = std::move(other.spec_);
-    secret_ = std::move(other.secret_);
     stand_in_ = other.stand_in_;
     connection_ = std::move(other.connection_);
     return *this;
@@ -39,7 +38,7 @@ Connection& Database::connection() {
 void Database::connect() {
     if (connection_)
         return;
-    connection_ = open_connection(spec_, secret_);
+    connection_ = open_connection(spec_);
     dialect_->prepare_session(*connection_);
 }
 
@@ -71,8 +70,6 @@ Database open_database(const DatabaseOptions& options, bool connect) {
     database.dialect_ = database.registry_->create_for_url(options.url);
     database.spec_ = database.dialect_->connection_spec(
         ConnectionTarget{options.url, options.username, options.password, options.default_schema});
-    database.spec_.display = mask_url(database.spec_.display);
-    database.secret_ = options.password;
     std::error_code ec;
     if (options.read_only && !database.spec_.database_file.empty() &&
         !std::filesystem::exists(database.spec_.database_file, ec)) {

@@ -5,7 +5,6 @@
 
 #include <ctime>
 #include <fmt/format.h>
-#include <regex>
 #include <soci/soci.h>
 
 namespace strata {
@@ -110,41 +109,25 @@ private:
 
 } // namespace
 
-std::string redact(std::string text, std::string_view secret) {
-    if (secret.empty())
-        return text;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 5))
-        text.replace(at, secret.size(), "*****");
-    return text;
-}
-
 std::string mask_url(std::string_view url) {
-    static const std::regex user_password(R"(^([a-zA-Z][\w+.:-]*://[^/:@]*:)([^@/]*)@)");
-    static const std::regex password_parameter(R"(([?&;]password=)([^&;]*))", std::regex::icase);
-    std::string masked = std::regex_replace(std::string(url), user_password, "$1*****@");
-    return std::regex_replace(masked, password_parameter, "$1*****");
+    // Parsed like a server URL; what does not parse is not shown at all.
+    try {
+        return parse_server_url(url).display;
+    } catch (const Error&) {
+        return "(a URL that does not parse)";
+    }
 }
 
-std::string url_password(std::string_view url) {
-    static const std::regex user_password(R"(^[a-zA-Z][\w+.:-]*://[^/:@]*:([^@/]*)@)");
-    static const std::regex password_parameter(R"([?&;]password=([^&;]*))", std::regex::icase);
-    std::string text(url);
-    std::smatch match;
-    if (std::regex_search(text, match, user_password) ||
-        std::regex_search(text, match, password_parameter))
-        return match[1].str();
-    return {};
-}
-
-std::unique_ptr<Connection> open_connection(const ConnectionSpec& spec, std::string_view secret) {
+std::unique_ptr<Connection> open_connection(const ConnectionSpec& spec) {
     try {
         return std::make_unique<SociConnection>(spec);
     } catch (const soci::soci_error& e) {
-        throw Error(
-            ErrorKind::Database,
-            redact(fmt::format("cannot connect to {}: {}", spec.display, e.get_error_message()),
-                   secret),
-            {}, "check the URL, the user name and the password, and that the server runs");
+        // The drivers' messages name the user and the host, never the password: SOCI's own
+        // parse errors do not echo the connect string, and every value in it is quoted
+        // (connect_string_value), so libpq's and MySQL's never quote a piece of it either.
+        throw Error(ErrorKind::Database,
+                    fmt::format("cannot connect to {}: {}", spec.display, e.get_error_message()),
+                    {}, "check the URL, the user name and the password, and that the server runs");
     }
 }
 

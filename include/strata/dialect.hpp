@@ -21,8 +21,9 @@ namespace strata {
 /// A server URL split into its parts, for dialects of client/server databases:
 /// `scheme://user:password@host:port/database?name=value&...`, the same behind `jdbc:`, and
 /// JDBC's short form `jdbc:scheme:database`. Parts are percent-decoded. The password may hold
-/// an unencoded '@' (the last '@' before the query ends the user part); '/', '?' and '#' in
-/// it must be percent-encoded.
+/// an unencoded '@' (the last '@' before the query ends the user part), '/', and a '?' not
+/// followed by name=value before that '@'; '#' and '%' are safest percent-encoded. A URL that
+/// fails to parse is shown with everything between "//" and its last '@' masked.
 struct STRATA_API ServerUrl {
     std::string scheme; ///< lower case, without "jdbc:"
     bool jdbc = false;

@@ -171,9 +171,18 @@ bool same_name(std::string_view a, std::string_view b) {
 std::string unquote(std::string_view name) {
     if (name.size() >= 2) {
         char first = name.front(), last = name.back();
-        if ((first == '"' && last == '"') || (first == '`' && last == '`') ||
-            (first == '[' && last == ']') || (first == '\'' && last == '\''))
+        if (first == '[' && last == ']')
             return std::string(name.substr(1, name.size() - 2));
+        if ((first == '"' || first == '`' || first == '\'') && last == first) {
+            // A quote inside the name is written twice ("a""b" is a"b).
+            std::string unquoted;
+            for (std::size_t i = 1; i + 1 < name.size(); ++i) {
+                unquoted += name[i];
+                if (name[i] == first && name[i + 1] == first)
+                    ++i;
+            }
+            return unquoted;
+        }
     }
     return std::string(name);
 }

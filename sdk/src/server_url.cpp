@@ -71,11 +71,22 @@ ServerUrl parse_server_url(std::string_view url) {
         }
         return text.append(url.substr(copied));
     };
-    // Failures are found only after the user part was read, so masked() hides the password.
+    // A URL that does not parse may hide a password where the parser did not look for one
+    // (an unencoded '?' or '/' before the '@'): its error shows nothing between "//" and the
+    // last '@', and no other text taken from the URL.
+    std::size_t authority = std::string_view::npos;
+    auto cautious = [&] {
+        std::size_t last_at = url.rfind('@');
+        if (authority == std::string_view::npos || last_at == std::string_view::npos ||
+            last_at < authority)
+            return masked();
+        return fmt::format("{}*****{}", url.substr(0, authority), url.substr(last_at));
+    };
     auto fail = [&](std::string_view why) -> Error {
-        return Error(ErrorKind::Usage, fmt::format("the URL '{}' {}", masked(), why), {},
+        return Error(ErrorKind::Usage, fmt::format("the URL '{}' {}", cautious(), why), {},
                      "write scheme://user:password@host:port/database?name=value, e.g. "
-                     "postgresql://app@127.0.0.1:5432/appdb");
+                     "postgresql://app@127.0.0.1:5432/appdb; percent-encode '/', '?' and '#' "
+                     "in the password");
     };
 
     std::size_t at = 0;
@@ -98,6 +109,16 @@ ServerUrl parse_server_url(std::string_view url) {
 
     if (url.compare(at, 2, "//") == 0) {
         at += 2;
+        authority = at;
+        // An '@' after the '?' with no parameter syntax in between ends a password that holds
+        // an unencoded '?': the user part is never left for the host or the query to show.
+        std::size_t last_at = url.rfind('@');
+        if (query != std::string_view::npos && last_at != std::string_view::npos &&
+            last_at > query &&
+            url.substr(query, last_at - query).find_first_of("=&;") == std::string_view::npos) {
+            query = url.find('?', last_at);
+            end = query == std::string_view::npos ? url.size() : query;
+        }
         std::size_t user_end = url.substr(0, end).rfind('@');
         if (user_end != std::string_view::npos && user_end >= at) {
             std::string_view userinfo = url.substr(at, user_end - at);
@@ -131,14 +152,13 @@ ServerUrl parse_server_url(std::string_view url) {
             if (split != std::string_view::npos)
                 port = hostport.substr(split + 1);
         }
-        if (!port.empty()) {
-            bool digits =
-                port.size() <= 5 && std::all_of(port.begin(), port.end(),
-                                                [](unsigned char c) { return std::isdigit(c); });
+        if (!port.empty() || hostport.ends_with(':')) {
+            bool digits = !port.empty() && port.size() <= 5 &&
+                          std::all_of(port.begin(), port.end(),
+                                      [](unsigned char c) { return std::isdigit(c); });
             int number = digits ? std::stoi(std::string(port)) : 0;
             if (!digits || number < 1 || number > 65535)
-                throw fail(
-                    fmt::format("has the port '{}', which is not a number from 1 to 65535", port));
+                throw fail("has a port that is not a number from 1 to 65535");
             parsed.port = number;
         }
         at = host_end;
@@ -169,7 +189,12 @@ ServerUrl parse_server_url(std::string_view url) {
         }
     }
 
-    parsed.display = masked();
+    // No user part and no database, but an '@' in the query: more likely a password with an
+    // unencoded '?' than a URL meant this way, so it is shown as if it were one.
+    bool password_in_query = authority != std::string_view::npos && parsed.user.empty() &&
+                             parsed.database.empty() && query != std::string_view::npos &&
+                             url.find('@', query) != std::string_view::npos;
+    parsed.display = password_in_query ? cautious() : masked();
     return parsed;
 }
 

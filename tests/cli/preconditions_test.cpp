@@ -113,6 +113,30 @@ TEST_F(Preconditions, HaltStopsTheUpdateAndNamesTheChangeset) {
     EXPECT_EQ(exec_type("guarded"), "none");
     EXPECT_EQ(exec_type("after"), "none") << "HALT stops the update";
     EXPECT_EQ(scalar_sqlite(dir_ / "pre.db", "SELECT COUNT(*) FROM item"), "2");
+    // "base" ran before the halt and stays: exit 3 must not read as "nothing was applied".
+    EXPECT_EQ(exec_type("base"), "EXECUTED");
+    EXPECT_TRUE(contains(result.err, "1 earlier changeset(s) of this run were applied and stay "
+                                     "applied"))
+        << result.err;
+}
+
+// Issue 12: a SQLite rebuild finds a missing column only when its changeset is reached; the
+// error says that the earlier changesets of the run stay applied.
+TEST_F(Preconditions, AMissingColumnFoundWhenReachedSaysWhatStaysApplied) {
+    CommandResult result = update(R"x(<changeSet id="default" author="t">
+        <addDefaultValue tableName="item" columnName="no_such_column" defaultValue="x"/></changeSet>)x");
+    EXPECT_EQ(result.exit_code, 3);
+    EXPECT_TRUE(contains(result.err, "table 'item' has no column 'no_such_column'")) << result.err;
+    EXPECT_TRUE(contains(result.err, "1 earlier changeset(s) of this run were applied"))
+        << result.err;
+    EXPECT_EQ(exec_type("base"), "EXECUTED");
+    EXPECT_EQ(exec_type("default"), "none");
+
+    // Again: nothing earlier runs now, and the error does not say that anything did.
+    result = update(R"x(<changeSet id="default" author="t">
+        <addDefaultValue tableName="item" columnName="no_such_column" defaultValue="x"/></changeSet>)x");
+    EXPECT_EQ(result.exit_code, 3);
+    EXPECT_FALSE(contains(result.err, "earlier changeset")) << result.err;
 }
 
 TEST_F(Preconditions, WarnRunsAnywayAndOnErrorCoversBadChecks) {

@@ -288,7 +288,7 @@ private:
         spec.connect_string = "db=" + file(ns).string();
         spec.display = file(ns).string();
         spec.database_file = file(ns).string();
-        auto db = open_connection(spec, "");
+        auto db = open_connection(spec);
         db->execute("PRAGMA busy_timeout = 60000");
         return db;
     }
@@ -402,7 +402,7 @@ public:
             "host={} port={} dbname={} user={} password={} sslmode=disable", server_.host,
             server_.port, server_.database, server_.user, server_.password);
         spec.display = "postgresql admin";
-        admin_ = open_connection(spec, server_.password);
+        admin_ = open_connection(spec);
         admin_->execute("SET client_min_messages TO warning");
     }
 
@@ -569,7 +569,7 @@ public:
             fmt::format("host={} port={} db={} user={} password={}", server_.host, server_.port,
                         server_.database, server_.user, server_.password);
         spec.display = "mariadb admin";
-        admin_ = open_connection(spec, server_.password);
+        admin_ = open_connection(spec);
     }
 
     void create(const std::string& ns, const std::vector<std::string>& seed) override {

@@ -42,7 +42,7 @@ protected:
         std::filesystem::remove(dir_ / "test.db");
         ConnectionTarget target{"sqlite:" + (dir_ / "test.db").string(), "", "", ""};
         spec_ = dialect_->connection_spec(target);
-        connection_ = open_connection(spec_, "");
+        connection_ = open_connection(spec_);
         dialect_->prepare_session(*connection_);
     }
 
@@ -448,6 +448,43 @@ TEST_F(SqliteChangeTypes, EveryStatementOfAScriptRunsEvenUnsplit) {
         << "SQLite runs one statement per call: none may be dropped";
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tr_child_note'"), "1")
         << "a trigger body with ';' inside stays one statement";
+}
+
+} // namespace
+} // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// Issue 12: a column whose name holds '"' (written doubled inside the quotes) is found by the
+// table rebuild of every change that rewrites a column, and keeps its rows.
+TEST_F(SqliteChangeTypes, RebuildFindsColumnsNamedWithQuotes) {
+    Changelog log = changelog(R"x(
+        <changeSet id="table" author="t"><sql>CREATE TABLE quoted (id INTEGER, "say ""hi""" TEXT,
+            "w""x" INT); INSERT INTO quoted VALUES (1, 'a', NULL)</sql></changeSet>
+        <changeSet id="default" author="t">
+            <addDefaultValue tableName="quoted" columnName="say &quot;hi&quot;" defaultValue="none"/>
+        </changeSet>
+        <changeSet id="not-null" author="t">
+            <addNotNullConstraint tableName="quoted" columnName="w&quot;x" defaultNullValue="7"/>
+        </changeSet>
+        <changeSet id="type" author="t">
+            <modifyDataType tableName="quoted" columnName="w&quot;x" newDataType="BIGINT"/>
+        </changeSet>
+        <changeSet id="drop-default" author="t">
+            <dropDefaultValue tableName="quoted" columnName="say &quot;hi&quot;"/>
+        </changeSet>)x");
+    engine().update(log);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM DATABASECHANGELOG WHERE ID IN ('table', 'default', "
+                     "'not-null', 'type', 'drop-default')"),
+              "5");
+    EXPECT_EQ(scalar("SELECT \"notnull\" || ' ' || type FROM pragma_table_info('quoted') "
+                     "WHERE name = 'w\"x'"),
+              "1 BIGINT");
+    EXPECT_EQ(scalar("SELECT COALESCE(dflt_value, 'no default') FROM pragma_table_info('quoted') "
+                     "WHERE name = 'say \"hi\"'"),
+              "no default");
+    EXPECT_EQ(scalar("SELECT \"say \"\"hi\"\"\" || ' ' || \"w\"\"x\" FROM quoted"), "a 7");
 }
 
 } // namespace

@@ -47,7 +47,7 @@ protected:
     std::unique_ptr<Connection> open(const std::string& name) {
         ConnectionTarget target{"sqlite:" + (dir_ / name).string(), "", "", ""};
         spec_ = dialect_->connection_spec(target);
-        std::unique_ptr<Connection> connection = open_connection(spec_, "");
+        std::unique_ptr<Connection> connection = open_connection(spec_);
         dialect_->prepare_session(*connection);
         return connection;
     }

@@ -56,8 +56,20 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
                 require_commands_allowed(*step.changeset);
         }
     }
-    for (const UpdateStep& step : plan.steps)
-        execute_step(changelog, step, plan.summary);
+    for (const UpdateStep& step : plan.steps) {
+        try {
+            execute_step(changelog, step, plan.summary);
+        } catch (Error& error) {
+            // What only the schema of earlier changesets can tell (a precondition, a column a
+            // SQLite rebuild looks for) is checked when reached: say what already stays.
+            if (error.kind() == ErrorKind::Validation && plan.summary.run > 0 &&
+                sql_output_ == nullptr)
+                error.add_context(fmt::format(
+                    "updating: {} earlier changeset(s) of this run were applied and stay applied",
+                    plan.summary.run));
+            throw;
+        }
+    }
     return plan.summary;
 }
 

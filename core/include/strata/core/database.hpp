@@ -11,18 +11,12 @@
 
 namespace strata {
 
-/// Opens the connection a dialect described, through SOCI. `secret` (the password) is
-/// scrubbed from any error text. Throws Error{Database}.
-STRATA_API std::unique_ptr<Connection> open_connection(const ConnectionSpec& spec,
-                                                       std::string_view secret);
+/// Opens the connection a dialect described, through SOCI. Its errors show spec.display,
+/// never the connect string. Throws Error{Database}.
+STRATA_API std::unique_ptr<Connection> open_connection(const ConnectionSpec& spec);
 
-/// Replaces every occurrence of `secret` in `text` with "*****".
-STRATA_API std::string redact(std::string text, std::string_view secret);
-
-/// The URL with any password (user:pass@, password=...) replaced by "*****".
+/// The URL as parse_server_url displays it (every password masked), for a URL no dialect
+/// has parsed yet; a URL that does not parse is not shown.
 STRATA_API std::string mask_url(std::string_view url);
-
-/// The password written inside a URL (user:pass@ or password=...), or "".
-STRATA_API std::string url_password(std::string_view url);
 
 } // namespace strata

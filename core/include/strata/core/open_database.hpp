@@ -67,7 +67,6 @@ private:
     std::unique_ptr<PluginRegistry> registry_;
     std::unique_ptr<Dialect> dialect_;
     ConnectionSpec spec_;
-    std::string secret_;
     bool stand_in_ = false;
     std::unique_ptr<Connection> connection_;
 };
