@@ -153,11 +153,18 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
         // Only the option's name: its value may be a mistyped --password.
         std::string unknown = extras.front().substr(0, extras.front().find('='));
         std::string suggestion = suggest_option(unknown, options_in(result.command->options));
-        return usage_error(
-            fmt::format("{} does not take '{}'", result.command->name, unknown),
+        std::string hint =
             suggestion.empty()
                 ? fmt::format("run `strata {} --help` for its options", result.command->name)
-                : fmt::format("did you mean '{}'?", suggestion));
+                : fmt::format("did you mean '{}'?", suggestion);
+        // A command argument (--count, --tag, --output-directory, ...) written before the
+        // command is spelled right but in the wrong place: say where it goes.
+        if (suggestion == unknown)
+            hint = fmt::format("{} is an argument of the command: write it after it, `strata {} "
+                               "{}=...`",
+                               unknown, result.command->name, unknown);
+        return usage_error(fmt::format("{} does not take '{}'", result.command->name, unknown),
+                           hint);
     }
     return result;
 }

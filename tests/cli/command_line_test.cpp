@@ -109,6 +109,14 @@ TEST_F(CommandLine, AnUnknownOptionIsAUsageErrorWithASuggestion) {
     EXPECT_EQ(foreign.exit_code, 2);
     EXPECT_TRUE(contains(foreign.err, "status does not take '--count'")) << foreign.err;
 
+    // A command argument before the command: spelled right, in the wrong place.
+    CommandResult misplaced = strata({"--output-directory=docs", "db-doc"});
+    EXPECT_EQ(misplaced.exit_code, 2);
+    EXPECT_TRUE(
+        contains(misplaced.err, "write it after it, `strata db-doc --output-directory=...`"))
+        << misplaced.err;
+    EXPECT_FALSE(contains(misplaced.err, "did you mean")) << misplaced.err;
+
     // A mistyped --password is named, its value never shown.
     CommandResult secret = strata({"update", "--pasword=Hunter2-Secret"});
     EXPECT_EQ(secret.exit_code, 2);

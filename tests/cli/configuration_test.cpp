@@ -195,19 +195,36 @@ TEST_F(Configuration, ReadOnlyCommandsNeverCreateADatabaseFile) {
     EXPECT_EQ(rows("missing.db"), "6");
 }
 
-TEST_F(Configuration, SchemaAndSearchPathOptionsAreRefusedNotIgnored) {
-    for (const char* option :
-         {"--default-schema-name=app", "--liquibase-schema-name=meta", "--search-path=db"}) {
+TEST_F(Configuration, SchemaOptionsSQLiteCannotHonourAreRefusedNotIgnored) {
+    // SQLite has no schema but main; the history tables beside the objects is all strata does.
+    for (const char* option : {"--default-schema-name=app", "--liquibase-schema-name=meta"}) {
         CommandResult result =
             strata({"--changelog-file=app.xml", "--url=sqlite:app.db", "update", option});
         EXPECT_EQ(result.exit_code, 2) << option;
-        EXPECT_TRUE(contains(result.err, "is not supported yet")) << option << ": " << result.err;
+        EXPECT_TRUE(contains(result.err, "--")) << option << ": " << result.err;
         EXPECT_FALSE(exists("app.db")) << option;
     }
     CommandResult from_env = strata({"--changelog-file=app.xml", "--url=sqlite:app.db", "update"},
                                     {{"LIQUIBASE_COMMAND_DEFAULT_SCHEMA_NAME", "app"}});
     EXPECT_EQ(from_env.exit_code, 2);
+    EXPECT_TRUE(contains(from_env.err, "SQLite has no schemas")) << from_env.err;
     EXPECT_FALSE(exists("app.db"));
+    // main is SQLite's own schema: naming it changes nothing.
+    CommandResult main_schema = strata({"--changelog-file=app.xml", "--url=sqlite:app.db", "update",
+                                        "--default-schema-name=main"});
+    EXPECT_EQ(main_schema.exit_code, 0) << main_schema.err;
+}
+
+TEST_F(Configuration, SearchPathFindsTheChangelogUnderItsRoots) {
+    std::filesystem::create_directories(dir_ / "migrations");
+    std::filesystem::rename(dir_ / "app.xml", dir_ / "migrations" / "app.xml");
+    CommandResult missing = strata({"--changelog-file=app.xml", "--url=sqlite:app.db", "update"});
+    EXPECT_NE(missing.exit_code, 0);
+    CommandResult found = strata({"--changelog-file=app.xml", "--url=sqlite:app.db",
+                                  "--search-path=nowhere, migrations", "update"});
+    ASSERT_EQ(found.exit_code, 0) << found.err;
+    EXPECT_EQ(scalar_sqlite(dir_ / "app.db", "SELECT DISTINCT FILENAME FROM DATABASECHANGELOG"),
+              "app.xml");
 }
 
 } // namespace
