@@ -9,8 +9,8 @@
 // machine the wall figure mostly measures the other processes.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>

@@ -357,8 +357,8 @@ private:
     };
     mutable PrimaryKeyCache primary_keys_;
     /// The cached primary key of `table`, read on a miss.
-    [[nodiscard]] const std::vector<std::string>& cached_primary_key(Connection& connection,
-                                                                    const std::string& table) const;
+    [[nodiscard]] const std::vector<std::string>&
+    cached_primary_key(Connection& connection, const std::string& table) const;
     /// Drops the cached keys when `change` may alter tables or keys (createTable,
     /// addPrimaryKey, renameTable, sql, ...): called for every change captured, rendered or
     /// restored, forward or in a rollback, so no run reads a key its own DDL changed.

@@ -75,17 +75,19 @@ TEST_P(CatalogCache, FiftyInsertsIntoOneTableReadItsKeyOnce) {
 TEST_P(CatalogCache, TheRunsOwnDdlMakesTheKeyBeReadAgain) {
     // The key moves from id to code in the middle of the run: the second row's rollback must
     // delete by code (by id it would delete both rows, which share id 1).
-    write_file(dir_ / "app.xml", xml_changelog(R"x(
+    std::string changesets = R"x(
         <changeSet id="table" author="ops"><createTable tableName="item">
             <column name="id" type="int"><constraints primaryKey="true" nullable="false"/></column>
             <column name="code" type="varchar(20)"><constraints nullable="false"/></column>
-            </createTable></changeSet>
-        )x" + insert_changesets("item", 1, 1, "a") + R"x(
+            </createTable></changeSet>)x";
+    changesets += insert_changesets("item", 1, 1, "a");
+    changesets += R"x(
         <changeSet id="rekey" author="ops">
             <dropPrimaryKey tableName="item"/>
             <addPrimaryKey tableName="item" columnNames="code"/>
-        </changeSet>
-        )x" + insert_changesets("item", 1, 1, "b")));
+        </changeSet>)x";
+    changesets += insert_changesets("item", 1, 1, "b");
+    write_file(dir_ / "app.xml", xml_changelog(changesets));
     CommandResult update = strata({"--log-level=fine", "update"});
     ASSERT_EQ(update.exit_code, 0) << update.err;
     EXPECT_EQ(insert_key_lookups(update.out + update.err), 2) << update.err;
