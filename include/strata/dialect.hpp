@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -350,6 +352,22 @@ private:
     /// The quoting of the render() in progress, LEGACY outside one. Set only for the length
     /// of a render() call (a dialect object serves one connection, one render at a time).
     mutable ObjectQuoting quoting_ = ObjectQuoting::Legacy;
+
+    /// The primary keys capture() read on one connection (one run), by table name as
+    /// written: an insert's rollback needs its table's key, and reading the catalog once per
+    /// row made a run of many inserts slow on a server of many tables.
+    struct PrimaryKeyCache {
+        const Connection* connection = nullptr;
+        std::map<std::string, std::vector<std::string>, std::less<>> keys;
+    };
+    mutable PrimaryKeyCache primary_keys_;
+    /// The cached primary key of `table`, read on a miss.
+    [[nodiscard]] const std::vector<std::string>&
+    cached_primary_key(Connection& connection, const std::string& table) const;
+    /// Drops the cached keys when `change` may alter tables or keys (createTable,
+    /// addPrimaryKey, renameTable, sql, ...): called for every change captured, rendered or
+    /// restored, forward or in a rollback, so no run reads a key its own DDL changed.
+    void forget_keys_altered_by(const Change& change) const;
 };
 
 } // namespace strata

@@ -206,6 +206,23 @@ MysqlDialect::LiveColumn MysqlDialect::live_column(const Change& change,
     return live;
 }
 
+// The portable query joins two information_schema views, and MariaDB fills the second from
+// every table of every database on the server (24 s for 500 inserts beside 2,000 tables).
+// With the schema and the table name as constants it opens only the table's definition.
+std::vector<std::string> MysqlDialect::primary_key_columns(Connection& connection,
+                                                           const std::string& table) const {
+    std::vector<std::string> keys;
+    for (const Row& row : connection
+                              .query(fmt::format("SELECT COLUMN_NAME FROM information_schema."
+                                                 "STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND "
+                                                 "TABLE_NAME = {} AND INDEX_NAME = 'PRIMARY' "
+                                                 "ORDER BY SEQ_IN_INDEX",
+                                                 quote_literal(table)))
+                              .rows)
+        keys.push_back(row[0].value_or(""));
+    return keys;
+}
+
 std::vector<AnsiDialect::IndexColumns> MysqlDialect::index_columns(Connection& connection,
                                                                    const std::string& schema,
                                                                    const std::string& table) const {

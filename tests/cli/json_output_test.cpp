@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <strata/plugin.hpp>
 
 namespace strata::test {
 namespace {
@@ -98,7 +99,7 @@ TEST_F(JsonOutput, RollbackTagsLocksAndHistoryCommands) {
     EXPECT_TRUE(sum["checksum"].get<std::string>().starts_with("9:")) << sum.dump();
     json plugins = document({"plugins"});
     ASSERT_FALSE(plugins["plugins"].empty());
-    EXPECT_EQ(plugins["plugins"][0]["abiVersion"], 3);
+    EXPECT_EQ(plugins["plugins"][0]["abiVersion"], plugin::kAbiVersion);
 }
 
 TEST_F(JsonOutput, ErrorsAreObjectsWithWhereAndWhy) {

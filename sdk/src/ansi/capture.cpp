@@ -64,18 +64,48 @@ AnsiDialect::delete_inserted_rows(const Change& change,
     return statements;
 }
 
+const std::vector<std::string>& AnsiDialect::cached_primary_key(Connection& connection,
+                                                                const std::string& table) const {
+    if (primary_keys_.connection != &connection)
+        primary_keys_ = {&connection, {}};
+    auto known = primary_keys_.keys.find(table);
+    if (known == primary_keys_.keys.end())
+        known = primary_keys_.keys.emplace(table, primary_key_columns(connection, table)).first;
+    return known->second;
+}
+
+void AnsiDialect::forget_keys_altered_by(const Change& change) const {
+    switch (change.kind) {
+    // Changes of rows only, and changes that touch nothing in the database.
+    case ChangeKind::Insert:
+    case ChangeKind::LoadData:
+    case ChangeKind::LoadUpdateData:
+    case ChangeKind::Update:
+    case ChangeKind::Delete:
+    case ChangeKind::Empty:
+    case ChangeKind::Output:
+    case ChangeKind::Stop:
+    case ChangeKind::TagDatabase:
+        return;
+    default:
+        primary_keys_.keys.clear();
+    }
+}
+
 // Two kinds of captures: the primary key of an insert's table (the rollback deletes exactly
 // the rows inserted), or the statements that recreate what a drop destroys.
 std::optional<std::string> AnsiDialect::capture(Connection& connection,
                                                 const Change& change) const {
+    forget_keys_altered_by(change);
     switch (change.kind) {
     case ChangeKind::Insert:
     case ChangeKind::LoadData:
     case ChangeKind::LoadUpdateData: {
         std::vector<std::string> record{"keys", change.value("tableName")};
         try {
-            for (std::string& key : primary_key_columns(connection, change.value("tableName")))
-                record.push_back(std::move(key));
+            const std::vector<std::string>& keys =
+                cached_primary_key(connection, change.value("tableName"));
+            record.insert(record.end(), keys.begin(), keys.end());
         } catch (const Error& error) {
             // Keys are only kept for a later rollback: a database whose catalogue the base
             // cannot read (a dialect that did not override primary_key_columns) still inserts,
@@ -99,6 +129,7 @@ std::optional<std::string> AnsiDialect::capture(Connection& connection,
 
 std::vector<std::string> AnsiDialect::restore(const Change& change, const std::string& captured,
                                               const RenderContext&) const {
+    forget_keys_altered_by(change);
     std::vector<std::string> record = decode_fields(captured);
     if (record.size() >= 2 && record[0] == "keys")
         return delete_inserted_rows(change,

@@ -73,6 +73,7 @@ std::vector<std::string> AnsiDialect::render(const Change& change,
         ~QuotingScope() { current = saved; }
     } scope{quoting_, quoting_};
     quoting_ = context.quoting;
+    forget_keys_altered_by(change);
     ansi_detail::RenderScope in_render(change);
     return render_change(change, context);
 }
