@@ -253,14 +253,21 @@ resolve_settings(const GivenFlags& flags,
     if (auto found = channels.find(*find_option("strict")))
         settings.strict = is_true(found->values.back());
 
-    if (auto found = channels.find(*find_option("log-level"))) {
-        std::string level = to_lower(trim(found->values.back()));
-        const auto& levels = log_levels();
-        if (std::find(levels.begin(), levels.end(), level) == levels.end())
-            throw bad_value(*found, "a log level",
-                            fmt::format("use one of {}", fmt::join(levels, ", ")));
-        settings.log_level = level;
-    }
+    // An option whose value is one of a few words, in any case: the word, or Usage naming it.
+    auto choice = [&](std::string_view key, const std::vector<std::string>& words,
+                      std::string_view what, std::string& target,
+                      const std::function<std::string(std::string)>& alias = {}) {
+        auto found = channels.find(*find_option(key));
+        if (!found)
+            return;
+        std::string word = to_lower(trim(found->values.back()));
+        if (alias)
+            word = alias(word);
+        if (std::find(words.begin(), words.end(), word) == words.end())
+            throw bad_value(*found, what, fmt::format("use one of {}", fmt::join(words, ", ")));
+        target = word;
+    };
+    choice("log-level", log_levels(), "a log level", settings.log_level);
     if (auto found = channels.find(*find_option("format"))) {
         std::string format = to_lower(trim(found->values.back()));
         // text and json for reports; for convert, whatever the format table can write.
@@ -275,38 +282,16 @@ resolve_settings(const GivenFlags& flags,
                                         format::writable_format_names()));
         settings.format = format;
     }
-    if (auto found = channels.find(*find_option("snapshot-format"))) {
-        std::string format = to_lower(trim(found->values.back()));
-        format = format == "text" ? "txt" : format == "yml" ? "yaml" : format;
-        const auto& formats = snapshot_formats();
-        if (std::find(formats.begin(), formats.end(), format) == formats.end())
-            throw bad_value(*found, "a snapshot format",
-                            fmt::format("use one of {}", fmt::join(formats, ", ")));
-        settings.snapshot_format = format;
-    }
-    if (auto found = channels.find(*find_option("color"))) {
-        std::string mode = to_lower(trim(found->values.back()));
-        const auto& modes = color_modes();
-        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
-            throw bad_value(*found, "a colour mode", "use auto, always or never");
-        settings.color = mode;
-    }
+    choice("snapshot-format", snapshot_formats(), "a snapshot format", settings.snapshot_format,
+           [](std::string format) {
+               return format == "text" ? "txt" : format == "yml" ? "yaml" : format;
+           });
+    choice("color", color_modes(), "a colour mode", settings.color);
     if (auto found = channels.find(*find_option("no-progress")))
         settings.no_progress = is_true(found->values.back());
-    if (auto found = channels.find(*find_option("resume"))) {
-        std::string mode = to_lower(trim(found->values.back()));
-        const auto& modes = resume_modes();
-        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
-            throw bad_value(*found, "a resume mode", "use auto (check the database), run or skip");
-        settings.resume = mode;
-    }
-    if (auto found = channels.find(*find_option("missing-property-mode"))) {
-        std::string mode = to_lower(trim(found->values.back()));
-        const auto& modes = missing_property_modes();
-        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
-            throw bad_value(*found, "a missing property mode", "use preserve, empty or error");
-        settings.missing_property_mode = mode;
-    }
+    choice("resume", resume_modes(), "a resume mode", settings.resume);
+    choice("missing-property-mode", missing_property_modes(), "a missing property mode",
+           settings.missing_property_mode);
     if (auto found = channels.find(*find_option("changelog-lock-wait-time-in-minutes"))) {
         const std::string& value = found->values.back();
         double minutes = -1;
@@ -330,13 +315,7 @@ resolve_settings(const GivenFlags& flags,
     };
     whole_number("parallel", 1, settings.parallel);
     whole_number("canary", 0, settings.canary);
-    if (auto found = channels.find(*find_option("on-failure"))) {
-        std::string mode = to_lower(trim(found->values.back()));
-        const auto& modes = failure_modes();
-        if (std::find(modes.begin(), modes.end(), mode) == modes.end())
-            throw bad_value(*found, "a failure mode", "use stop or continue");
-        settings.on_failure = mode;
-    }
+    choice("on-failure", failure_modes(), "a failure mode", settings.on_failure);
     if (auto found = channels.find(*find_option("count"))) {
         const std::string& value = found->values.back();
         int count = -1;

@@ -88,7 +88,7 @@ TEST_F(Console, ColourMarksErrorsOnATerminalUnlessNoColorIsSet) {
     CommandResult bad =
         run_strata({"--url=sqlite:x.db", "history", "--color=sometimes"}, dir_.path());
     EXPECT_EQ(bad.exit_code, 2) << bad.err;
-    EXPECT_TRUE(contains(bad.err, "use auto, always or never")) << bad.err;
+    EXPECT_TRUE(contains(bad.err, "use one of auto, always, never")) << bad.err;
 }
 
 TEST_F(Console, HistoryTableStaysAlignedWithUtf8Names) {
