@@ -4,8 +4,8 @@
 # strata on a large history: a database that already holds N applied changesets (N = 1,000,
 # 10,000 and 100,000 rows of DATABASECHANGELOG) and its N-changeset changelog grown by 10 new
 # changesets. Times `status`, `validate`, the `update` of the 10 new changesets and an `update`
-# with nothing left to do, with their peak memory (GNU time), and prints a Markdown table per
-# database.
+# with nothing left to do: wall seconds, CPU seconds (user + system, the figure to compare on a
+# loaded machine) and peak memory (GNU time); a Markdown table per database.
 #
 # The history is built fast, not by running N changesets: every changeset is the same
 # `<sql>SELECT 1</sql>` under its own id, so all share one checksum; strata's changelog-sync
@@ -118,23 +118,24 @@ measure() { # label, url: runs strata <label's command> on the changelog, prints
     local label=$1 url=$2 start end command
     command=${label%% *}
     start=$(date +%s%N)
-    (cd "$work" && /usr/bin/time -f %M -o "$work/time" "$strata" --changelog-file=history.xml \
+    (cd "$work" && /usr/bin/time -f "%M %U %S" -o "$work/time" "$strata" --changelog-file=history.xml \
         --url="$url" --no-progress "$command" >"$work/out" 2>&1) || {
         echo "$label failed:" >&2
         tail -5 "$work/out" >&2
         exit 1
     }
     end=$(date +%s%N)
-    awk -v n="$n" -v label="$label" -v ns=$((end - start)) -v kib="$(tail -1 "$work/time")" \
-        'BEGIN { printf "| %7d | %-24s | %7.3f | %5.0f |\n", n, label, ns / 1e9, kib / 1024 }'
+    # The last line of GNU time's output: peak KiB, user and system seconds.
+    tail -1 "$work/time" | awk -v n="$n" -v label="$label" -v ns=$((end - start)) \
+        '{ printf "| %7d | %-22s | %7.3f | %7.2f | %5.0f |\n", n, label, ns / 1e9, $2 + $3, $1 / 1024 }'
 }
 
 for database in $databases; do
     echo
     echo "$database, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), $(date -u +%F)"
     echo
-    echo "|       N | operation                | seconds | peak MiB |"
-    echo "|---|---|---|---|"
+    echo "|       N | operation              | seconds | CPU s | peak MiB |"
+    echo "|---|---|---|---|---|"
     for n in $sizes; do
         url=$(target "$database" "$n")
         changelog 1 >"$work/history.xml"
