@@ -26,6 +26,8 @@ packages=(
     openjdk-17-jre-headless openjdk-17-jdk-headless libslf4j-java ca-certificates
     # Graphviz draws db-doc's ER diagram (strata runs without it; its test renders one)
     graphviz
+    # GNU time: the peak memory figures of the benchmarks in bench/ (/usr/bin/time -f %M)
+    time
     # the shells whose completion scripts the tests run, and groff for the man page test
     zsh fish groff-base
 )

@@ -356,7 +356,7 @@ FlywayTakeoverSummary Engine::flyway_takeover(const Changelog& changelog) {
 
     ensure_history_table();
     std::vector<HistoryRow> rows = read_history();
-    std::map<std::string, const HistoryRow*> by_identity = index(rows);
+    HistoryIndex by_identity = index(rows);
     for (const flyway::TakeoverStep* step : to_record) {
         const ChangeSet& changeset = *step->changeset;
         if (by_identity.contains(identity_key(changeset.id, changeset.author, changeset.path))) {

@@ -26,24 +26,26 @@ std::vector<HistoryRow> HistoryTable::read(Connection& connection) const {
         "ASC, "
         "ORDEREXECUTED ASC",
         dialect_.quote_identifier(table_)));
+    // The cells are moved out, not copied, so a long history is not held twice.
     std::vector<HistoryRow> rows;
     rows.reserve(result.rows.size());
-    for (const Row& r : result.rows) {
+    for (Row& r : result.rows) {
         HistoryRow row;
-        row.id = r[0].value_or("");
-        row.author = r[1].value_or("");
-        row.filename = r[2].value_or("");
-        row.date_executed = r[3].value_or("");
+        row.id = std::move(r[0]).value_or("");
+        row.author = std::move(r[1]).value_or("");
+        row.filename = std::move(r[2]).value_or("");
+        row.date_executed = std::move(r[3]).value_or("");
         row.order_executed = std::stoi(r[4].value_or("0"));
-        row.exec_type = r[5].value_or("");
-        row.md5sum = r[6];
-        row.description = r[7].value_or("");
-        row.comments = r[8].value_or("");
-        row.tag = r[9];
-        row.liquibase = r[10].value_or("");
-        row.contexts = r[11];
-        row.labels = r[12];
-        row.deployment_id = r[13];
+        row.exec_type = std::move(r[5]).value_or("");
+        row.md5sum = std::move(r[6]);
+        row.description = std::move(r[7]).value_or("");
+        row.comments = std::move(r[8]).value_or("");
+        row.tag = std::move(r[9]);
+        row.liquibase = std::move(r[10]).value_or("");
+        row.contexts = std::move(r[11]);
+        row.labels = std::move(r[12]);
+        row.deployment_id = std::move(r[13]);
+        r = Row(); // frees the row's cells as soon as they are read
         rows.push_back(std::move(row));
     }
     return rows;

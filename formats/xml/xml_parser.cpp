@@ -99,6 +99,7 @@ public:
             else if (name.ends_with(":schemaLocation"))
                 schema_declared_ = true;
         }
+        reserve_changesets(root);
         for (const pugi::xml_node& child : root.children()) {
             if (child.type() != pugi::node_element)
                 continue;
@@ -199,6 +200,19 @@ private:
                 text += child.value();
         }
         return trim(text);
+    }
+
+    // Room for this file's changesets in one allocation: a vector grown one changeset at a
+    // time moved each changeset of a 100,000-changeset file ~17 times and held two arrays at
+    // its peak. Grown at least twofold, so many small included files stay linear too.
+    void reserve_changesets(const pugi::xml_node& root) {
+        std::vector<ChangeSet>& changesets = session_.changelog.changesets;
+        std::size_t elements = 0;
+        for (const pugi::xml_node& child : root.children())
+            elements += child.type() == pugi::node_element ? 1 : 0;
+        std::size_t needed = changesets.size() + elements;
+        if (needed > changesets.capacity())
+            changesets.reserve(std::max(needed, 2 * changesets.capacity()));
     }
 
     void read_property(const pugi::xml_node& node) {

@@ -649,6 +649,63 @@ TEST_F(Cli, StoredV8ChecksumsValidateAndUpdateUpgradesThem) {
     EXPECT_EQ(scalar("SELECT MD5SUM FROM DATABASECHANGELOG"), "9:fb79f66ed39f1bb436dd83b455a995dc");
 }
 
+// A long history is looked up by identity once per changeset (a hashed index, the rows moved
+// out of the query result): every row must still be found, case-insensitively as Liquibase
+// compares identities, with its checksum and its NULLs intact.
+TEST_F(Cli, LongHistoryFindsEveryRowByIdentity) {
+    constexpr int applied = 3000;
+    auto changelog = [](int count) {
+        std::string body;
+        for (int i = 1; i <= count; ++i)
+            body += fmt::format("<changeSet id=\"c{}\" author=\"bench\"><sql>SELECT 1</sql>"
+                                "</changeSet>\n",
+                                i);
+        return xml_changelog(body);
+    };
+    write_file(dir_ / "long.xml", changelog(1));
+    auto run = [&](const std::string& command) {
+        return run_strata({"--changelog-file=long.xml", "--url=sqlite:long.db", command},
+                          dir_.path());
+    };
+    ASSERT_EQ(run("changelog-sync").exit_code, 0);
+    // The rows of c2..c3000 as changelog-sync writes them (all changesets share one
+    // checksum), the ids upper-cased: identities compare case-insensitively.
+    query_sqlite(dir_ / "long.db",
+                 fmt::format("WITH RECURSIVE s(n) AS (SELECT 2 UNION ALL SELECT n + 1 FROM s "
+                             "WHERE n < {}) INSERT INTO DATABASECHANGELOG SELECT 'C' || n, AUTHOR, "
+                             "FILENAME, DATEEXECUTED, n, EXECTYPE, MD5SUM, DESCRIPTION, COMMENTS, "
+                             "TAG, LIQUIBASE, CONTEXTS, LABELS, DEPLOYMENT_ID FROM "
+                             "DATABASECHANGELOG, s WHERE ID = 'c1'",
+                             applied));
+    query_sqlite(dir_ / "long.db", "UPDATE DATABASECHANGELOG SET MD5SUM = NULL WHERE ID = 'C7'");
+    write_file(dir_ / "long.xml", changelog(applied + 2));
+
+    CommandResult status = run("status");
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_TRUE(contains(status.out, "2 changesets have not been applied")) << status.out;
+    EXPECT_TRUE(contains(status.out, "long.xml::c3001::bench")) << status.out;
+    EXPECT_FALSE(contains(status.out, "long.xml::c3000::bench")) << status.out;
+    EXPECT_EQ(run("validate").exit_code, 0);
+
+    query_sqlite(dir_ / "long.db",
+                 "UPDATE DATABASECHANGELOG SET MD5SUM = '9:0' WHERE ID = 'C2999'");
+    CommandResult edited = run("validate");
+    EXPECT_NE(edited.exit_code, 0);
+    EXPECT_TRUE(contains(edited.err, "1 changesets check sum")) << edited.err;
+    EXPECT_TRUE(contains(edited.err, "long.xml::c2999::bench was: 9:0")) << edited.err;
+    query_sqlite(dir_ / "long.db", "UPDATE DATABASECHANGELOG SET MD5SUM = NULL WHERE ID = 'C2999'");
+
+    CommandResult update = run("update");
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    EXPECT_TRUE(contains(update.out, "Run:                          2")) << update.out;
+    EXPECT_EQ(scalar_sqlite(dir_ / "long.db", "SELECT MAX(ORDEREXECUTED) FROM DATABASECHANGELOG"),
+              std::to_string(applied + 2));
+    EXPECT_EQ(scalar_sqlite(dir_ / "long.db",
+                            "SELECT COUNT(*) FROM DATABASECHANGELOG WHERE MD5SUM IS NULL"),
+              "0")
+        << "update fills the cleared checksums in again";
+}
+
 TEST_F(Cli, ValidCheckSumAndOnValidationFail) {
     auto changelog = [&](const std::string& type, const std::string& extra_attribute,
                          const std::string& valid) {

@@ -69,8 +69,9 @@ std::vector<HistoryRow> Engine::read_history() {
     return rows;
 }
 
-std::map<std::string, const HistoryRow*> Engine::index(const std::vector<HistoryRow>& rows) const {
-    std::map<std::string, const HistoryRow*> by_identity;
+Engine::HistoryIndex Engine::index(const std::vector<HistoryRow>& rows) const {
+    HistoryIndex by_identity;
+    by_identity.reserve(rows.size());
     for (const HistoryRow& row : rows)
         by_identity[identity_key(row.id, row.author, row.filename)] = &row;
     return by_identity;
@@ -116,9 +117,8 @@ bool Engine::checksum_changed(const ChangeSet& changeset, const HistoryRow& row)
 }
 
 std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
-                                                 const std::vector<HistoryRow>& rows) {
+                                                 const HistoryIndex& by_identity) {
     std::vector<ChecksumMismatch> found;
-    auto by_identity = index(rows);
     for (const ChangeSet& changeset : changelog.changesets) {
         auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
         // Like Liquibase's validation, only the changesets this run would run are checked, so
@@ -134,9 +134,8 @@ std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
     return found;
 }
 
-void Engine::require_valid_checksums(const Changelog& changelog,
-                                     const std::vector<HistoryRow>& rows) {
-    std::vector<ChecksumMismatch> found = mismatches(changelog, rows);
+void Engine::require_valid_checksums(const Changelog& changelog, const HistoryIndex& by_identity) {
+    std::vector<ChecksumMismatch> found = mismatches(changelog, by_identity);
     if (found.empty())
         return;
     std::string text =
@@ -191,7 +190,7 @@ std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
     }
     std::vector<HistoryRow> rows = read_history();
     refuse_flyway_database(changelog, rows);
-    return mismatches(changelog, rows);
+    return mismatches(changelog, index(rows));
 }
 
 void Engine::write_sql_header(std::string_view title, std::string_view changelog_path) {

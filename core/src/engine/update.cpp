@@ -38,12 +38,13 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     ensure_history_table();
     std::vector<HistoryRow> rows = read_history();
     refuse_flyway_database(changelog, rows);
-    require_valid_checksums(changelog, rows);
+    HistoryIndex by_identity = index(rows);
+    require_valid_checksums(changelog, by_identity);
     check_changelog_preconditions(changelog);
 
     // Decide everything first, then check every change that will run, so a changelog with a
     // change this database cannot run changes nothing.
-    UpdatePlan plan = plan_update(changelog, limit, index(rows));
+    UpdatePlan plan = plan_update(changelog, limit, by_identity);
     check_interrupted(plan);
     changesets_total_ = 0;
     changesets_started_ = 0;
@@ -93,9 +94,8 @@ void Engine::check_changelog_preconditions(const Changelog& changelog) {
         settings_.progress("WARNING: " + what);
 }
 
-Engine::UpdatePlan
-Engine::plan_update(const Changelog& changelog, const UpdateLimit& limit,
-                    const std::map<std::string, const HistoryRow*>& by_identity) {
+Engine::UpdatePlan Engine::plan_update(const Changelog& changelog, const UpdateLimit& limit,
+                                       const HistoryIndex& by_identity) {
     UpdatePlan plan;
     UpdateSummary& summary = plan.summary;
     summary.total = static_cast<int>(changelog.changesets.size());
@@ -206,9 +206,10 @@ std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     check_changelog_preconditions(changelog);
     std::vector<HistoryRow> rows = read_history();
     refuse_flyway_database(changelog, rows);
-    require_valid_checksums(changelog, rows);
+    HistoryIndex by_identity = index(rows);
+    require_valid_checksums(changelog, by_identity);
     std::vector<const ChangeSet*> result;
-    for (const UpdateStep& step : plan_update(changelog, {}, index(rows)).steps) {
+    for (const UpdateStep& step : plan_update(changelog, {}, by_identity).steps) {
         if (step.action == UpdateStep::Run || step.action == UpdateStep::Rerun)
             result.push_back(step.changeset);
     }

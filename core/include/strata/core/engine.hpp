@@ -19,6 +19,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace strata {
@@ -155,13 +156,16 @@ private:
     void execute(const std::string& sql);
     void ensure_history_table();
     std::vector<HistoryRow> read_history();
-    std::map<std::string, const HistoryRow*> index(const std::vector<HistoryRow>& rows) const;
+    /// identity_key -> the history row of that changeset: looked up once per changeset, so
+    /// hashed (a history may hold 100,000 rows).
+    using HistoryIndex = std::unordered_map<std::string, const HistoryRow*>;
+    HistoryIndex index(const std::vector<HistoryRow>& rows) const;
     std::string current_checksum(const ChangeSet& changeset);
     bool checksum_changed(const ChangeSet& changeset, const HistoryRow& row);
     bool legacy_mariadb_checksum(const ChangeSet& changeset, const HistoryRow& row);
     std::vector<ChecksumMismatch> mismatches(const Changelog& changelog,
-                                             const std::vector<HistoryRow>& rows);
-    void require_valid_checksums(const Changelog& changelog, const std::vector<HistoryRow>& rows);
+                                             const HistoryIndex& by_identity);
+    void require_valid_checksums(const Changelog& changelog, const HistoryIndex& by_identity);
     /// Error{Validation} when Flyway applied migrations of this folder that `rows` does not
     /// record: update would run them again (core/src/flyway_takeover.cpp).
     void refuse_flyway_database(const Changelog& changelog, const std::vector<HistoryRow>& rows);
@@ -209,7 +213,7 @@ private:
     };
     void check_changelog_preconditions(const Changelog& changelog);
     UpdatePlan plan_update(const Changelog& changelog, const UpdateLimit& limit,
-                           const std::map<std::string, const HistoryRow*>& by_identity);
+                           const HistoryIndex& by_identity);
     void execute_step(const Changelog& changelog, const UpdateStep& step, UpdateSummary& summary);
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
