@@ -501,8 +501,8 @@ TEST(BadXml, TagDatabaseOnlyAloneInAChangeSet) {
     expect_at(parse_failure("tag.xml", changeset("    <comment>why</comment>\n"
                                                  "    <tagDatabase tag=\"v1\"/>\n")),
               6, 0, "<tagDatabase> cannot stand beside <comment>");
-    Failure beside_change = parse_failure(
-        "tag.xml", changeset("    <tagDatabase tag=\"v1\"/>\n    <empty/>\n"));
+    Failure beside_change =
+        parse_failure("tag.xml", changeset("    <tagDatabase tag=\"v1\"/>\n    <empty/>\n"));
     expect_at(beside_change, 6, 0, "<empty> cannot stand beside <tagDatabase>");
     EXPECT_NE(beside_change.error.hint().find("a changeSet of its own"), std::string::npos);
 
