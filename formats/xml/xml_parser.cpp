@@ -41,14 +41,39 @@ public:
             reached_ = part;
             previous_ = element;
         }
+        if (part == Part::Changes)
+            check_tag_database_alone(element, where);
     }
 
 private:
+    // The schema's changes part is a choice: one <tagDatabase> alone, or any other changes
+    // with <comment> and <rollback> (measured: Liquibase 4.28 refuses <tagDatabase> beside
+    // <rollback/>, <comment> or a second change, cvc-complex-type.2.4.a; YAML and JSON have
+    // no schema and take it).
+    void check_tag_database_alone(std::string_view element, const SourceLocation& where) {
+        bool is_tag = element == "tagDatabase";
+        if (enforced_ && (tag_seen_ || (is_tag && !first_change_.empty())))
+            throw Error(ErrorKind::Parse,
+                        fmt::format("<{}> cannot stand beside <{}> in changeSet '{}'",
+                                    abbreviate(element),
+                                    abbreviate(is_tag ? first_change_ : "tagDatabase"),
+                                    abbreviate(changeset_)),
+                        where,
+                        "the dbchangelog schema, which Liquibase validates against, allows "
+                        "<tagDatabase> only alone in a changeSet (no <comment>, no "
+                        "<rollback>, no other change): give it a changeSet of its own");
+        tag_seen_ = tag_seen_ || is_tag;
+        if (first_change_.empty())
+            first_change_ = element;
+    }
+
     enum class Part { CheckSums, Preconditions, Changes, ModifySql };
     std::string changeset_;
     bool enforced_;
     Part reached_ = Part::CheckSums;
     std::string previous_;
+    std::string first_change_; // the first element of the changes part
+    bool tag_seen_ = false;
 };
 
 // Element names without a namespace prefix: <lb:changeSet> reads as changeSet.

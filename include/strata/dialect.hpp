@@ -320,6 +320,9 @@ protected:
     [[nodiscard]] virtual bool maps_computed_values() const;
     [[nodiscard]] std::optional<std::string> liquibase_computed_default(const Column& column) const;
     [[nodiscard]] std::optional<std::string> liquibase_computed_value(const Column& column) const;
+    /// A literal of raw bytes, for loadData's BLOB columns: X'0A1B' (SQLite, MySQL); PostgreSQL
+    /// writes a large object, as Liquibase's BLOB is OID there.
+    [[nodiscard]] virtual std::string bytes_literal(std::string_view bytes) const;
     /// The SQL value of an insert/update column (value, valueNumeric, valueBoolean, ...).
     [[nodiscard]] virtual std::string value_literal(const Column& column) const;
     /// One column of CREATE TABLE / ADD COLUMN, without table-level constraints.

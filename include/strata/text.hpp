@@ -31,6 +31,12 @@ STRATA_API bool is_truthy(const std::optional<std::string>& value);
 /// as is when plain, else in single quotes with ' and \ escaped.
 STRATA_API std::string connect_string_value(std::string_view value);
 
+/// The bytes of base64 text, or nullopt when the text is not base64 by Liquibase's
+/// LoadDataChange pattern (groups of four, the padded group last; "" is none).
+STRATA_API std::optional<std::string> decode_base64(std::string_view text);
+/// The bytes as base64 text, padded.
+STRATA_API std::string encode_base64(std::string_view bytes);
+
 /// FNV-1a over the text: a stable 64-bit hash, for lock names and keys that must not change
 /// between runs or builds.
 STRATA_API std::uint64_t stable_hash(std::string_view text);

@@ -186,9 +186,6 @@ private:
 
     [[nodiscard]] std::string no_cycle_keyword() const override;
 
-    [[nodiscard]] std::optional<std::vector<std::string>>
-    render_load_blobs(const Change& change) const;
-
     std::optional<std::vector<std::string>> render_alter(const Change& change,
                                                          const RenderContext& context) const;
 

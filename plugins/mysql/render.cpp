@@ -45,11 +45,6 @@ std::vector<std::string> MysqlDialect::render_change(const Change& change,
     }
     case ChangeKind::DropPrimaryKey:
         return {fmt::format("ALTER TABLE {} DROP PRIMARY KEY", table())};
-    case ChangeKind::LoadData:
-    case ChangeKind::LoadUpdateData:
-        if (std::optional<std::vector<std::string>> blobs = render_load_blobs(change))
-            return *blobs;
-        break;
     case ChangeKind::DropUniqueConstraint:
         // A unique constraint is a unique index in MySQL.
         return {fmt::format("ALTER TABLE {} DROP KEY {}", table(),
@@ -343,87 +338,6 @@ std::string MysqlDialect::computed_value(std::string_view value) const {
 
 bool MysqlDialect::maps_computed_values() const {
     return true;
-}
-
-} // namespace strata::dialect::mysql
-
-namespace strata::dialect::mysql {
-
-namespace {
-
-// The bytes of base64 text, or nullopt when it is none (Liquibase's LoadDataChange pattern:
-// groups of four, with the padded group last).
-std::optional<std::string> base64_bytes(std::string_view text) {
-    static const std::regex kBase64(
-        R"((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)");
-    if (text.empty() || !std::regex_match(text.begin(), text.end(), kBase64))
-        return std::nullopt;
-    static constexpr std::string_view kAlphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string bytes;
-    unsigned int buffer = 0;
-    int bits = 0;
-    for (char c : text) {
-        if (c == '=')
-            break;
-        buffer = (buffer << 6) | static_cast<unsigned int>(kAlphabet.find(c));
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            bytes += static_cast<char>((buffer >> bits) & 0xff);
-        }
-    }
-    return bytes;
-}
-
-} // namespace
-
-// loadData of a column typed BLOB: Liquibase decodes base64 CSV text and binds the bytes; here
-// they are a hex literal (X'...'), so a BINARY(16) column gets its 16 bytes, not 24 characters.
-// nullopt when the change has no BLOB column (the ANSI render does the rest).
-std::optional<std::vector<std::string>>
-MysqlDialect::render_load_blobs(const Change& change) const {
-    std::vector<std::vector<Column>> rows;
-    std::vector<Column> configs = load_data_rows(change, rows);
-    std::vector<std::string> blob_columns;
-    for (const Column& config : configs) {
-        if (const std::string* type = config.get("type"); type && to_upper(*type) == "BLOB")
-            blob_columns.push_back(config.name());
-    }
-    if (blob_columns.empty())
-        return std::nullopt;
-    std::string table = qualified(change, "tableName");
-    std::vector<std::string> keys;
-    if (change.kind == ChangeKind::LoadUpdateData) {
-        for (const std::string& key : split_list(required_attribute(change, "primaryKey")))
-            keys.push_back(quote_identifier(key));
-    }
-    std::vector<std::string> statements;
-    for (const std::vector<Column>& row : rows) {
-        std::vector<std::string> names;
-        std::vector<std::string> values;
-        for (const Column& column : row) {
-            names.push_back(quote_identifier(column.name()));
-            const std::string* text = column.get("value");
-            std::optional<std::string> bytes;
-            if (text && std::find(blob_columns.begin(), blob_columns.end(), column.name()) !=
-                            blob_columns.end())
-                bytes = base64_bytes(*text);
-            if (!bytes) {
-                values.push_back(value_literal(column));
-                continue;
-            }
-            std::string hex = "X'";
-            for (unsigned char byte : *bytes)
-                hex += fmt::format("{:02X}", byte);
-            values.push_back(hex + "'");
-        }
-        statements.push_back(keys.empty()
-                                 ? fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
-                                               fmt::join(names, ", "), fmt::join(values, ", "))
-                                 : upsert(table, names, values, keys));
-    }
-    return statements;
 }
 
 } // namespace strata::dialect::mysql

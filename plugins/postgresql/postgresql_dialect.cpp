@@ -82,6 +82,14 @@ std::string PostgresDialect::datetime_type() const {
     return "TIMESTAMP WITHOUT TIME ZONE";
 }
 
+// Liquibase's BLOB is OID here: the bytes become a new large object, its id the value.
+std::string PostgresDialect::bytes_literal(std::string_view bytes) const {
+    std::string hex;
+    for (unsigned char byte : bytes)
+        hex += fmt::format("{:02x}", byte);
+    return fmt::format("lo_from_bytea(0, '\\x{}'::bytea)", hex);
+}
+
 std::string PostgresDialect::large_text_type() const {
     return "TEXT";
 }

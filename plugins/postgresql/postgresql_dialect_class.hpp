@@ -108,6 +108,7 @@ protected:
     [[nodiscard]] std::string datetime_type() const override;
 
     [[nodiscard]] std::string large_text_type() const override;
+    [[nodiscard]] std::string bytes_literal(std::string_view bytes) const override;
 
     // Liquibase's PostgreSQL type mapping (liquibase.datatype.core.*, PostgreSQL >= 10).
     [[nodiscard]] std::string column_type(std::string_view liquibase_type) const override;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <regex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -349,6 +350,45 @@ std::string read_regular_file(const std::filesystem::path& path, ErrorKind kind,
                          kSizeHint);
     }
     return content;
+}
+
+namespace {
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+    static const std::regex kBase64(
+        R"((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)");
+    if (text.empty() || !std::regex_match(text.begin(), text.end(), kBase64))
+        return std::nullopt;
+    std::string bytes;
+    unsigned int buffer = 0;
+    int bits = 0;
+    for (char c : text) {
+        if (c == '=')
+            break;
+        buffer = (buffer << 6) | static_cast<unsigned int>(kBase64Alphabet.find(c));
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            bytes += static_cast<char>((buffer >> bits) & 0xff);
+        }
+    }
+    return bytes;
+}
+
+std::string encode_base64(std::string_view bytes) {
+    std::string text;
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        std::size_t count = std::min<std::size_t>(3, bytes.size() - i);
+        unsigned int group = 0;
+        for (std::size_t k = 0; k < 3; ++k)
+            group = (group << 8) | (k < count ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+        for (std::size_t k = 0; k < 4; ++k)
+            text += k <= count ? kBase64Alphabet[(group >> (18 - 6 * k)) & 0x3f] : '=';
+    }
+    return text;
 }
 
 } // namespace strata

@@ -487,6 +487,42 @@ TEST(BadXml, ChangeSetChildrenOutOfTheSchemasOrder) {
     expect_at(change_after_modify, 7, 0, "<sql> cannot come after <modifySql>");
 }
 
+// Measured with Liquibase 4.28: the schema allows <tagDatabase> only alone among the changes
+// (with <preConditions> before and <modifySql> after); beside <rollback/>, <comment> or another
+// change Liquibase refuses the file, cvc-complex-type.2.4.a.
+TEST(BadXml, TagDatabaseOnlyAloneInAChangeSet) {
+    auto changeset = [](const std::string& body) {
+        return kDeclaredSchema + "  <changeSet id=\"t\" author=\"a\">\n" + body +
+               "  </changeSet>\n</databaseChangeLog>\n";
+    };
+    expect_at(parse_failure("tag.xml", changeset("    <tagDatabase tag=\"v1\"/>\n"
+                                                 "    <rollback/>\n")),
+              6, 0, "<rollback> cannot stand beside <tagDatabase> in changeSet 't'");
+    expect_at(parse_failure("tag.xml", changeset("    <comment>why</comment>\n"
+                                                 "    <tagDatabase tag=\"v1\"/>\n")),
+              6, 0, "<tagDatabase> cannot stand beside <comment>");
+    Failure beside_change =
+        parse_failure("tag.xml", changeset("    <tagDatabase tag=\"v1\"/>\n    <empty/>\n"));
+    expect_at(beside_change, 6, 0, "<empty> cannot stand beside <tagDatabase>");
+    EXPECT_NE(beside_change.error.hint().find("a changeSet of its own"), std::string::npos);
+
+    TempDir dir;
+    write_file(dir / "alone.xml",
+               changeset("    <preConditions><dbms type=\"sqlite\"/></preConditions>\n"
+                         "    <tagDatabase tag=\"v1\"/>\n"
+                         "    <modifySql><append value=\" \"/></modifySql>\n"));
+    EXPECT_EQ(format::parse_changelog(dir / "alone.xml").changesets.size(), 1u);
+    // YAML has no schema: Liquibase applies a tagDatabase beside a createTable there.
+    write_file(dir / "beside.yaml", "databaseChangeLog:\n"
+                                    "  - changeSet:\n"
+                                    "      id: t\n"
+                                    "      author: a\n"
+                                    "      changes:\n"
+                                    "        - tagDatabase: {tag: v1}\n"
+                                    "        - empty: {}\n");
+    EXPECT_EQ(format::parse_changelog(dir / "beside.yaml").changesets.at(0).changes.size(), 2u);
+}
+
 TEST(BadXml, WithoutADeclaredSchemaTheOrderIsFree) {
     // No xsi:schemaLocation: nothing to validate against, as for Liquibase.
     TempDir dir;

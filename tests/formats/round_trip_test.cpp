@@ -27,6 +27,10 @@ std::vector<fs::path> changelogs_under(const fs::path& root) {
         vectors = vectors || entry.path().filename() == "duplicates.xml";
         // Schema snapshots (strata snapshot, Liquibase's --snapshot-format=json).
         vectors = vectors || entry.path().parent_path().filename() == "snapshots";
+        // A project's master only includes its releases (each round-trips on its own);
+        // written as one file, their loadData paths would point beside the master.
+        vectors = vectors || (entry.path().filename() == "master.xml" &&
+                              entry.path().parent_path().parent_path().filename() == "projects");
         if (entry.is_regular_file() && !vectors && !format::format_of(entry.path()).empty())
             found.push_back(entry.path());
     }
@@ -63,10 +67,8 @@ void expect_round_trip(const Changelog& original, const fs::path& source,
         return;
     }
     TempDir dir;
-    for (const auto& entry : fs::directory_iterator(source.parent_path())) {
-        if (entry.is_regular_file())
-            fs::copy_file(entry.path(), dir / entry.path().filename().string());
-    }
+    // Folders too: loadData's CSV and its BLOB/CLOB files, a project's included releases.
+    fs::copy(source.parent_path(), dir.path(), fs::copy_options::recursive);
     fs::path written = dir / ("converted." + format);
     write_file(written, text);
     Changelog reread = format::parse_changelog(written);

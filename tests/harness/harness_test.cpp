@@ -809,6 +809,15 @@ std::vector<Case> project_cases() {
             cases.push_back({fs::relative(path, source).string(), path.parent_path(),
                              path.filename().string(), false, true});
     }
+    // A project of tests/data/projects is one case: its master changelog includes the rest.
+    std::vector<fs::path> masters;
+    for (const auto& entry : fs::directory_iterator(source / "tests/data/projects"))
+        if (fs::is_regular_file(entry.path() / "master.xml"))
+            masters.push_back(entry.path() / "master.xml");
+    std::sort(masters.begin(), masters.end());
+    for (const fs::path& path : masters)
+        cases.push_back({fs::relative(path, source).string(), path.parent_path(),
+                         path.filename().string(), false, true});
     return cases;
 }
 

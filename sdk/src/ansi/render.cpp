@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
+#include <set>
 
 namespace strata {
 
@@ -173,12 +175,17 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
     case ChangeKind::LoadData:
     case ChangeKind::LoadUpdateData: {
         std::vector<std::vector<Column>> rows;
-        if (context.connection != nullptr)
-            load_data_rows(ansi_detail::with_live_column_types(change, *context.connection, *this,
+        std::vector<Column> configs = context.connection != nullptr
+                                          ? load_data_rows(ansi_detail::with_live_column_types(
+                                                               change, *context.connection, *this,
                                                                current_schema_expression()),
-                           rows);
-        else
-            load_data_rows(change, rows);
+                                                           rows)
+                                          : load_data_rows(change, rows);
+        std::set<std::string> blob_columns;
+        for (const Column& config : configs) {
+            if (const std::string* type = config.get("type"); type && to_upper(*type) == "BLOB")
+                blob_columns.insert(config.name());
+        }
         std::vector<std::string> keys;
         if (change.kind == ChangeKind::LoadUpdateData) {
             for (const std::string& key : split_list(required(change, "primaryKey")))
@@ -189,7 +196,13 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
             std::vector<std::string> names, values;
             for (const Column& column : row) {
                 names.push_back(quote_identifier(column.name()));
-                values.push_back(value_literal(column));
+                // A BLOB value is base64 (Liquibase decodes it and binds the bytes; a file's
+                // bytes come as base64 from load_data_rows).
+                const std::string* text = column.get("value");
+                std::optional<std::string> bytes;
+                if (text && blob_columns.count(column.name()) != 0)
+                    bytes = decode_base64(*text);
+                values.push_back(bytes ? bytes_literal(*bytes) : value_literal(column));
             }
             statements.push_back(keys.empty()
                                      ? fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
