@@ -29,9 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         strata::ServerUrl parsed = strata::parse_server_url(url);
         (void)strata::resolve_credentials(parsed, {std::string(url), "", ""});
         (void)parsed.parameter("password");
-        // Checked when the password is written as is (not percent-encoded) in its slot.
+        // Checked when the password is written as is (not percent-encoded) in its slot, right
+        // after "//": the same text elsewhere (say, in a query value) is not the password.
+        std::size_t slashes = url.find("//");
         bool in_slot =
-            url.find(parsed.user + ":" + parsed.password + "@") != std::string_view::npos;
+            slashes != std::string_view::npos &&
+            url.substr(slashes + 2).starts_with(parsed.user + ":" + parsed.password + "@");
         if (parsed.password.size() >= 3 && in_slot && written_once(url, parsed.password) &&
             parsed.display.find(parsed.password) != std::string::npos)
             std::abort(); // the display shows the password
