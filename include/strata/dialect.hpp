@@ -5,6 +5,7 @@
 #include "strata/changelog.hpp"
 #include "strata/connection.hpp"
 #include "strata/export.hpp"
+#include "strata/lint.hpp"
 #include "strata/snapshot.hpp"
 
 #include <chrono>
@@ -199,6 +200,34 @@ public:
     /// nullopt when the dialect has none (drift then needs --shadow-url).
     [[nodiscard]] virtual std::optional<ScratchNamespace>
     scratch_namespace(const std::string& url, const std::string& name) const = 0;
+
+    // --- Changing a live table without stalling it (strata lint, safe execution) ---
+
+    /// The rules lint() applies, for `strata lint --rules`. The base has none.
+    [[nodiscard]] virtual std::vector<lint::Rule> lint_rules() const;
+    /// What one change would lock, block, rewrite or scan here, and the safe way to write it.
+    /// Reads the database only (server version, table sizes). The base finds nothing.
+    [[nodiscard]] virtual lint::Assessment lint(const lint::Subject& subject) const;
+    /// How the next renders and recover() keep changes from stalling the application; set
+    /// once per command, before the first render.
+    virtual void set_safety(const lint::SafetySettings& settings);
+    /// Statements that bound how long one statement of this session waits for a lock
+    /// (PostgreSQL's lock_timeout, MariaDB's lock_wait_timeout). The base has none.
+    [[nodiscard]] virtual std::vector<std::string>
+    lock_timeout_statements(std::chrono::milliseconds timeout) const;
+    /// Whether a statement cannot run inside a transaction block (CREATE INDEX
+    /// CONCURRENTLY, VACUUM): core then runs its changeset without one.
+    [[nodiscard]] virtual bool runs_outside_transaction(std::string_view statement) const;
+    /// After `statement` failed with `error`: give up, wait and run it again (a lock wait
+    /// timed out), or run something else now (MariaDB refused ALGORITHM=INSTANT: INPLACE).
+    /// `in_transaction` says whether the statement ran inside the changeset's transaction.
+    /// The base always gives up.
+    [[nodiscard]] virtual lint::Recovery recover(Connection& connection, std::string_view statement,
+                                                 const Error& error, bool in_transaction) const;
+
+protected:
+    /// What set_safety() was given.
+    lint::SafetySettings safety_;
 };
 
 /// The ANSI base every bundled dialect derives from: standard SQL for each change type and

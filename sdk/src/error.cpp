@@ -65,6 +65,41 @@ std::string Error::describe() const {
 
 Connection::~Connection() = default;
 Dialect::~Dialect() = default;
+
+std::vector<lint::Rule> Dialect::lint_rules() const {
+    return {};
+}
+lint::Assessment Dialect::lint(const lint::Subject& /*subject*/) const {
+    return {};
+}
+void Dialect::set_safety(const lint::SafetySettings& settings) {
+    safety_ = settings;
+}
+std::vector<std::string>
+Dialect::lock_timeout_statements(std::chrono::milliseconds /*timeout*/) const {
+    return {};
+}
+bool Dialect::runs_outside_transaction(std::string_view /*statement*/) const {
+    return false;
+}
+lint::Recovery Dialect::recover(Connection& /*connection*/, std::string_view /*statement*/,
+                                const Error& /*error*/, bool /*in_transaction*/) const {
+    return {};
+}
+
+namespace lint {
+std::string_view severity_name(Severity severity) {
+    switch (severity) {
+    case Severity::Info:
+        return "info";
+    case Severity::Warning:
+        return "warning";
+    case Severity::Error:
+        return "error";
+    }
+    return "warning";
+}
+} // namespace lint
 AnsiDialect::~AnsiDialect() = default;
 
 std::size_t ResultSet::column_index(std::string_view name) const {

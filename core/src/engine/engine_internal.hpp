@@ -63,6 +63,12 @@ inline std::string normalized_date(std::string date) {
     return date;
 }
 
+// Thrown through apply() when a lock wait timed out inside an atomic changeset: its
+// transaction is rolled back, so the whole changeset is tried again (safe_execution.cpp).
+struct Engine::LockWaitTimedOut : Error {
+    explicit LockWaitTimedOut(const Error& cause) : Error(cause) {}
+};
+
 /// Holds the run lock for one command; does nothing when only writing SQL.
 // The *-sql commands where a render reads the live schema (SQLite's table rebuild): what is
 // printed also runs, inside a transaction rolled back at the end, so a rebuild of a table an

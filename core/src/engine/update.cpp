@@ -33,6 +33,7 @@ std::vector<const ChangeSet*> in_run_order(const Changelog& changelog) {
 UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit) {
     RunLock lock(*this);
     SqlRehearsal rehearsal(*this);
+    bound_lock_waits();
     if (sql_output_ != nullptr)
         write_sql_header("Update Database Script", changelog.path);
     ensure_history_table();
@@ -192,7 +193,7 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
                                 changesets_total_,
                                 changeset.identifier(),
                                 {}});
-    apply(changeset, previous);
+    apply_retrying(changeset, previous);
     if (settings_.on_changeset && sql_output_ == nullptr)
         settings_.on_changeset({ChangesetProgress::Phase::Finished, false, index, changesets_total_,
                                 changeset.identifier(),
@@ -252,7 +253,25 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
     // each DDL statement commits by itself: ProgressStore then records, committed with each
     // such statement, how far the changeset got, so that a killed run is found and resumed.
     bool tracked = !dialect_.capabilities().transactional_ddl;
-    bool transaction = changeset.run_in_transaction;
+    // Rendered up front where rendering reads no schema, so that a statement that cannot run
+    // in a transaction block (CREATE INDEX CONCURRENTLY) takes its changeset out of one.
+    std::vector<std::optional<std::vector<std::string>>> rendered(changeset.changes.size());
+    bool outside_transaction = false;
+    if (!dialect_.capabilities().renders_from_schema) {
+        for (std::size_t i = 0; i < changeset.changes.size(); ++i) {
+            const Change& change = changeset.changes[i];
+            // Output and stop speak when reached, not before.
+            if (!runs_here(change) || change.kind == ChangeKind::ExecuteCommand ||
+                change.kind == ChangeKind::Output || change.kind == ChangeKind::Stop)
+                continue;
+            rendered[i] = render_change(change, changeset, false, context);
+            for (const std::string& statement : *rendered[i])
+                outside_transaction =
+                    outside_transaction || dialect_.runs_outside_transaction(statement);
+        }
+    }
+    bool transaction = changeset.run_in_transaction && !outside_transaction;
+    bool atomic = transaction && !tracked;
     auto resumed_it =
         interrupted_.find(identity_key(changeset.id, changeset.author, changeset.path));
     const InterruptedChangeset* resumed =
@@ -371,9 +390,12 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                 step(change, 1, "", [&] { execute_command(change, changeset); });
                 continue;
             }
-            std::vector<std::string> statements = render_change(change, changeset, false, context);
+            std::vector<std::string> statements =
+                rendered[i] ? std::move(*rendered[i])
+                            : render_change(change, changeset, false, context);
             for (const std::string& statement : statements)
-                step(change, statements.size(), statement, [&] { execute(statement); });
+                step(change, statements.size(), statement,
+                     [&] { execute_change_statement(statement, atomic); });
         }
         execute(record);
         if (tracked)
@@ -381,7 +403,6 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         if (transaction)
             connection_.commit();
     } catch (Error& error) {
-        bool atomic = transaction && !tracked;
         if (transaction && connection_.in_transaction()) {
             try {
                 connection_.rollback();
@@ -402,7 +423,7 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                 // the original error is what the user needs to see
             }
         }
-        if (!changeset.fail_on_error) {
+        if (!changeset.fail_on_error && dynamic_cast<LockWaitTimedOut*>(&error) == nullptr) {
             if (settings_.progress)
                 settings_.progress(
                     fmt::format("changeSet {} failed and is skipped (failOnError=false): {}",

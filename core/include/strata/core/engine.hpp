@@ -12,6 +12,7 @@
 #include "strata/dialect.hpp"
 #include "strata/export.hpp"
 #include "strata/filter.hpp"
+#include "strata/lint.hpp"
 
 #include <chrono>
 #include <functional>
@@ -67,6 +68,26 @@ struct EngineSettings {
     bool allow_execute_command = false;
     /// Receives every statement executed against the database (--log-level=fine).
     std::function<void(const std::string&)> sql_log;
+    /// How update keeps changes from stalling the application (--lock-timeout, ...).
+    lint::SafetySettings safety;
+    /// How many times update tries a statement whose lock wait timed out, the first included.
+    int lock_attempts = 5;
+    /// The pause before the second attempt; each later one doubles it (with jitter).
+    std::chrono::milliseconds lock_retry_delay{std::chrono::milliseconds(250)};
+};
+
+/// One lint finding, with where it comes from.
+struct LintEntry {
+    lint::Finding finding;
+    std::string changeset;          ///< its identifier
+    SourceLocation where;           ///< the change's place in the changelog
+    std::string statement;          ///< the statement the finding is about, "" for the change
+    std::string suppressed_because; ///< the reason of a matching lint-ignore, "" when not
+};
+
+struct LintReport {
+    std::vector<LintEntry> entries;
+    int changesets = 0; ///< how many were linted
 };
 
 /// Limits of update-count / update-to-tag.
@@ -118,6 +139,9 @@ public:
     UpdateSummary update(const Changelog& changelog, const UpdateLimit& limit = {});
     /// Changesets that update would run, in order (status).
     std::vector<const ChangeSet*> pending(const Changelog& changelog);
+    /// What the changesets would lock and block on this database (core/src/engine/lint.cpp):
+    /// the pending ones, or every one with `all`. Reads the database only.
+    LintReport lint(const Changelog& changelog, bool all = false);
     std::vector<HistoryRow> history();
     /// Applied changesets whose checksum changed; also fails on changes the dialect cannot run.
     std::vector<ChecksumMismatch> validate(const Changelog& changelog);
@@ -154,6 +178,16 @@ private:
     /// Writes the statement (SQL output mode) or executes it.
     void run(const std::string& sql);
     void execute(const std::string& sql);
+    /// A statement of a changeset: what the dialect's recover() says after a failure is done
+    /// (a lock wait that timed out is tried again after a pause; a refused online form is
+    /// replaced). `atomic`: the changeset's transaction is lost with the failure, so the
+    /// whole changeset is tried again instead (LockWaitTimedOut).
+    void execute_change_statement(const std::string& sql, bool atomic);
+    /// Runs the dialect's lock-timeout statements once per update (--lock-timeout).
+    void bound_lock_waits();
+    /// The pause before attempt `attempt` (2, 3, ...): doubling, with jitter, at most 10 s.
+    [[nodiscard]] std::chrono::milliseconds lock_retry_pause(int attempt) const;
+    struct LockWaitTimedOut;
     void ensure_history_table();
     std::vector<HistoryRow> read_history();
     /// identity_key -> the history row of that changeset: looked up once per changeset, so
@@ -216,6 +250,8 @@ private:
                            const HistoryIndex& by_identity);
     void execute_step(const Changelog& changelog, const UpdateStep& step, UpdateSummary& summary);
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
+    /// apply(), tried again while its lock waits time out (an atomic changeset rolls back).
+    void apply_retrying(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
     /// Error{Validation} when `changeset` would run a program and --allow-execute-command is
     /// not given: checked for every pending changeset before the first one runs.
@@ -252,6 +288,7 @@ private:
     std::string deployment_id_;
     int next_order_ = 1;
     bool history_exists_ = false;
+    bool lock_waits_bounded_ = false;
     std::map<const ChangeSet*, std::string> checksums_;
 };
 
