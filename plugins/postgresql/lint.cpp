@@ -27,7 +27,8 @@ const std::vector<lint::Rule>& rules() {
          "large table."},
         {"pg-drop-index", Severity::Warning, "DROP INDEX without CONCURRENTLY",
          "Takes ACCESS EXCLUSIVE on the table: every read and write of it waits, even a lookup "
-         "by primary key.",
+         "by primary key. The drop takes milliseconds; the wait for the lock is what stalls, "
+         "so with --lock-timeout the finding is informational.",
          "DROP INDEX CONCURRENTLY in a changeset of its own; strata update does this by itself "
          "for a dropIndex alone in its changeset on a large table."},
         {"pg-concurrently-with-others", Severity::Warning,
@@ -92,7 +93,8 @@ const std::vector<lint::Rule>& rules() {
          "Leave maintenance out of migrations; REINDEX CONCURRENTLY (PostgreSQL 12+) or an "
          "online repack tool."},
         {"pg-truncate", Severity::Warning, "TRUNCATE",
-         "ACCESS EXCLUSIVE until the transaction commits: every query of the table waits.",
+         "ACCESS EXCLUSIVE until the transaction commits: every query of the table waits "
+         "(informational with --lock-timeout, which bounds the wait for the lock).",
          "DELETE in batches, or truncate in a maintenance window."},
         {"pg-references-lock", Severity::Info,
          "A new table referencing an existing one, or dropping a table with foreign keys",
@@ -183,6 +185,9 @@ public:
             rename(node);
         else if (type == "CreateStmt")
             create_table(node);
+        else if (type == "CreateTableAsStmt")
+            out_.creates.push_back(
+                range_name(node.value("into", json::object()).value("rel", json::object())));
         else if (type == "VacuumStmt" && flag_field(node, "is_vacuumcmd"))
             vacuum(node);
         else if (type == "ClusterStmt")
@@ -195,7 +200,8 @@ public:
         else if (type == "TruncateStmt")
             for (const json& relation : node.value("relations", json::array()))
                 add("pg-truncate", range_name(relation.value("RangeVar", json::object())),
-                    "ACCESS EXCLUSIVE", "reads and writes", "TRUNCATE empties the table");
+                    "ACCESS EXCLUSIVE", "reads and writes", "TRUNCATE empties the table",
+                    brief_while_bounded());
     }
 
 private:
@@ -223,6 +229,14 @@ private:
         }
         finding.message = std::move(message);
         out_.findings.push_back(std::move(finding));
+    }
+
+    // A lock held only for as long as the statement takes a few milliseconds: what hurts is
+    // the wait for it, which --lock-timeout bounds.
+    std::optional<Severity> brief_while_bounded() const {
+        if (dialect_.safety().lock_timeout.count() > 0)
+            return Severity::Info;
+        return std::nullopt;
     }
 
     // Locks that make later queries queue: without a lock timeout they wait as long as the
@@ -283,7 +297,8 @@ private:
                 std::string table = index_table(name);
                 add("pg-drop-index", table, "ACCESS EXCLUSIVE", "reads and writes",
                     fmt::format("DROP INDEX {} blocks every read and write of {}", name,
-                                table.empty() ? "its table" : table));
+                                table.empty() ? "its table" : table),
+                    brief_while_bounded());
                 queues(table, "ACCESS EXCLUSIVE");
             } else if (kind == "OBJECT_TABLE") {
                 add("pg-drop-table", name, "ACCESS EXCLUSIVE", "reads and writes",
