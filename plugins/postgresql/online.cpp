@@ -96,10 +96,15 @@ void PostgresDialect::drop_invalid_index(Connection& connection, const std::stri
 
 std::optional<std::vector<std::string>>
 PostgresDialect::render_online_index(const Change& change, const RenderContext& context) const {
-    if ((change.kind != ChangeKind::CreateIndex && change.kind != ChangeKind::DropIndex) ||
-        safety_.lock_timeout.count() == 0 || context.connection == nullptr ||
-        context.changes_in_changeset != 1)
+    bool index_change =
+        change.kind == ChangeKind::CreateIndex || change.kind == ChangeKind::DropIndex;
+    bool key_change =
+        change.kind == ChangeKind::AddUniqueConstraint || change.kind == ChangeKind::AddPrimaryKey;
+    if ((!index_change && !key_change) || safety_.lock_timeout.count() == 0 ||
+        context.connection == nullptr || context.changes_in_changeset != 1)
         return std::nullopt;
+    if (key_change)
+        return render_online_key(change, context);
     const std::string* schema = change.get("schemaName");
     std::string index = quote_identifier(change.value("indexName"));
     if (schema != nullptr && !schema->empty())
@@ -131,6 +136,40 @@ PostgresDialect::render_online_index(const Change& change, const RenderContext& 
         std::stoull(*table.rows[0][0]) < safety_.large_table_bytes)
         return std::nullopt;
     return std::vector<std::string>{"DROP INDEX CONCURRENTLY " + index};
+}
+
+// ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE: build it CONCURRENTLY
+// first, then attach it (USING INDEX, milliseconds). Named, non-deferrable keys only: the
+// index takes the constraint's name.
+std::optional<std::vector<std::string>>
+PostgresDialect::render_online_key(const Change& change, const RenderContext& context) const {
+    std::string name = change.value("constraintName");
+    if (name.empty() || change.flag("deferrable") || change.flag("initiallyDeferred") ||
+        !change.value("forIndexName").empty() || !change.value("tablespace").empty())
+        return std::nullopt;
+    Connection& connection = *context.connection;
+    std::string table = qualified(change, "tableName");
+    std::optional<std::uint64_t> bytes = relation_bytes(connection, table);
+    if (!bytes || *bytes < safety_.large_table_bytes)
+        return std::nullopt;
+    std::string alter = AnsiDialect::render_change(change, context).back();
+    std::string keyword = change.kind == ChangeKind::AddPrimaryKey ? " PRIMARY KEY (" : " UNIQUE (";
+    auto at = alter.rfind(keyword);
+    if (at == std::string::npos)
+        return std::nullopt;
+    std::string index = quote_identifier(name);
+    std::string columns = alter.substr(at + keyword.size() - 1);
+    std::vector<std::string> statements;
+    const std::string* schema = change.get("schemaName");
+    std::string qualified_index =
+        schema != nullptr && !schema->empty() ? quote_identifier(*schema) + "." + index : index;
+    if (index_is_invalid(connection, qualified_index))
+        statements.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + qualified_index);
+    statements.push_back(
+        fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} {}", index, table, columns));
+    statements.push_back(alter.substr(0, at) + keyword.substr(0, keyword.size() - 1) +
+                         "USING INDEX " + index);
+    return statements;
 }
 
 } // namespace strata::dialect::postgresql

@@ -170,6 +170,9 @@ private:
     /// and the change is alone in its changeset (online.cpp); nullopt: the plain render.
     std::optional<std::vector<std::string>> render_online_index(const Change& change,
                                                                 const RenderContext& context) const;
+    /// addUniqueConstraint / addPrimaryKey from a unique index built CONCURRENTLY first.
+    std::optional<std::vector<std::string>> render_online_key(const Change& change,
+                                                              const RenderContext& context) const;
 
     /// Bytes on disk of a table or index with its indexes and TOAST, as to_regclass finds
     /// `relation` (quoted as SQL); nullopt when there is none.

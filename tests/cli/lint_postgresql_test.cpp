@@ -423,6 +423,36 @@ TEST_F(PostgresLint, AnIndexOnALargeTableIsBuiltConcurrentlyAndAnInvalidOneRebui
     EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "1");
 }
 
+TEST_F(PostgresLint, AUniqueKeyOnALargeTableIsAttachedToAnIndexBuiltConcurrently) {
+    server_.admin().execute("UPDATE t SET b = 'b' || id");
+    write_file(dir_ / "app.xml",
+               xml_changelog("<changeSet id=\"1\" author=\"t\"><addUniqueConstraint "
+                             "tableName=\"t\" columnNames=\"b\" constraintName=\"t_b_unique\"/>"
+                             "</changeSet>"));
+    CommandResult update =
+        run_strata({"update", "--changelog-file=app.xml", "--url=" + server_.url(),
+                    "--large-table-size=1kB", "--log-level=fine"},
+                   dir_.path());
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    EXPECT_NE(update.err.find("SQL: CREATE UNIQUE INDEX CONCURRENTLY t_b_unique ON t (b)"),
+              std::string::npos)
+        << update.err;
+    EXPECT_NE(update.err.find("SQL: ALTER TABLE t ADD CONSTRAINT t_b_unique UNIQUE USING INDEX "
+                              "t_b_unique"),
+              std::string::npos)
+        << update.err;
+    EXPECT_EQ(server_.scalar("SELECT contype::text FROM pg_constraint WHERE conname = "
+                             "'t_b_unique'"),
+              "u");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "1");
+    // The constraint rolls back as Liquibase's does: the index goes with it.
+    CommandResult rollback = run_strata(
+        {"rollback-count", "--count=1", "--changelog-file=app.xml", "--url=" + server_.url()},
+        dir_.path());
+    ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_class WHERE relname = 't_b_unique'"), "0");
+}
+
 TEST_F(PostgresLint, WithoutALockTimeoutStrataRunsAsLiquibaseDoes) {
     write_file(dir_ / "app.xml",
                xml_changelog("<changeSet id=\"1\" author=\"t\"><createIndex tableName=\"t\" "
