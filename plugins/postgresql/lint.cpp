@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
+#include <set>
 #include <strata/text.hpp>
 
 namespace strata::dialect::postgresql {
@@ -57,12 +58,14 @@ const std::vector<lint::Rule>& rules() {
          "1M rows, growing with the table).",
          "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c (in its own "
          "changeset: SHARE UPDATE EXCLUSIVE, writes go on); then SET NOT NULL scans nothing; "
-         "drop c."},
+         "drop c. strata update does this by itself for an addNotNullConstraint alone in its "
+         "changeset on a large table."},
         {"pg-add-foreign-key", Severity::Warning, "ADD FOREIGN KEY without NOT VALID",
          "Scans the table holding SHARE ROW EXCLUSIVE on both tables: writes to the table and "
          "to the referenced table wait.",
          "ADD ... NOT VALID (brief, still SHARE ROW EXCLUSIVE on both), then VALIDATE "
-         "CONSTRAINT in its own changeset."},
+         "CONSTRAINT in its own transaction; strata update does this by itself for a foreign "
+         "key alone in its changeset on a large table."},
         {"pg-add-check", Severity::Warning, "ADD CHECK without NOT VALID",
          "Scans the whole table under ACCESS EXCLUSIVE: reads and writes wait.",
          "ADD CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT in its own "
@@ -171,9 +174,12 @@ std::vector<long> type_modifiers(const json& type) {
 // What one parsed statement does; the findings name the statement's index.
 class StatementLint {
 public:
+    /// `proven_not_null`: "table.column" that an earlier statement of the change checks with
+    /// a CHECK (column IS NOT NULL) it adds, so that SET NOT NULL need not scan.
     StatementLint(const PostgresDialect& dialect, const lint::Subject& subject, int index,
-                  lint::Assessment& out)
-        : dialect_(dialect), subject_(subject), index_(index), out_(out) {}
+                  lint::Assessment& out, std::set<std::string>& proven_not_null)
+        : dialect_(dialect), subject_(subject), index_(index), out_(out),
+          proven_not_null_(proven_not_null) {}
 
     void run(const std::string& type, const json& node) {
         if (type == "IndexStmt")
@@ -332,7 +338,8 @@ private:
             const json& def = command.value("def", json::object());
             if (subtype == "AT_AddColumn")
                 add_column(table, def.value("ColumnDef", json::object()));
-            else if (subtype == "AT_SetNotNull")
+            else if (subtype == "AT_SetNotNull" &&
+                     proven_not_null_.count(table + "." + text_field(command, "name")) == 0)
                 add("pg-set-not-null", table, "ACCESS EXCLUSIVE", "reads and writes",
                     fmt::format("SET NOT NULL on {}.{} scans the whole table under ACCESS "
                                 "EXCLUSIVE",
@@ -419,6 +426,18 @@ private:
                     fmt::format("ADD FOREIGN KEY {} scans {} while writes to it and to {} wait",
                                 name, table, referenced));
         } else if (kind == "CONSTR_CHECK") {
+            // CHECK (column IS NOT NULL): once validated, SET NOT NULL scans nothing.
+            const json& test =
+                constraint.value("raw_expr", json::object()).value("NullTest", json::object());
+            if (text_field(test, "nulltesttype") == "IS_NOT_NULL") {
+                const json& fields = test.value("arg", json::object())
+                                         .value("ColumnRef", json::object())
+                                         .value("fields", json::array());
+                if (fields.size() == 1)
+                    proven_not_null_.insert(
+                        table + "." +
+                        text_field(fields[0].value("String", json::object()), "sval"));
+            }
             if (!not_valid)
                 add("pg-add-check", table, "ACCESS EXCLUSIVE", "reads and writes",
                     fmt::format("ADD CHECK {} scans {} under ACCESS EXCLUSIVE", name, table));
@@ -541,6 +560,7 @@ private:
     const lint::Subject& subject_;
     int index_;
     lint::Assessment& out_;
+    std::set<std::string>& proven_not_null_;
 };
 
 } // namespace
@@ -569,6 +589,7 @@ std::optional<std::uint64_t> PostgresDialect::table_bytes(Connection& connection
 
 lint::Assessment PostgresDialect::lint(const lint::Subject& subject) const {
     lint::Assessment assessment;
+    std::set<std::string> proven_not_null;
     for (std::size_t i = 0; i < subject.statements.size(); ++i) {
         std::optional<nlohmann::json> statements = parse_statements(subject.statements[i]);
         if (!statements)
@@ -576,7 +597,8 @@ lint::Assessment PostgresDialect::lint(const lint::Subject& subject) const {
         for (const nlohmann::json& stmt : *statements) {
             auto [type, node] = statement_node(stmt);
             if (node != nullptr)
-                StatementLint(*this, subject, static_cast<int>(i), assessment).run(type, *node);
+                StatementLint(*this, subject, static_cast<int>(i), assessment, proven_not_null)
+                    .run(type, *node);
         }
     }
     return assessment;

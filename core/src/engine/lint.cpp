@@ -100,8 +100,7 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
                 }
             }
             for (const std::string& statement : subject.statements)
-                outside_transaction =
-                    outside_transaction || dialect_.runs_outside_transaction(statement);
+                outside_transaction = outside_transaction || leaves_transaction(statement);
             subjects.push_back(std::move(subject));
         }
 

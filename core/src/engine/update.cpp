@@ -266,8 +266,7 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                 continue;
             rendered[i] = render_change(change, changeset, false, context);
             for (const std::string& statement : *rendered[i])
-                outside_transaction =
-                    outside_transaction || dialect_.runs_outside_transaction(statement);
+                outside_transaction = outside_transaction || leaves_transaction(statement);
         }
     }
     bool transaction = changeset.run_in_transaction && !outside_transaction;
