@@ -97,7 +97,9 @@ std::vector<lint::Rule> MysqlDialect::lint_rules() const {
          "keep --lock-timeout (lock_wait_timeout) low, and retry: strata update does both"},
         {std::string(kImplicitCommit), Severity::Warning, "DDL after DML in one change",
          "DDL commits the pending transaction before it runs, even when it then fails or is "
-         "refused: the DML before it is committed and no rollback undoes it",
+         "refused: the DML before it is committed and no rollback undoes it. Info for the "
+         "change types strata renders so (mergeColumns, addNotNullConstraint with "
+         "defaultNullValue): update records how far they got.",
          "put DML and DDL in separate changesets, DML last"},
         {std::string(kRename), Severity::Warning, "renaming a table or a column",
          "the rename is instant, but the running application's statements that name the old "
@@ -146,11 +148,14 @@ lint::Assessment MysqlDialect::lint(const lint::Subject& subject) const {
         if (!commits_implicitly(parsed))
             continue;
         std::string table = parsed.tables.empty() ? std::string() : parsed.tables.front();
+        // A user's script can be split; a change type strata renders this way (mergeColumns,
+        // addNotNullConstraint's defaultNullValue) cannot, and update records how far it got.
         if (pending_dml)
-            add(kImplicitCommit, Severity::Warning, table, "", "",
+            add(kImplicitCommit, raw ? Severity::Warning : Severity::Info, table, "", "",
                 "this DDL commits the DML before it in the change: if it or a later statement "
                 "fails, that DML stays committed",
-                "put the DML in a changeset of its own, after the DDL");
+                raw ? "put the DML in a changeset of its own, after the DDL"
+                    : "nothing to split: update records how far the change got and resumes it");
         pending_dml = false;
         if (parsed.kind == StatementKind::CreateTable) {
             if (!parsed.temporary && !table.empty())

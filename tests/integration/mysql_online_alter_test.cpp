@@ -224,6 +224,14 @@ TEST_F(MysqlOnline, ImplicitCommitOfDmlBeforeDdl) {
     auto found = with_rule(report, "mysql-implicit-commit");
     ASSERT_EQ(found.size(), 1u) << rules_of(report);
     EXPECT_NE(found[0].statement.find("ALTER TABLE"), npos);
+    EXPECT_EQ(found[0].finding.severity, lint::Severity::Warning);
+    // A change type strata renders as UPDATE then ALTER: info, nothing the user can split.
+    LintReport rendered = lint(R"(<changeSet id="1" author="t">
+        <addNotNullConstraint tableName="t" columnName="b" columnDataType="INT"
+            defaultNullValue="0"/></changeSet>)");
+    auto info = with_rule(rendered, "mysql-implicit-commit");
+    ASSERT_EQ(info.size(), 1u) << rules_of(rendered);
+    EXPECT_EQ(info[0].finding.severity, lint::Severity::Info);
     // DDL first, DML after: nothing pending is committed.
     EXPECT_TRUE(with_rule(lint_sql("ALTER TABLE t ADD COLUMN z INT NULL; INSERT INTO par (id) "
                                    "VALUES (5000)"),
@@ -280,9 +288,12 @@ TEST_F(MysqlOnline, MdlWaitIsTheExclusiveMetadataLockTheServerWaitsFor) {
     std::string pending;
     for (auto start = Clock::now(); pending.empty() && ms_since(start) < 4000;) {
         std::this_thread::sleep_for(50ms);
+        // The ALTER's own request (other sessions may queue behind it meanwhile).
         pending = scalar(fmt::format(
-            "SELECT GROUP_CONCAT(LOCK_TYPE) FROM performance_schema.metadata_locks WHERE "
-            "OBJECT_SCHEMA = '{}' AND OBJECT_NAME = 't' AND LOCK_STATUS = 'PENDING'",
+            "SELECT GROUP_CONCAT(l.LOCK_TYPE) FROM performance_schema.metadata_locks l JOIN "
+            "performance_schema.threads th ON th.THREAD_ID = l.OWNER_THREAD_ID WHERE "
+            "l.OBJECT_SCHEMA = '{}' AND l.OBJECT_NAME = 't' AND l.LOCK_STATUS = 'PENDING' AND "
+            "th.PROCESSLIST_INFO LIKE 'ALTER TABLE t ADD COLUMN z%'",
             scratch_.name()));
     }
     holder.connection().commit();
