@@ -43,6 +43,12 @@ std::string OnlineForm::describe() const {
     return fmt::format("ALGORITHM={}, LOCK={}", algorithm_name(algorithm), lock_name(lock));
 }
 
+std::string byte_size(std::uint64_t bytes) {
+    if (bytes >= 1024ull * 1024)
+        return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return fmt::format("{} KiB", (bytes + 1023) / 1024);
+}
+
 ServerFeatures ServerFeatures::from_version(std::string_view version) {
     ServerFeatures server;
     server.mariadb = to_upper(version).find("MARIADB") != std::string::npos;

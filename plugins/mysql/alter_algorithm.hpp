@@ -65,13 +65,15 @@ struct ColumnFacts {
 struct TableFacts {
     bool exists = false;
     std::uint64_t bytes = 0; ///< DATA_LENGTH + INDEX_LENGTH (InnoDB's estimate)
-    std::uint64_t rows = 0;  ///< TABLE_ROWS (an estimate)
     std::string row_format;  ///< upper case: DYNAMIC, COMPACT, REDUNDANT, COMPRESSED
     bool has_fulltext = false;
     std::map<std::string, ColumnFacts> columns; ///< by lower-case name
     std::set<std::string> indexed;              ///< lower-case names of indexed columns
     std::set<std::string> primary;              ///< lower-case names of primary key columns
 };
+
+/// A size for people: "16 KiB", "61.6 MiB".
+std::string byte_size(std::uint64_t bytes);
 
 /// The predicted form of one statement.
 struct Prediction {

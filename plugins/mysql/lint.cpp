@@ -173,9 +173,8 @@ lint::Assessment MysqlDialect::lint(const lint::Subject& subject) const {
                 continue; // nothing there to lock (created outside what lint sees)
         }
         const bool small = facts.exists && facts.bytes < safety_.large_table_bytes;
-        const std::string size =
-            facts.exists ? fmt::format(" ({} rows, {} KiB)", facts.rows, facts.bytes / 1024)
-                         : std::string();
+        // InnoDB's own estimate (its row count lags behind on a freshly filled table).
+        const std::string size = facts.exists ? " (" + byte_size(facts.bytes) + ")" : std::string();
 
         if (safety_.lock_timeout.count() > 0)
             add(kMdlWait, Severity::Info, table, "exclusive metadata lock",

@@ -17,12 +17,6 @@ namespace strata::dialect::mysql {
 
 namespace {
 
-std::string size_text(std::uint64_t bytes) {
-    if (bytes >= 1024ull * 1024)
-        return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-    return fmt::format("{} KiB", (bytes + 1023) / 1024);
-}
-
 std::uint64_t number(const std::optional<std::string>& value) {
     try {
         return value ? std::stoull(*value) : 0;
@@ -49,16 +43,14 @@ ServerFeatures MysqlDialect::server_features(Connection* connection) const {
 TableFacts MysqlDialect::table_facts(Connection& connection, const std::string& table) const {
     TableFacts facts;
     std::string where = "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = " + quote_literal(table);
-    ResultSet size =
-        connection.query("SELECT DATA_LENGTH + INDEX_LENGTH, TABLE_ROWS, UPPER(ROW_FORMAT) FROM "
-                         "information_schema.TABLES WHERE " +
-                         where);
+    ResultSet size = connection.query("SELECT DATA_LENGTH + INDEX_LENGTH, UPPER(ROW_FORMAT) FROM "
+                                      "information_schema.TABLES WHERE " +
+                                      where);
     if (size.rows.empty())
         return facts;
     facts.exists = true;
     facts.bytes = number(size.rows[0][0]);
-    facts.rows = number(size.rows[0][1]);
-    facts.row_format = size.rows[0][2].value_or("");
+    facts.row_format = size.rows[0][1].value_or("");
     ResultSet columns = connection.query(
         "SELECT LOWER(COLUMN_NAME), UPPER(COLUMN_TYPE), IS_NULLABLE, LOWER(EXTRA), "
         "LOWER(CHARACTER_SET_NAME) FROM information_schema.COLUMNS WHERE " +
@@ -171,7 +163,7 @@ lint::Recovery MysqlDialect::recover(Connection& connection, std::string_view st
                             refused, next->describe(), retry.table,
                             next->algorithm == Algorithm::Copy ? "a COPY of the whole table"
                                                                : "a rebuild of the whole table",
-                            facts.exists ? ", " + size_text(facts.bytes) : std::string()),
+                            facts.exists ? ", " + byte_size(facts.bytes) : std::string()),
                 {},
                 "run it anyway with --allow-blocking-rewrite (at a quiet time), or change the "
                 "table expand/contract: add a new column or table, backfill it in batches, "
@@ -183,7 +175,7 @@ lint::Recovery MysqlDialect::recover(Connection& connection, std::string_view st
             safety_.allow_blocking_rewrite
                 ? " (--allow-blocking-rewrite): writes wait until it finishes"
                 : fmt::format(" ({} is small, {} < {}): writes wait until it finishes", retry.table,
-                              size_text(facts.bytes), size_text(safety_.large_table_bytes));
+                              byte_size(facts.bytes), byte_size(safety_.large_table_bytes));
     }
     recovery.action = lint::Recovery::Action::RunInstead;
     recovery.note = fmt::format("{}; running it with {}{}", refused, next->describe(), why_allowed);
