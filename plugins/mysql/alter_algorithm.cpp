@@ -7,6 +7,7 @@
 #include <cctype>
 #include <fmt/format.h>
 #include <strata/text.hpp>
+#include <utility>
 #include <vector>
 
 namespace strata::dialect::mysql {
@@ -341,6 +342,7 @@ bool worse(const OnlineForm& a, const OnlineForm& b) {
 Prediction predict(const ParsedStatement& statement, const TableFacts& table,
                    const ServerFeatures& server) {
     Prediction prediction;
+    std::vector<std::pair<AlterAction, Effect>> effects;
     bool column_work = false;
     bool index_build = false;
     bool drop_primary = false;
@@ -348,7 +350,6 @@ Prediction predict(const ParsedStatement& statement, const TableFacts& table,
     for (const AlterSpec& spec : statement.specs) {
         if (!known_action(spec.action))
             continue;
-        prediction.known = true;
         Effect effect = spec_effect(spec, table, server);
         column_work =
             column_work ||
@@ -358,34 +359,21 @@ Prediction predict(const ParsedStatement& statement, const TableFacts& table,
                       spec.action == AlterAction::AddUnique;
         drop_primary = drop_primary || spec.action == AlterAction::DropPrimaryKey;
         add_primary = add_primary || spec.action == AlterAction::AddPrimaryKey;
-        prediction.renames = prediction.renames || spec.action == AlterAction::RenameColumn ||
-                             spec.action == AlterAction::RenameTable ||
-                             (spec.action == AlterAction::ChangeColumn && !spec.new_name.empty() &&
-                              to_lower(spec.new_name) != to_lower(spec.column));
-        prediction.drops_column = prediction.drops_column || spec.action == AlterAction::DropColumn;
-        if (spec.action == AlterAction::DropPrimaryKey && add_primary)
-            continue; // replace_pk below
+        effects.emplace_back(spec.action, std::move(effect));
+    }
+    for (auto& [action, effect] : effects) {
+        // matrix row replace_pk: together they are one online rebuild
+        if (drop_primary && add_primary &&
+            (action == AlterAction::DropPrimaryKey || action == AlterAction::AddPrimaryKey))
+            effect = online_rebuild("DROP and ADD PRIMARY KEY in one statement rebuild the "
+                                    "table online");
+        prediction.known = true;
         if (worse(effect.form, prediction.form)) {
             prediction.form = effect.form;
             prediction.why = effect.why;
         }
         prediction.rebuild = prediction.rebuild || effect.rebuild;
         prediction.certain = prediction.certain && effect.certain;
-    }
-    if (drop_primary && add_primary) { // matrix row replace_pk
-        prediction.form = {Algorithm::Inplace, LockLevel::None};
-        prediction.rebuild = true;
-        prediction.why = "DROP and ADD PRIMARY KEY in one statement rebuild the table online";
-        for (const AlterSpec& spec : statement.specs) {
-            if (spec.action == AlterAction::DropPrimaryKey ||
-                spec.action == AlterAction::AddPrimaryKey)
-                continue;
-            Effect effect = spec_effect(spec, table, server);
-            if (worse(effect.form, prediction.form)) {
-                prediction.form = effect.form;
-                prediction.why = effect.why;
-            }
-        }
     }
     if (column_work && index_build &&
         !worse(prediction.form, {Algorithm::Inplace, LockLevel::None})) { // add_col_and_idx

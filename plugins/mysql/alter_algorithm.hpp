@@ -82,9 +82,7 @@ struct Prediction {
     bool rebuild = false;  ///< the table is rebuilt (INPLACE rebuild or COPY)
     bool certain = true;   ///< false: a fact it depends on is unknown (no live column)
     bool combined = false; ///< instant column work and an index build in one statement
-    bool renames = false;  ///< RENAME COLUMN/TO, CHANGE to another name
-    bool drops_column = false;
-    std::string why; ///< what decides the form, in the user's terms
+    std::string why;       ///< what decides the form, in the user's terms
 };
 
 Prediction predict(const ParsedStatement& statement, const TableFacts& table,

@@ -158,12 +158,13 @@ lint::Recovery MysqlDialect::recover(Connection& connection, std::string_view st
         if (!may_block(facts)) {
             Error refusal(
                 ErrorKind::Database,
-                fmt::format("{}; the only form left, {}, blocks every write to {} for as long "
-                            "as it runs ({}{}), so strata did not run it",
-                            refused, next->describe(), retry.table,
-                            next->algorithm == Algorithm::Copy ? "a COPY of the whole table"
-                                                               : "a rebuild of the whole table",
-                            facts.exists ? ", " + byte_size(facts.bytes) : std::string()),
+                fmt::format(
+                    "{}; the form it offers instead, {}, blocks every {} to {} until "
+                    "it finishes{}{}, so strata did not run it",
+                    refused, next->describe(),
+                    next->lock == LockLevel::Exclusive ? "read and write" : "write", retry.table,
+                    next->algorithm == Algorithm::Copy ? " (it copies the whole table)" : "",
+                    facts.exists ? " (" + byte_size(facts.bytes) + ")" : std::string()),
                 {},
                 "run it anyway with --allow-blocking-rewrite (at a quiet time), or change the "
                 "table expand/contract: add a new column or table, backfill it in batches, "
