@@ -81,6 +81,23 @@ bool ServerFeatures::instant_drop() const {
 
 namespace {
 
+std::optional<Algorithm> algorithm_of(std::string_view name) {
+    for (Algorithm a :
+         {Algorithm::Instant, Algorithm::Nocopy, Algorithm::Inplace, Algorithm::Copy}) {
+        if (algorithm_name(a) == name)
+            return a;
+    }
+    return std::nullopt;
+}
+
+std::optional<LockLevel> lock_of(std::string_view name) {
+    for (LockLevel l : {LockLevel::None, LockLevel::Shared, LockLevel::Exclusive}) {
+        if (lock_name(l) == name)
+            return l;
+    }
+    return std::nullopt;
+}
+
 struct Effect {
     OnlineForm form;
     bool rebuild = false;
@@ -375,6 +392,21 @@ Prediction predict(const ParsedStatement& statement, const TableFacts& table,
         prediction.rebuild = prediction.rebuild || effect.rebuild;
         prediction.certain = prediction.certain && effect.certain;
     }
+    // What a statement names is a floor (measured): ALGORITHM=COPY copies even a rename,
+    // LOCK=SHARED blocks writes even where none need to wait.
+    if (std::optional<Algorithm> named = algorithm_of(statement.algorithm.value_or(""));
+        prediction.known && named && *named > prediction.form.algorithm) {
+        prediction.form.algorithm = *named;
+        prediction.rebuild = prediction.rebuild || *named >= Algorithm::Inplace;
+        prediction.why = fmt::format("the statement asks for ALGORITHM={}", *statement.algorithm);
+        if (*named == Algorithm::Copy && prediction.form.lock == LockLevel::None)
+            prediction.form.lock = LockLevel::Shared;
+    }
+    if (std::optional<LockLevel> named = lock_of(statement.lock.value_or(""));
+        prediction.known && named && *named > prediction.form.lock) {
+        prediction.form.lock = *named;
+        prediction.why = fmt::format("the statement asks for LOCK={}", *statement.lock);
+    }
     if (column_work && index_build &&
         !worse(prediction.form, {Algorithm::Inplace, LockLevel::None})) { // add_col_and_idx
         prediction.form = {Algorithm::Inplace, LockLevel::None};
@@ -416,14 +448,6 @@ std::optional<OnlineForm> next_form(const OnlineForm& tried, std::string_view me
                 break;
         }
         return names;
-    };
-    auto algorithm_of = [](std::string_view name) -> std::optional<Algorithm> {
-        for (Algorithm a :
-             {Algorithm::Instant, Algorithm::Nocopy, Algorithm::Inplace, Algorithm::Copy}) {
-            if (algorithm_name(a) == name)
-                return a;
-        }
-        return std::nullopt;
     };
     auto with_algorithm = [&](Algorithm algorithm) {
         OnlineForm next = tried;

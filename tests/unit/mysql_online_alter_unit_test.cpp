@@ -122,6 +122,11 @@ TEST(MysqlAlterAlgorithm, PredictsFromTheLiveColumn) {
     EXPECT_EQ(form("ALTER TABLE t MODIFY k BIGINT NOT NULL").form.algorithm, Algorithm::Copy);
     Prediction unknown = form("ALTER TABLE t MODIFY gone BIGINT");
     EXPECT_FALSE(unknown.certain);
+    // A named ALGORITHM or LOCK is a floor: COPY copies even an instant change.
+    EXPECT_EQ(form("ALTER TABLE t RENAME COLUMN k TO k2, ALGORITHM=COPY").form.describe(),
+              "ALGORITHM=COPY, LOCK=SHARED");
+    EXPECT_EQ(form("ALTER TABLE t ADD INDEX ix (k), LOCK=SHARED").form.describe(),
+              "ALGORITHM=NOCOPY, LOCK=SHARED");
 }
 
 } // namespace
