@@ -304,15 +304,19 @@ TEST_F(MysqlOnline, MdlWaitIsTheExclusiveMetadataLockTheServerWaitsFor) {
               "1");
 }
 
-// What the rules say a COPY blocks (writes) and an online rebuild does not, seen in
-// PROCESSLIST: an INSERT during the copy waits for the table's metadata lock; during the
-// online rebuild it has finished.
+// What the rules say a COPY blocks (writes) and an online rebuild does not: an INSERT sent
+// during the copy is seen in PROCESSLIST waiting for the table's metadata lock; one sent
+// during the online rebuild ends while the rebuild still runs.
 TEST_F(MysqlOnline, CopyBlocksWritesAndAnOnlineRebuildDoesNot) {
     admin().execute("CREATE TABLE big (id INT NOT NULL PRIMARY KEY, b INT NULL, v VARCHAR(20))");
     admin().execute("INSERT INTO big SELECT seq, seq, 'xyz' FROM seq_1_to_600000");
-    // Whether an INSERT sent while `alter` runs is seen waiting for the metadata lock, and
-    // whether the ALTER was still running when the INSERT was sent.
-    auto insert_waits_during = [&](const std::string& alter) {
+    struct Observed {
+        bool alter_running = false; ///< when the INSERT was sent
+        bool insert_waited = false; ///< seen waiting for the metadata lock
+        bool insert_first = false;  ///< the INSERT ended before the ALTER
+    };
+    auto insert_during = [&](const std::string& alter) {
+        Observed observed;
         std::atomic<bool> done{false};
         std::thread runner([&] {
             Database db = open();
@@ -320,33 +324,32 @@ TEST_F(MysqlOnline, CopyBlocksWritesAndAnOnlineRebuildDoesNot) {
             done = true;
         });
         std::this_thread::sleep_for(150ms);
-        bool alter_still_running = !done;
+        observed.alter_running = !done;
         std::atomic<bool> inserted{false};
         std::thread writer([&] {
             Database db = open();
             db.connection().execute("INSERT INTO big (id, b, v) VALUES (FLOOR(700000 + "
                                     "RAND() * 1000000), 1, 'w')");
+            observed.insert_first = !done;
             inserted = true;
         });
-        bool waited = false;
-        while (!done && !inserted && !waited) {
+        while (!done && !inserted && !observed.insert_waited) {
             std::this_thread::sleep_for(20ms);
-            waited = scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO "
-                            "LIKE 'INSERT INTO big%' AND STATE = 'Waiting for table metadata "
-                            "lock'") == "1";
+            observed.insert_waited =
+                scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE "
+                       "'INSERT INTO big%' AND STATE = 'Waiting for table metadata lock'") == "1";
         }
         writer.join();
         runner.join();
-        return std::make_pair(waited, alter_still_running);
+        return observed;
     };
-    auto [copy_waited, copy_running] =
-        insert_waits_during("ALTER TABLE big MODIFY b BIGINT NULL, ALGORITHM=COPY, LOCK=SHARED");
-    auto [online_waited, online_running] =
-        insert_waits_during("ALTER TABLE big FORCE, ALGORITHM=INPLACE, LOCK=NONE");
-    ASSERT_TRUE(copy_running) << "the copy ended too soon to observe: use a bigger table";
-    EXPECT_TRUE(copy_waited);
-    if (online_running) {
-        EXPECT_FALSE(online_waited);
+    Observed copy =
+        insert_during("ALTER TABLE big MODIFY b BIGINT NULL, ALGORITHM=COPY, LOCK=SHARED");
+    ASSERT_TRUE(copy.alter_running) << "the copy ended too soon to observe: use a bigger table";
+    EXPECT_TRUE(copy.insert_waited);
+    Observed online = insert_during("ALTER TABLE big FORCE, ALGORITHM=INPLACE, LOCK=NONE");
+    if (online.alter_running) {
+        EXPECT_TRUE(online.insert_first);
     }
     EXPECT_EQ(
         with_rule(lint_sql("ALTER TABLE big MODIFY b INT UNSIGNED NULL"), "mysql-copy-algorithm")
