@@ -529,7 +529,8 @@ ParsedStatement parse_statement(std::string_view sql) {
     if (first == nullptr)
         return statement;
     if (first->is("ALTER")) {
-        in.accept("ONLINE");
+        if (in.accept("ONLINE")) // MariaDB: the same as LOCK=NONE (measured)
+            statement.lock = "NONE";
         in.accept("IGNORE");
         if (in.accept("TABLE")) {
             statement.kind = StatementKind::AlterTable;

@@ -236,8 +236,10 @@ lint::Assessment MysqlDialect::lint(const lint::Subject& subject) const {
         // What update will do about it: strata names the clause (the server refuses a
         // blocking form) for its change types; a user's SQL runs as written.
         std::string how;
-        if (raw && !parsed.algorithm)
-            how = "; with no ALGORITHM clause the server picks this form silently";
+        if (raw && !parsed.algorithm && !parsed.lock)
+            how = "; with no ALGORITHM or LOCK clause the server picks this form silently";
+        else if (raw && parsed.lock == "NONE")
+            how = "; the statement asks for LOCK=NONE, so the server refuses it instead";
         else if (!raw)
             how = may_block(facts) ? "; update runs it this way (the table is small or "
                                      "--allow-blocking-rewrite is given)"

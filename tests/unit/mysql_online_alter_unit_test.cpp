@@ -41,6 +41,7 @@ TEST(MysqlDdlParser, ReadsTheStatementsThatLock) {
     EXPECT_EQ(rename.tables, (std::vector<std::string>{"a", "c"}));
     EXPECT_EQ(rename.renamed_to, (std::vector<std::string>{"b", "d"}));
     EXPECT_EQ(parse_statement("  /* x */ insert into t values (1)").kind, StatementKind::Dml);
+    EXPECT_EQ(parse_statement("ALTER ONLINE TABLE t ADD INDEX ix (a)").lock, "NONE");
     EXPECT_TRUE(commits_implicitly(parse_statement("TRUNCATE t")));
     EXPECT_FALSE(commits_implicitly(parse_statement("CREATE TEMPORARY TABLE x (id INT)")));
     EXPECT_FALSE(commits_implicitly(parse_statement("SELECT 'ALTER TABLE t FORCE'")));
