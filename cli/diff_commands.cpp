@@ -92,6 +92,35 @@ diff::ChangelogOptions changelog_options(const Settings& settings) {
 
 // Contexts and labels given to diff-changelog / generate-changelog go on every changeset, as
 // Liquibase's --context-filter and --label-filter do there.
+// drift and rehearse work beside the --url database (the SQLite default without one): how
+// to open it, and the history tables, filters and safe execution an update there would use.
+struct BesideTarget {
+    DatabaseOptions target;
+    EngineSettings engine;
+};
+BesideTarget beside_target(Session& session) {
+    Settings& settings = session.settings();
+    if (settings.url.empty()) {
+        settings.url = kDefaultUrl;
+        session.info("No --url given: using the embedded SQLite database strata.db in the "
+                     "current directory");
+    }
+    BesideTarget beside;
+    beside.target.url = settings.url;
+    beside.target.username = settings.username;
+    beside.target.password = settings.password;
+    beside.target.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
+    beside.engine.history_table = settings.history_table;
+    beside.engine.lock_table = settings.lock_table;
+    beside.engine.filter.contexts = settings.contexts;
+    beside.engine.filter.labels = settings.labels;
+    beside.engine.safety.lock_timeout = settings.lock_timeout;
+    beside.engine.safety.allow_blocking_rewrite = settings.allow_blocking_rewrite;
+    beside.engine.safety.large_table_bytes = settings.large_table_bytes;
+    beside.engine.lock_attempts = settings.lock_retries;
+    return beside;
+}
+
 void apply_filters(Changelog& changelog, const Settings& settings) {
     for (ChangeSet& changeset : changelog.changesets) {
         if (settings.contexts)
@@ -342,23 +371,14 @@ int run_drift(Session& session) {
             throw Error(ErrorKind::Usage, fmt::format("'{}' already exists", settings.adopt), {},
                         "--adopt writes a new changelog file: name one that does not exist");
     }
-    if (settings.url.empty()) {
-        settings.url = kDefaultUrl;
-        session.info("No --url given: using the embedded SQLite database strata.db in the "
-                     "current directory");
-    }
+    BesideTarget beside = beside_target(session);
     const Changelog& changelog = session.changelog();
 
     DriftOptions drift;
-    drift.target.url = settings.url;
-    drift.target.username = settings.username;
-    drift.target.password = settings.password;
-    drift.target.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
+    drift.target = beside.target;
+    drift.engine = beside.engine;
+    drift.engine.safety = {}; // the replay runs on a scratch place nobody else uses
     drift.shadow_url = settings.shadow_url;
-    drift.engine.history_table = settings.history_table;
-    drift.engine.lock_table = settings.lock_table;
-    drift.engine.filter.contexts = settings.contexts;
-    drift.engine.filter.labels = settings.labels;
     drift.read = session.schema_read_options();
     DriftReading reading = read_drift(changelog, drift);
 
@@ -400,26 +420,12 @@ int run_drift(Session& session) {
 
 int run_rehearse(Session& session) {
     Settings& settings = session.settings();
-    if (settings.url.empty()) {
-        settings.url = kDefaultUrl;
-        session.info("No --url given: using the embedded SQLite database strata.db in the "
-                     "current directory");
-    }
+    BesideTarget beside = beside_target(session);
     const Changelog& changelog = session.changelog();
     RehearseOptions options;
-    options.target.url = settings.url;
-    options.target.username = settings.username;
-    options.target.password = settings.password;
-    options.target.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
+    options.target = beside.target;
+    options.engine = beside.engine;
     options.scratch_url = settings.scratch_url;
-    options.engine.history_table = settings.history_table;
-    options.engine.lock_table = settings.lock_table;
-    options.engine.filter.contexts = settings.contexts;
-    options.engine.filter.labels = settings.labels;
-    options.engine.safety.lock_timeout = settings.lock_timeout;
-    options.engine.safety.allow_blocking_rewrite = settings.allow_blocking_rewrite;
-    options.engine.safety.large_table_bytes = settings.large_table_bytes;
-    options.engine.lock_attempts = settings.lock_retries;
     options.read = session.schema_read_options();
     Rehearsal rehearsal = rehearse(changelog, options);
 

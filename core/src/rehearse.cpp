@@ -11,17 +11,6 @@ namespace strata {
 
 namespace {
 
-// A table as lint and the database name it: no quotes, no schema, lower case.
-std::string table_key(std::string_view written) {
-    std::string name(written);
-    if (auto dot = name.find_last_of('.'); dot != std::string::npos)
-        name = name.substr(dot + 1);
-    name.erase(std::remove_if(name.begin(), name.end(),
-                              [](char c) { return c == '"' || c == '`' || c == '[' || c == ']'; }),
-               name.end());
-    return to_lower(name);
-}
-
 // "SHARE ROW EXCLUSIVE on both tables" -> "SHARE ROW EXCLUSIVE".
 std::string lock_mode(const std::string& predicted) {
     auto on = predicted.find(" on ");
@@ -138,7 +127,7 @@ Rehearsal rehearse(const Changelog& changelog, const RehearseOptions& options) {
             prediction.held =
                 !rehearsal.locks_observed ||
                 std::any_of(one.locks.begin(), one.locks.end(), [&](const lint::HeldLock& held) {
-                    return table_key(held.table) == table_key(entry.finding.table) &&
+                    return lint::table_key(held.table) == lint::table_key(entry.finding.table) &&
                            held.mode == mode;
                 });
             one.predictions.push_back(std::move(prediction));

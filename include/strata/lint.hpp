@@ -21,6 +21,10 @@ enum class Severity { Info, Warning, Error };
 
 STRATA_API std::string_view severity_name(Severity severity);
 
+/// A table as the rules and the catalogs name it: without quotes and schema, in lower case,
+/// so that "Public"."T", t and `t` are one table.
+STRATA_API std::string table_key(std::string_view written);
+
 /// One rule of a dialect, as documented by `strata lint --rules`.
 struct Rule {
     std::string id; ///< "pg-create-index", "mysql-copy-algorithm", ...

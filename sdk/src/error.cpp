@@ -3,6 +3,7 @@
 
 #include "strata/connection.hpp"
 #include "strata/dialect.hpp"
+#include "strata/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -91,6 +92,18 @@ lint::Recovery Dialect::recover(Connection& /*connection*/, std::string_view /*s
 }
 
 namespace lint {
+std::string table_key(std::string_view written) {
+    std::string name(written);
+    if (auto dot = name.find_last_of('.'); dot != std::string::npos)
+        name = name.substr(dot + 1);
+    std::string plain;
+    for (char c : name) {
+        if (c != '"' && c != '`' && c != '[' && c != ']')
+            plain += c;
+    }
+    return to_lower(trim(plain));
+}
+
 std::string_view severity_name(Severity severity) {
     switch (severity) {
     case Severity::Info:

@@ -12,20 +12,6 @@ namespace strata {
 
 namespace {
 
-// A table as the rules name it: without quotes and schema, in lower case, so "Public"."T",
-// t and `t` are one table.
-std::string table_key(std::string_view written) {
-    std::string name(written);
-    if (auto dot = name.find_last_of('.'); dot != std::string::npos)
-        name = name.substr(dot + 1);
-    std::string plain;
-    for (char c : name) {
-        if (c != '"' && c != '`' && c != '[' && c != ']')
-            plain += c;
-    }
-    return to_lower(trim(plain));
-}
-
 // "strata:lint-ignore rule-a, rule-b the reason": in a changeset's comment, or in a comment
 // of its SQL. Returns rule -> reason ("" when none was given, which lint reports).
 std::map<std::string, std::string> suppressions(std::string_view text) {
@@ -66,7 +52,7 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
     LintReport report;
     std::set<std::string, std::less<>> created;
     auto created_earlier = [&created](std::string_view table) {
-        return created.count(table_key(table)) > 0;
+        return created.count(lint::table_key(table)) > 0;
     };
     const Capabilities capabilities = dialect_.capabilities();
     for (const ChangeSet* changeset : targets) {
@@ -111,7 +97,7 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
             lint::Assessment assessment = dialect_.lint(subject);
             // A statement can only lock a table the change created after creating it.
             for (const std::string& table : assessment.creates)
-                created.insert(table_key(table));
+                created.insert(lint::table_key(table));
             std::map<std::string, std::string> ignored_here = ignored;
             for (const auto& [rule, reason] : suppressions(subject.change->value("sql")))
                 ignored_here[rule] = reason;
@@ -154,7 +140,7 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
         // stall the readers of both for as long as the slower statement takes.
         std::set<std::string> tables;
         for (std::size_t at : lock_holders)
-            tables.insert(table_key(report.entries[at].finding.table));
+            tables.insert(lint::table_key(report.entries[at].finding.table));
         if (tables.size() >= 2 && ignored.count("several-locks-in-one-transaction") == 0) {
             lint::Finding several;
             several.rule = "several-locks-in-one-transaction";
