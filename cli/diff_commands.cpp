@@ -47,14 +47,20 @@ Side read_side(Session& session, const std::string& url, const std::string& user
     return side;
 }
 
-Side read_target(Session& session) {
+// --url, or the SQLite default (said) when no channel names one.
+const std::string& target_url(Session& session) {
     Settings& settings = session.settings();
     if (settings.url.empty()) {
         settings.url = kDefaultUrl;
         session.info("No --url given: using the embedded SQLite database strata.db in the "
                      "current directory");
     }
-    return read_side(session, settings.url, settings.username, settings.password);
+    return settings.url;
+}
+
+Side read_target(Session& session) {
+    Settings& settings = session.settings();
+    return read_side(session, target_url(session), settings.username, settings.password);
 }
 
 Side read_reference(Session& session) {
@@ -100,13 +106,8 @@ struct BesideTarget {
 };
 BesideTarget beside_target(Session& session) {
     Settings& settings = session.settings();
-    if (settings.url.empty()) {
-        settings.url = kDefaultUrl;
-        session.info("No --url given: using the embedded SQLite database strata.db in the "
-                     "current directory");
-    }
     BesideTarget beside;
-    beside.target.url = settings.url;
+    beside.target.url = target_url(session);
     beside.target.username = settings.username;
     beside.target.password = settings.password;
     beside.target.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
