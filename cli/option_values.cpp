@@ -37,6 +37,8 @@ OptionValues option_values(const OptionSpec& option) {
         return {ValueKind::Choice, resume_modes(), "MODE"};
     if (key == "fail-on")
         return {ValueKind::Choice, fail_on_levels(), "LEVEL"};
+    if (key == "lint-errors" || key == "lint-exclude")
+        return {ValueKind::Text, {}, "RULES"};
     if (key == "lock-timeout")
         return {ValueKind::Text, {}, "DURATION"};
     if (key == "large-table-size")

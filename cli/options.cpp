@@ -77,6 +77,12 @@ constexpr OptionSpec kOptions[] = {
      "Lint findings that stop the command: error (the default of lint), warning, info or none "
      "(the default of update and validate, which print them)",
      kLint, false, false, LiquibaseScope::None},
+    {"lint-errors", "",
+     "Rules whose findings are errors, comma separated: opt-in bans such as pg-drop-table or "
+     "mysql-ban-drop-table",
+     kLint, false, false, LiquibaseScope::None},
+    {"lint-exclude", "", "Rules not applied, comma separated", kLint, false, false,
+     LiquibaseScope::None},
     {"all-changesets", "", "lint: every changeset, not only the pending ones", kLintOnly, true,
      false, LiquibaseScope::None},
     {"rules", "", "lint: list the rules of the database's dialect instead", kLintOnly, true, false,

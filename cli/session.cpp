@@ -170,6 +170,9 @@ Engine& Session::engine() {
     engine_settings.safety.allow_blocking_rewrite = settings_.allow_blocking_rewrite;
     engine_settings.safety.large_table_bytes = settings_.large_table_bytes;
     engine_settings.lock_attempts = settings_.lock_retries;
+    engine_settings.lint_errors.insert(settings_.lint_errors.begin(), settings_.lint_errors.end());
+    engine_settings.lint_excluded.insert(settings_.lint_exclude.begin(),
+                                         settings_.lint_exclude.end());
     engine_settings.username = settings_.username;
     if (settings_.logs_statements())
         engine_settings.sql_log = [this](const std::string& sql) { info("SQL: " + sql); };

@@ -349,6 +349,10 @@ resolve_settings(const GivenFlags& flags,
     }
     if (auto found = channels.find(*find_option("allow-blocking-rewrite")))
         settings.allow_blocking_rewrite = is_true(found->values.back());
+    if (auto found = channels.find(*find_option("lint-errors")))
+        settings.lint_errors = split_list(found->values.back());
+    if (auto found = channels.find(*find_option("lint-exclude")))
+        settings.lint_exclude = split_list(found->values.back());
     if (auto found = channels.find(*find_option("all-changesets")))
         settings.all_changesets = is_true(found->values.back());
     if (auto found = channels.find(*find_option("rules")))

@@ -44,6 +44,8 @@ struct Settings {
     /// --fail-on: none, info, warning or error; "" is the command's default.
     std::string fail_on;
     bool all_changesets = false;
+    std::vector<std::string> lint_errors;  ///< --lint-errors
+    std::vector<std::string> lint_exclude; ///< --lint-exclude
     bool list_rules = false;
     /// --strict: what Liquibase tolerates and strata warns about in a changelog is an error.
     bool strict = false;

@@ -107,7 +107,8 @@ const std::vector<lint::Rule>& rules() {
          "referenced table (reads wait).",
          "Keep lock_timeout short (strata's --lock-timeout) so the lock gives way."},
         {"pg-drop-table", Severity::Info, "DROP TABLE",
-         "The data is gone; an application still using the table fails.",
+         "The data is gone; an application still using the table fails. A ban when opted in: "
+         "--lint-errors=pg-drop-table.",
          "Rename it away first and drop it in a later release, or keep a backup."},
         {"pg-no-lock-timeout", Severity::Warning,
          "DDL on an existing table that waits for its lock without a timeout",

@@ -283,6 +283,27 @@ TEST_F(PostgresLint, FailOnDecidesTheExitCodeAndUpdateRunsNothing) {
     EXPECT_NE(update.err.find("lint warning [pg-drop-column]"), std::string::npos) << update.err;
 }
 
+TEST_F(PostgresLint, BansAreOptInAndRulesCanBeLeftOut) {
+    write_file(dir_ / "app.xml",
+               xml_changelog("<changeSet id=\"1\" author=\"t\"><sql>DROP TABLE child; ALTER "
+                             "TABLE t DROP COLUMN c</sql></changeSet>"));
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.end(), {"--changelog-file=app.xml", "--url=" + server_.url()});
+        return run_strata(args, dir_.path());
+    };
+    EXPECT_EQ(run({"lint"}).exit_code, 0); // DROP TABLE is informational by default
+    CommandResult banned = run({"lint", "--lint-errors=pg-drop-table"});
+    EXPECT_EQ(banned.exit_code, 7) << banned.out;
+    EXPECT_NE(banned.out.find("error [pg-drop-table]"), std::string::npos) << banned.out;
+    CommandResult refused = run({"update", "--lint-errors=pg-drop-table", "--fail-on=error"});
+    EXPECT_EQ(refused.exit_code, 7) << refused.err;
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_class WHERE relname = 'child' AND "
+                             "relnamespace = current_schema()::regnamespace"),
+              "1");
+    CommandResult without = run({"lint", "--lint-exclude=pg-drop-column", "--format=json"});
+    EXPECT_EQ(finding(json::parse(without.out), "pg-drop-column"), nullptr) << without.out;
+}
+
 TEST_F(PostgresLint, SarifIsWhatCodeScanningReads) {
     write_file(dir_ / "app.xml",
                xml_changelog("<changeSet id=\"1\" author=\"t\"><sql>CREATE INDEX t_b ON t "

@@ -102,8 +102,11 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
             for (const auto& [rule, reason] : suppressions(subject.change->value("sql")))
                 ignored_here[rule] = reason;
             for (lint::Finding& finding : assessment.findings) {
-                if (!finding.table.empty() && created_earlier(finding.table))
+                if ((!finding.table.empty() && created_earlier(finding.table)) ||
+                    settings_.lint_excluded.contains(finding.rule))
                     continue;
+                if (settings_.lint_errors.contains(finding.rule))
+                    finding.severity = lint::Severity::Error;
                 LintEntry entry;
                 entry.changeset = changeset->identifier();
                 entry.where = subject.change->where;

@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,6 +74,10 @@ struct EngineSettings {
     std::function<void(const std::string& sql)> after_statement;
     /// How update keeps changes from stalling the application (--lock-timeout, ...).
     lint::SafetySettings safety;
+    /// Lint rules whose findings are errors wherever they occur (--lint-errors: opt-in bans
+    /// such as pg-drop-table), and rules not applied at all (--lint-exclude).
+    std::set<std::string, std::less<>> lint_errors;
+    std::set<std::string, std::less<>> lint_excluded;
     /// How many times update tries a statement whose lock wait timed out, the first included.
     int lock_attempts = 5;
     /// The pause before the second attempt; each later one doubles it (with jitter).
