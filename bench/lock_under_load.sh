@@ -5,11 +5,12 @@
 # side by side in one run, on PostgreSQL and on MariaDB. For each tool, on a fresh table of
 # ROWS rows (bench_orders), the workload (bench/lock_workload.cpp: 4 sessions x 200 ops/s of
 # primary-key lookups, inserts and updates) runs while a "long reader" holds a read
-# transaction on the table for 5 s, lets go for 0.1 s, again and again: a DDL that waits
-# behind it holds up every later query on the table (the lock queue; see
-# ../shared/research/pg15-ddl-locks.md and mariadb1011-alter-algorithms.md), and since the
-# reader is almost always there, every changeset meets it (with a longer --reader-gap, the
-# changesets after the first wait pass in the gap one after another). The tool then
+# transaction on the table for 5 s, again and again, the next one starting 0.2 s before the
+# last one ends: a DDL that waits behind it holds up every later query on the table (the
+# lock queue; see ../shared/research/pg15-ddl-locks.md and mariadb1011-alter-algorithms.md),
+# and since a reader is always there, every changeset that needs an exclusive lock meets one
+# (with a gap between readers, the quick changesets after the first wait would pass in the
+# gap one after another). The tool then
 # applies bench/data/lock_changes.xml. Reported: the tool's update time and the workload's
 # p50, p99 and worst latency, its stalled time (the union of the operations slower than
 # --stall-ms) and the longest stall, in total and per changeset (a changeset's phase ends
@@ -27,7 +28,7 @@
 #   --lock-timeout=T     passed to strata update (default 3s)
 #   --lock-retries=N     passed to strata update (default 5)
 #   --naive              run strata without those options even when it has them
-#   --sessions=N --rate=OPS --stall-ms=MS --reader-hold=S --reader-gap=S --settle=S
+#   --sessions=N --rate=OPS --stall-ms=MS --reader-hold=S --reader-overlap=S --settle=S
 #   --databases=LIST     postgresql,mariadb (default both)
 #   --tools=LIST         liquibase,strata (default both)
 #   --servers=ENV_FILE   use running servers (scripts/start-servers.sh's file) instead of
@@ -47,7 +48,7 @@ sessions=4
 rate=200
 stall_ms=100
 reader_hold=5
-reader_gap=0.1
+reader_overlap=0.2
 settle=2
 databases=postgresql,mariadb
 tools=liquibase,strata
@@ -65,7 +66,7 @@ for argument in "$@"; do
     --rate=*) rate=${argument#*=} ;;
     --stall-ms=*) stall_ms=${argument#*=} ;;
     --reader-hold=*) reader_hold=${argument#*=} ;;
-    --reader-gap=*) reader_gap=${argument#*=} ;;
+    --reader-overlap=*) reader_overlap=${argument#*=} ;;
     --settle=*) settle=${argument#*=} ;;
     --databases=*) databases=${argument#*=} ;;
     --tools=*) tools=${argument#*=} ;;
@@ -188,7 +189,7 @@ run_one() { # database tool
     rm -f "$work/marks" "$work/ready"
     "$workload" --backend="$backend" --connect="$connect" --sessions="$sessions" --rate="$rate" \
         --rows="$rows" --stall-ms="$stall_ms" --reader-hold="$reader_hold" \
-        --reader-gap="$reader_gap" --marks="$work/marks" --window-ms=1000 \
+        --reader-overlap="$reader_overlap" --marks="$work/marks" --window-ms=1000 \
         --ready="$work/ready" >"$results/$name.json" 2>"$results/$name.workload.log" &
     workload_pid=$!
     while [[ ! -f $work/ready ]]; do
@@ -228,7 +229,7 @@ run_one() { # database tool
     return $status
 }
 
-echo "lock_under_load: $rows rows, $sessions sessions x $rate ops/s, long reader ${reader_hold}s held / ${reader_gap}s free, stall > ${stall_ms} ms ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
+echo "lock_under_load: $rows rows, $sessions sessions x $rate ops/s, long reader ${reader_hold}s held, ${reader_overlap}s overlap, stall > ${stall_ms} ms ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 if ((${#safe_args[@]})); then
     echo "strata update ${safe_args[*]}"
 else

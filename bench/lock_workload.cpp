@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // The application side of bench/lock_under_load.sh: N sessions run a bounded, steady mix of
 // primary-key lookups, single-row inserts and single-row updates on bench_orders, and every
-// operation's start time and latency is kept. A "long reader" session holds a read
-// transaction on the table for a few seconds, again and again: a DDL that queues behind it
-// stalls every later query on the table, which is what a migration tool must avoid. A poller
+// operation's start time and latency is kept. A "long reader" holds a read transaction on
+// the table for a few seconds, again and again: a DDL that queues behind it stalls every
+// later query on the table, which is what a migration tool must avoid. Two reader sessions
+// take turns, the next one starting --reader-overlap seconds before the current one ends, so
+// a reader is always there: when a DDL gets its turn the next reader has already queued
+// behind it, and the tool's next DDL meets that one (with a single session restarting after
+// its commit, the tool's next statement and the reader's race for the table). A poller
 // watches the history table, so the time of each changeset's commit is known and the stalls
 // can be attributed to the changeset that caused them.
 //
 //   strata_lock_workload --backend=postgresql|mysql --connect='host=... port=... ...'
 //       [--sessions=4] [--rate=200] [--rows=1000000] [--duration=0] [--stall-ms=100]
-//       [--reader-hold=5] [--reader-gap=1] [--history-table=DATABASECHANGELOG]
-//       [--poll-ms=50] [--marks=FILE] [--window-ms=0] [--ready=FILE]
+//       [--reader-hold=5] [--reader-overlap=0.2] [--history-table=DATABASECHANGELOG]
+//       [--poll-ms=10] [--marks=FILE] [--window-ms=0] [--ready=FILE]
 //
 // It runs until SIGINT/SIGTERM (or --duration seconds), then prints one JSON object: the
 // latency figures of all operations, of those that ended in each phase between marks (the
@@ -58,10 +62,10 @@ struct Options {
     long long rows = 1'000'000;
     double duration = 0; // seconds; 0 = until a signal
     double stall_ms = 100;
-    double reader_hold = 5; // seconds; 0 = no long reader
-    double reader_gap = 1;
+    double reader_hold = 5;      // seconds; 0 = no long reader
+    double reader_overlap = 0.2; // seconds; negative: a gap with no reader
     std::string history_table = "DATABASECHANGELOG";
-    int poll_ms = 50;
+    int poll_ms = 10;
     std::string marks_file;
     int window_ms = 0;
     std::string ready_file;
@@ -74,6 +78,7 @@ struct Sample {
     std::int64_t latency_us;
     OpKind kind;
     bool failed;
+    int session;
 };
 
 struct Mark {
@@ -171,7 +176,7 @@ void run_session(const Options& options, int index, std::vector<Sample>& samples
         }
         const auto latency =
             std::chrono::duration_cast<microseconds>(SteadyClock::now() - started).count();
-        samples.push_back({started_at, latency, kind, failed});
+        samples.push_back({started_at, latency, kind, failed, index});
 
         next += interval;
         const auto now = SteadyClock::now();
@@ -190,10 +195,17 @@ struct ReaderStats {
 
 // Opens a transaction, reads the table (which takes its shared lock: AccessShareLock on
 // PostgreSQL, a shared metadata lock on MariaDB, both held to the end of the transaction),
-// holds it, commits; pauses; again.
-void run_long_reader(const Options& options, ReaderStats& stats, ErrorLog& errors) {
+// holds it, commits; waits for its turn; again. Reader `turn` (0 or 1) of two.
+void run_long_reader(const Options& options, int turn, ReaderStats& stats, ErrorLog& errors) {
     soci::session sql(options.backend, options.connect);
+    const double shift = options.reader_hold - options.reader_overlap;
+    const auto period = microseconds(static_cast<std::int64_t>(2 * shift * 1e6));
+    auto next = SteadyClock::now() + microseconds(static_cast<std::int64_t>(turn * shift * 1e6));
     while (!stop_requested.load()) {
+        sleep_unless_stopped(std::chrono::duration<double>(next - SteadyClock::now()).count());
+        if (stop_requested.load())
+            break;
+        next += period;
         try {
             sql.begin();
             const auto started = SteadyClock::now();
@@ -213,7 +225,7 @@ void run_long_reader(const Options& options, ReaderStats& stats, ErrorLog& error
                 // The connection is gone; the next begin() says so again.
             }
         }
-        sleep_unless_stopped(options.reader_gap);
+        next = std::max(next, SteadyClock::now()); // late (its read waited): go on from now
     }
 }
 
@@ -348,8 +360,8 @@ bool parse_option(std::string_view argument, Options& options) {
         options.stall_ms = std::stod(value);
     else if (name == "reader-hold")
         options.reader_hold = std::stod(value);
-    else if (name == "reader-gap")
-        options.reader_gap = std::stod(value);
+    else if (name == "reader-overlap")
+        options.reader_overlap = std::stod(value);
     else if (name == "history-table")
         options.history_table = value;
     else if (name == "poll-ms")
@@ -402,11 +414,11 @@ int main(int argc, char** argv) {
             }
         });
     }
-    ReaderStats reader;
-    if (options.reader_hold > 0)
-        threads.emplace_back([&] {
+    std::vector<ReaderStats> readers(options.reader_hold > 0 ? 2 : 0);
+    for (int turn = 0; turn < static_cast<int>(readers.size()); ++turn)
+        threads.emplace_back([&, turn] {
             try {
-                run_long_reader(options, reader, errors);
+                run_long_reader(options, turn, readers[static_cast<std::size_t>(turn)], errors);
             } catch (const std::exception& error) {
                 errors.add(std::string("long reader setup: ") + error.what());
                 stop_requested.store(true);
@@ -451,13 +463,30 @@ int main(int argc, char** argv) {
     result["seconds"] = static_cast<double>(stopped_us - started_us) / 1e6;
     result["overall"] = figures(samples, stalls, started_us, stopped_us + 1, stall_us);
     result["errors"] = errors.to_json();
+    ReaderStats reader;
+    for (const auto& one : readers) {
+        reader.cycles += one.cycles;
+        reader.longest_select_us = std::max(reader.longest_select_us, one.longest_select_us);
+    }
     result["long_reader"] = {{"hold_s", options.reader_hold},
-                             {"cycles", reader.cycles},
+                             {"overlap_s", options.reader_overlap},
+                             {"transactions", reader.cycles},
                              {"longest_select_ms", ms(reader.longest_select_us)}};
 
     // Phases: from one mark to the next. A changeset's phase ends at its commit and starts at
     // the previous mark, so the first one also holds the tool's start-up.
     auto all_marks = read_marks(options.marks_file);
+    // The poller sees a commit up to a poll late: a commit seen within two polls after the
+    // script's "...-end" mark (the tool had exited) happened before it.
+    const std::int64_t poll_lag_us = 2LL * options.poll_ms * 1000;
+    for (auto& mark : marks) {
+        for (const auto& file_mark : all_marks) {
+            const bool ends = file_mark.label.size() > 4 &&
+                              file_mark.label.compare(file_mark.label.size() - 4, 4, "-end") == 0;
+            if (ends && mark.at_us > file_mark.at_us && mark.at_us <= file_mark.at_us + poll_lag_us)
+                mark.at_us = file_mark.at_us - 1;
+        }
+    }
     all_marks.insert(all_marks.end(), marks.begin(), marks.end());
     std::stable_sort(all_marks.begin(), all_marks.end(),
                      [](const Mark& a, const Mark& b) { return a.at_us < b.at_us; });
@@ -489,6 +518,22 @@ int main(int argc, char** argv) {
         }
         result["windows"] = std::move(windows);
     }
+    // The slowest operations, to tell which kind waited and when.
+    const std::size_t shown = std::min<std::size_t>(10, samples.size());
+    std::partial_sort(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(shown),
+                      samples.end(),
+                      [](const Sample& a, const Sample& b) { return a.latency_us > b.latency_us; });
+    nlohmann::json slowest = nlohmann::json::array();
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto& sample = samples[i];
+        static constexpr const char* kKindNames[] = {"lookup", "insert", "update"};
+        slowest.push_back({{"kind", kKindNames[static_cast<int>(sample.kind)]},
+                           {"session", sample.session},
+                           {"from_ms", ms(sample.start_us - started_us)},
+                           {"latency_ms", ms(sample.latency_us)},
+                           {"failed", sample.failed}});
+    }
+    result["slowest"] = std::move(slowest);
     std::cout << result.dump(1) << '\n';
     return 0;
 }
