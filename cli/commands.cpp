@@ -11,7 +11,7 @@ namespace {
 
 // The groups most commands share.
 constexpr unsigned kRead = kCommon | kDatabase | kHistoryTables | kChangelog;
-constexpr unsigned kApply = kRead | kExecute;
+constexpr unsigned kApply = kRead | kExecute | kLint;
 constexpr unsigned kHistoryOnly = kCommon | kDatabase | kHistoryTables;
 
 using enum Needs;
@@ -36,8 +36,13 @@ constexpr CommandSpec kCommands[] = {
      Both, true, run_status},
     {"history", "history", "List the applied changesets, grouped by deployment",
      kHistoryOnly | kFormat | kFleet, Database, true, run_history},
-    {"validate", "validate", "Check the changelog and the checksums of applied changesets",
-     kRead | kFormat | kFleet, Both, true, run_validate},
+    {"validate", "validate",
+     "Check the changelog and the checksums of applied changesets, and lint the pending ones",
+     kRead | kFormat | kFleet | kLint, Both, true, run_validate},
+    {"lint", "lint",
+     "What each pending changeset would lock and block on this database, and the safe way to "
+     "write it (exit 7 on findings at --fail-on)",
+     kRead | kFormat | kFleet | kLint | kLintOnly, Both, true, run_lint},
     {"tag", "tag", "Tag the most recently applied changeset with --tag",
      kHistoryOnly | kTag | kFormat | kFleet, Database, false, run_tag},
     {"tag-exists", "tagExists", "Say whether --tag exists in the history",

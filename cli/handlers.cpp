@@ -85,6 +85,8 @@ int run_update(Session& session) {
     if (takes(session, kTag))
         limit.tag = session.settings().tag;
     const Changelog& log = session.changelog();
+    if (!sql_mode(session) && lint_stops(session))
+        return 7; // README "Exit codes": lint findings at --fail-on
     UpdateSummary summary = session.engine().update(log, limit);
     if (sql_mode(session)) {
         if (json(session))
@@ -141,6 +143,8 @@ int run_history(Session& session) {
 
 int run_validate(Session& session) {
     std::vector<ChecksumMismatch> mismatches = session.engine().validate(session.changelog());
+    if (mismatches.empty() && lint_stops(session))
+        return 7; // README "Exit codes": lint findings at --fail-on
     print_validation(session.out(), mismatches, json_command(session));
     if (mismatches.empty())
         return 0;

@@ -67,9 +67,11 @@ void check_required(const CommandSpec& command, const Settings& settings) {
         missing("date");
     if ((command.options & kOutputDirectory) != 0 && settings.output_directory.empty())
         missing("output-directory");
-    // Changelog formats are for convert; every other command prints text or JSON.
+    // Changelog formats are for convert, SARIF for lint; every other command prints text or
+    // JSON.
     if ((command.options & kFormat) != 0 && command.name != "convert" &&
-        settings.format != "text" && settings.format != "json")
+        settings.format != "text" && settings.format != "json" &&
+        !(command.name == "lint" && settings.format == "sarif"))
         throw Error(ErrorKind::Usage,
                     fmt::format("{} prints text or json, not {}", command.name, settings.format),
                     {}, "--format=json for a document a program reads");

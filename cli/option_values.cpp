@@ -17,7 +17,7 @@ OptionValues option_values(const OptionSpec& option) {
     if (key == "format") {
         // What resolve_settings accepts: text and json for reports, every writable changelog
         // format (and its aliases) for convert.
-        std::vector<std::string> formats{"text", "json"};
+        std::vector<std::string> formats{"text", "json", "sarif"};
         for (const format::FormatInfo& info : format::changelog_formats()) {
             if (!info.writable)
                 continue;
@@ -35,6 +35,12 @@ OptionValues option_values(const OptionSpec& option) {
         return {ValueKind::Choice, color_modes(), "WHEN"};
     if (key == "resume")
         return {ValueKind::Choice, resume_modes(), "MODE"};
+    if (key == "fail-on")
+        return {ValueKind::Choice, fail_on_levels(), "LEVEL"};
+    if (key == "lock-timeout")
+        return {ValueKind::Text, {}, "DURATION"};
+    if (key == "large-table-size")
+        return {ValueKind::Text, {}, "SIZE"};
     if (key == "on-failure")
         return {ValueKind::Choice, failure_modes(), "WHAT"};
     if (key == "missing-property-mode")
@@ -44,7 +50,7 @@ OptionValues option_values(const OptionSpec& option) {
         return {ValueKind::File, {}, "FILE"};
     if (key == "plugin-dir" || key == "search-path" || key == "output-directory")
         return {ValueKind::Directory, {}, "DIR"};
-    if (key == "count" || key == "parallel" || key == "canary")
+    if (key == "count" || key == "parallel" || key == "canary" || key == "lock-retries")
         return {ValueKind::Text, {}, "N"};
     if (key == "date")
         return {ValueKind::Text, {}, "DATE"};

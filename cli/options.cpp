@@ -57,9 +57,35 @@ constexpr OptionSpec kOptions[] = {
      "Go on with a changeset an earlier run left half done (MariaDB/MySQL): auto, run or skip "
      "decides the statement in doubt",
      kExecute, false, false, LiquibaseScope::None},
+    {"lock-timeout", "",
+     "How long one statement may wait for a table lock before it gives way to the queries "
+     "queued behind it and is tried again: 3s (the default), 500ms, 0 (wait forever, as "
+     "Liquibase does)",
+     kExecute, false, false, LiquibaseScope::None},
+    {"lock-retries", "",
+     "How many times a statement whose lock wait timed out is tried (default 5)", kExecute, false,
+     false, LiquibaseScope::None},
+    {"allow-blocking-rewrite", "",
+     "Let a change that rewrites or copies a large table while blocking its writes run "
+     "(MariaDB ALGORITHM=COPY)",
+     kExecute, true, false, LiquibaseScope::None},
+    {"large-table-size", "",
+     "From what size a table counts as large for lint and online execution: 8MB (the "
+     "default), 500kB, 1GB",
+     kExecute | kLint, false, false, LiquibaseScope::None},
+    {"fail-on", "",
+     "Lint findings that stop the command: error (the default of lint), warning, info or none "
+     "(the default of update and validate, which print them)",
+     kLint, false, false, LiquibaseScope::None},
+    {"all-changesets", "", "lint: every changeset, not only the pending ones", kLintOnly, true,
+     false, LiquibaseScope::None},
+    {"rules", "", "lint: list the rules of the database's dialect instead", kLintOnly, true, false,
+     LiquibaseScope::None},
     {"allow-execute-command", "", "Let executeCommand changes run programs on this machine",
      kExecute, true, false, None},
-    {"format", "", "text or json (status, history, validate); xml, yaml, json or sql (convert)",
+    {"format", "",
+     "text or json (status, history, validate, lint), sarif (lint); xml, yaml, json or sql "
+     "(convert)",
      kFormat},
     {"color", "",
      "Colour errors and warnings: auto (on a terminal, unless NO_COLOR is set), "

@@ -27,6 +27,8 @@ enum OptionGroup : unsigned {
     kHistoryTables = 1U << 10,   ///< history and lock table names
     kForce = 1U << 11,           ///< --force
     kFleet = 1U << 12,           ///< --url-file, --parallel, --canary, --on-failure
+    kLint = 1U << 13,            ///< --fail-on: lint, and the lint before update and validate
+    kLintOnly = 1U << 14,        ///< lint's own: --all-changesets, --rules
     kSnapshot = 1U << 20,        ///< --snapshot-format
     kOutputDirectory = 1U << 21, ///< --output-directory, required
     // diff, diff-changelog, generate-changelog (high bits, apart from the groups above).

@@ -166,6 +166,10 @@ Engine& Session::engine() {
             progress_.on_changeset(event);
     };
     engine_settings.allow_execute_command = settings_.allow_execute_command;
+    engine_settings.safety.lock_timeout = settings_.lock_timeout;
+    engine_settings.safety.allow_blocking_rewrite = settings_.allow_blocking_rewrite;
+    engine_settings.safety.large_table_bytes = settings_.large_table_bytes;
+    engine_settings.lock_attempts = settings_.lock_retries;
     engine_settings.username = settings_.username;
     if (settings_.logs_statements())
         engine_settings.sql_log = [this](const std::string& sql) { info("SQL: " + sql); };

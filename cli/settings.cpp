@@ -152,6 +152,49 @@ const std::vector<std::string>& missing_property_modes() {
     return modes;
 }
 
+const std::vector<std::string>& fail_on_levels() {
+    static const std::vector<std::string> levels{"none", "info", "warning", "error"};
+    return levels;
+}
+
+namespace {
+
+// "3s", "500ms", "2m", "1.5s", or a bare number of seconds: nullopt when it is none.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    double number = -1;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc() || number < 0)
+        return std::nullopt;
+    std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    double factor = unit == "ms"                  ? 1
+                    : unit == "s" || unit.empty() ? 1000
+                    : unit == "m"                 ? 60000
+                                                  : -1;
+    if (factor < 0)
+        return std::nullopt;
+    return std::chrono::milliseconds(static_cast<long long>(number * factor));
+}
+
+// "8MB", "500kB", "1GB", "4096" (bytes): nullopt when it is none. Units are powers of 1024.
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+    double number = -1;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc() || number < 0)
+        return std::nullopt;
+    std::string unit =
+        to_lower(std::string_view(end, static_cast<std::size_t>(text.data() + text.size() - end)));
+    double factor = unit.empty() || unit == "b" ? 1
+                    : unit == "kb"              ? 1024.0
+                    : unit == "mb"              ? 1024.0 * 1024
+                    : unit == "gb"              ? 1024.0 * 1024 * 1024
+                                                : -1;
+    if (factor < 0)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(number * factor);
+}
+
+} // namespace
+
 const std::vector<std::string>& failure_modes() {
     static const std::vector<std::string> modes{"stop", "continue"};
     return modes;
@@ -271,7 +314,7 @@ resolve_settings(const GivenFlags& flags,
     if (auto found = channels.find(*find_option("format"))) {
         std::string format = to_lower(trim(found->values.back()));
         // text and json for reports; for convert, whatever the format table can write.
-        bool known = format == "text" || format == "json";
+        bool known = format == "text" || format == "json" || format == "sarif";
         for (const format::FormatInfo& info : format::changelog_formats()) {
             if (info.writable && (info.name == format || info.aliases == format))
                 known = true;
@@ -290,6 +333,25 @@ resolve_settings(const GivenFlags& flags,
     if (auto found = channels.find(*find_option("no-progress")))
         settings.no_progress = is_true(found->values.back());
     choice("resume", resume_modes(), "a resume mode", settings.resume);
+    choice("fail-on", fail_on_levels(), "a lint level", settings.fail_on);
+    if (auto found = channels.find(*find_option("lock-timeout"))) {
+        auto timeout = parse_duration(trim(found->values.back()));
+        if (!timeout)
+            throw bad_value(*found, "a duration", "write e.g. 3s, 500ms or 0 (wait forever)");
+        settings.lock_timeout = *timeout;
+    }
+    if (auto found = channels.find(*find_option("large-table-size"))) {
+        auto size = parse_size(trim(found->values.back()));
+        if (!size)
+            throw bad_value(*found, "a size", "write e.g. 8MB, 500kB or 1GB");
+        settings.large_table_bytes = *size;
+    }
+    if (auto found = channels.find(*find_option("allow-blocking-rewrite")))
+        settings.allow_blocking_rewrite = is_true(found->values.back());
+    if (auto found = channels.find(*find_option("all-changesets")))
+        settings.all_changesets = is_true(found->values.back());
+    if (auto found = channels.find(*find_option("rules")))
+        settings.list_rules = is_true(found->values.back());
     choice("missing-property-mode", missing_property_modes(), "a missing property mode",
            settings.missing_property_mode);
     if (auto found = channels.find(*find_option("changelog-lock-wait-time-in-minutes"))) {
@@ -314,6 +376,7 @@ resolve_settings(const GivenFlags& flags,
         target = number;
     };
     whole_number("parallel", 1, settings.parallel);
+    whole_number("lock-retries", 1, settings.lock_retries);
     whole_number("canary", 0, settings.canary);
     choice("on-failure", failure_modes(), "a failure mode", settings.on_failure);
     if (auto found = channels.find(*find_option("count"))) {

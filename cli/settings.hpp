@@ -5,6 +5,8 @@
 // then checked and typed. Nothing here opens a database or reads a changelog.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -34,6 +36,15 @@ struct Settings {
     std::string missing_property_mode = "preserve"; ///< preserve, empty or error
     bool allow_execute_command = false;
     std::string resume; ///< "", auto, run or skip
+    /// --lock-timeout: how long one statement waits for a lock; 0 waits forever.
+    std::chrono::milliseconds lock_timeout{3000};
+    int lock_retries = 5;
+    bool allow_blocking_rewrite = false;
+    std::uint64_t large_table_bytes = 8ull * 1024 * 1024;
+    /// --fail-on: none, info, warning or error; "" is the command's default.
+    std::string fail_on;
+    bool all_changesets = false;
+    bool list_rules = false;
     /// --strict: what Liquibase tolerates and strata warns about in a changelog is an error.
     bool strict = false;
     std::vector<std::string> plugin_dirs;
@@ -97,6 +108,8 @@ const std::vector<std::string>& failure_modes();
 const std::vector<std::string>& snapshot_formats();
 const std::vector<std::string>& resume_modes();
 const std::vector<std::string>& color_modes();
+/// The values of --fail-on, most lenient first: none, info, warning, error.
+const std::vector<std::string>& fail_on_levels();
 
 /// "2024-05-01" or "2024-05-01T10:30:00" (or with a space) as "2024-05-01 10:30:00";
 /// nullopt when it is not such a date.

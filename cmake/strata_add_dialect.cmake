@@ -4,13 +4,15 @@
 # which registers through a plain function and carries no aliases (two statically
 # linked dialects would otherwise merge their weak alias symbols).
 function(strata_add_dialect)
-    cmake_parse_arguments(ARG "" "NAME;ENTRY" "SOURCES" ${ARGN})
+    # LIBRARIES: what the dialect's own code needs besides the SDK (a SQL parser, ...).
+    cmake_parse_arguments(ARG "" "NAME;ENTRY" "SOURCES;LIBRARIES" ${ARGN})
     set(objects strata_dialect_${ARG_NAME}_objects)
     add_library(${objects} OBJECT ${ARG_SOURCES})
-    target_link_libraries(${objects} PUBLIC strata_sdk fmt::fmt PRIVATE strata_compile_options)
+    target_link_libraries(${objects} PUBLIC strata_sdk fmt::fmt ${ARG_LIBRARIES}
+                                     PRIVATE strata_compile_options)
 
     add_library(strata_dialect_${ARG_NAME} MODULE ${ARG_ENTRY} $<TARGET_OBJECTS:${objects}>)
-    target_link_libraries(strata_dialect_${ARG_NAME} PRIVATE strata_sdk fmt::fmt
+    target_link_libraries(strata_dialect_${ARG_NAME} PRIVATE strata_sdk fmt::fmt ${ARG_LIBRARIES}
                                                              strata_compile_options)
     set_target_properties(strata_dialect_${ARG_NAME} PROPERTIES
         PREFIX "" LIBRARY_OUTPUT_DIRECTORY ${STRATA_PLUGIN_OUTPUT_DIR}
@@ -18,7 +20,8 @@ function(strata_add_dialect)
     install(TARGETS strata_dialect_${ARG_NAME} LIBRARY DESTINATION ${STRATA_PLUGIN_INSTALL_DIR})
 
     add_library(strata_dialect_${ARG_NAME}_static STATIC $<TARGET_OBJECTS:${objects}>)
-    target_link_libraries(strata_dialect_${ARG_NAME}_static PUBLIC strata_sdk fmt::fmt)
+    target_link_libraries(strata_dialect_${ARG_NAME}_static PUBLIC strata_sdk fmt::fmt
+                                                                   ${ARG_LIBRARIES})
     # Tests register the static dialect through its make_dialect() header.
     target_include_directories(strata_dialect_${ARG_NAME}_static PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 

@@ -17,7 +17,7 @@ packages=(
     # toolchain
     build-essential cmake pkg-config git clang-format
     # libraries strata builds against
-    libsoci-dev libsqlite3-dev libpq-dev libmariadb-dev libyaml-cpp-dev libpugixml-dev nlohmann-json3-dev
+    libsoci-dev libsqlite3-dev libpq-dev libmariadb-dev libyaml-cpp-dev libpugixml-dev nlohmann-json3-dev libpg-query-dev
     libboost-dev libcli11-dev libssl-dev libfmt-dev libgtest-dev
     # databases the tests run against (started by scripts/start-servers.sh, not as services)
     sqlite3 postgresql mariadb-server

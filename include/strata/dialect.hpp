@@ -92,6 +92,10 @@ struct RenderContext {
     Connection* connection = nullptr;
     /// The changeset's objectQuotingStrategy; strata's own tables are always LEGACY.
     ObjectQuoting quoting = ObjectQuoting::Legacy;
+    /// How many changes of the changeset run on this database: a dialect renders a change
+    /// that must leave the transaction (an index built CONCURRENTLY) only when it is alone,
+    /// so that no other change loses its atomicity. 0 when unknown.
+    std::size_t changes_in_changeset = 0;
 };
 
 /// A scratch place beside the user's database (drift's shadow): created, used through `url`,

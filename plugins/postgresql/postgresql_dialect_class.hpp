@@ -101,6 +101,22 @@ public:
     [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
                                             const snapshot::SnapshotScope& scope) const override;
 
+    // Changing a live table without stalling it (lint.cpp, online.cpp).
+    [[nodiscard]] std::vector<lint::Rule> lint_rules() const override;
+    [[nodiscard]] lint::Assessment lint(const lint::Subject& subject) const override;
+    [[nodiscard]] std::vector<std::string>
+    lock_timeout_statements(std::chrono::milliseconds timeout) const override;
+    [[nodiscard]] bool runs_outside_transaction(std::string_view statement) const override;
+    [[nodiscard]] lint::Recovery recover(Connection& connection, std::string_view statement,
+                                         const Error& error, bool in_transaction) const override;
+    /// What set_safety() was given (lint reads the thresholds).
+    [[nodiscard]] const lint::SafetySettings& safety() const { return safety_; }
+    /// server_version_num, read once (150000 when it cannot be read).
+    [[nodiscard]] int server_version(Connection* connection) const;
+    /// Bytes on disk of a table (quoted or not, maybe schema-qualified) with its indexes.
+    [[nodiscard]] std::optional<std::uint64_t> table_bytes(Connection& connection,
+                                                           const std::string& table) const;
+
 protected:
     [[nodiscard]] std::vector<IndexColumns> index_columns(Connection& connection,
                                                           const std::string& schema,
@@ -150,7 +166,22 @@ private:
     // The name as the server stores it: unquoted names fold to lower case.
     [[nodiscard]] std::string stored_name(std::string_view name) const;
 
+    /// createIndex / dropIndex CONCURRENTLY, outside the transaction, when the table is large
+    /// and the change is alone in its changeset (online.cpp); nullopt: the plain render.
+    std::optional<std::vector<std::string>> render_online_index(const Change& change,
+                                                                const RenderContext& context) const;
+
+    /// Bytes on disk of a table or index with its indexes and TOAST, as to_regclass finds
+    /// `relation` (quoted as SQL); nullopt when there is none.
+    std::optional<std::uint64_t> relation_bytes(Connection& connection,
+                                                const std::string& relation) const;
+    /// Whether `index` (quoted, maybe schema-qualified) exists and is INVALID.
+    bool index_is_invalid(Connection& connection, const std::string& index) const;
+    /// Drops `index` CONCURRENTLY if it is INVALID.
+    void drop_invalid_index(Connection& connection, const std::string& index) const;
+
     std::optional<std::int64_t> advisory_key_;
+    mutable int server_version_ = 0;
 };
 
 } // namespace strata::dialect::postgresql

@@ -18,6 +18,11 @@ RenderContext Engine::render_context(const ChangeSet& changeset) {
     context.changelog_dir = std::filesystem::path(changeset.where.file).parent_path().string();
     context.connection = &connection_;
     context.quoting = changeset.object_quoting;
+    context.changes_in_changeset = static_cast<std::size_t>(std::count_if(
+        changeset.changes.begin(), changeset.changes.end(), [this](const Change& change) {
+            return runs_here(change) && change.kind != ChangeKind::Output &&
+                   change.kind != ChangeKind::TagDatabase && change.kind != ChangeKind::Empty;
+        }));
     return context;
 }
 
