@@ -254,8 +254,8 @@ for db in ${databases//,/ }; do
 done
 
 seconds() { awk '{ printf "%.1f", $1 / 1000 }' <<<"$1"; }
-echo "| database | tool | update | ops | failed ops | p50 | p99 | worst | stalled | longest stall |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| database | tool | update | lock retries | ops | failed ops | p50 | p99 | worst | stalled | longest stall |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for db in ${databases//,/ }; do
     for tool in ${tools//,/ }; do
         json=$results/$db-$tool.json
@@ -264,8 +264,11 @@ for db in ${databases//,/ }; do
             "\(.count) \(.failed) \(.p50_ms) \(.p99_ms) \(.max_ms) \(.stalled_ms) \(.longest_stall_ms)"' "$json")
         update="$(cat "$results/$db-$tool.seconds") s"
         [[ -n ${failed_run[$db-$tool]:-} ]] && update="$update (failed)"
-        printf '| %s | %s | %s | %s | %s | %.1f ms | %.1f ms | %.0f ms | %s s | %s s |\n' "$db" "$tool" \
-            "$update" "$count" "$failed" "$p50" "$p99" "$max" "$(seconds "$stalled")" "$(seconds "$longest")"
+        # strata reports each attempt that gave way: "lock wait timed out in changeSet ..."
+        retries=$(grep -c 'lock wait timed out' "$results/$db-$tool.log" || true)
+        printf '| %s | %s | %s | %s | %s | %s | %.1f ms | %.1f ms | %.0f ms | %s s | %s s |\n' "$db" \
+            "$tool" "$update" "$retries" "$count" "$failed" "$p50" "$p99" "$max" "$(seconds "$stalled")" \
+            "$(seconds "$longest")"
     done
 done
 
