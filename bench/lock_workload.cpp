@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The application side of bench/lock_under_load.sh: N sessions run a bounded, steady mix of
 // primary-key lookups, single-row inserts and single-row updates on bench_orders, and every
-// operation's start time and latency is kept. A "long reader" holds a read transaction on
-// the table for a few seconds, again and again: a DDL that queues behind it stalls every
-// later query on the table, which is what a migration tool must avoid. Two reader sessions
+// operation's start time and latency is kept. Each session prepares its statements once
+// (server-side on PostgreSQL, as JDBC does too after a few runs). A "long reader" holds a read
+// transaction on the table for a few seconds, again and again: a DDL that queues behind it stalls
+// every later query on the table, which is what a migration tool must avoid. Two reader sessions
 // take turns, the next one starting --reader-overlap seconds before the current one ends, so
 // a reader is always there: when a DDL gets its turn the next reader has already queued
 // behind it, and the tool's next DDL meets that one (with a single session restarting after
@@ -20,18 +21,15 @@
 // latency figures of all operations, of those that ended in each phase between marks (the
 // lines "<epoch ms> <label>" of the --marks file, read at stop, plus each changeset's
 // commit), and with --window-ms of each fixed window. A stall is an operation slower than
-// --stall-ms; the stalled time is the length of the union of the stalled operations' intervals, so
-// four sessions stuck behind the same lock count once.
+// --stall-ms; the stalled time is the length of the union of the stalled operations'
+// intervals, so four sessions stuck behind the same lock count once.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
