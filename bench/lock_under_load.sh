@@ -145,8 +145,8 @@ split_url() {
 setup_database() { # database kind: drops everything of the last run, fills bench_orders
     case $1 in
     postgresql)
-        PGPASSWORD=$password PGOPTIONS='-c client_min_messages=warning' psql -q -h "$host" -p "$port" -U "$user" -d "$database" \
-            -v ON_ERROR_STOP=1 >/dev/null <<SQL
+        PGPASSWORD=$password PGOPTIONS='-c client_min_messages=warning' \
+            psql -q -h "$host" -p "$port" -U "$user" -d "$database" -v ON_ERROR_STOP=1 <<SQL
 DROP TABLE IF EXISTS bench_orders, bench_customers, databasechangelog, databasechangeloglock;
 CREATE TABLE bench_customers (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL);
 INSERT INTO bench_customers SELECT g, 'customer ' || g FROM generate_series(1, 1000) g;
@@ -177,7 +177,8 @@ mark() { echo "$(date +%s%3N) $1" >>"$work/marks"; }
 
 # One tool on one database: fresh table, workload and long reader started, update, settle,
 # workload stopped. Leaves $results/<db>-<tool>.json (the workload's figures), .log (the
-# tool's output) and .seconds (the update's wall time); returns the tool's exit status.
+# tool's output), .samples.csv (every operation) and .seconds (the update's wall time);
+# returns the tool's exit status.
 run_one() { # database tool
     local db=$1 tool=$2 name=$1-$2 backend connect status=0 start end
     case $db in
@@ -201,7 +202,8 @@ run_one() { # database tool
     "$workload" --backend="$backend" --connect="$connect" --sessions="$sessions" --rate="$rate" \
         --rows="$rows" --stall-ms="$stall_ms" --reader-hold="$reader_hold" \
         --reader-overlap="$reader_overlap" --marks="$work/marks" --window-ms=1000 \
-        --ready="$work/ready" >"$results/$name.json" 2>"$results/$name.workload.log" &
+        --ready="$work/ready" --samples="$results/$name.samples.csv" \
+        >"$results/$name.json" 2>"$results/$name.workload.log" &
     workload_pid=$!
     while [[ ! -f $work/ready ]]; do
         kill -0 "$workload_pid" 2>/dev/null || {
@@ -240,7 +242,9 @@ run_one() { # database tool
     return $status
 }
 
-echo "lock_under_load: $rows rows, $sessions sessions x $rate ops/s, long reader ${reader_hold}s held, ${reader_overlap}s overlap, stall > ${stall_ms} ms ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
+echo "lock_under_load: $rows rows, $sessions sessions x $rate ops/s," \
+    "long reader ${reader_hold}s held, ${reader_overlap}s overlap, stall > ${stall_ms} ms" \
+    "($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 echo "strata update $strata_mode"
 echo "results: $results"
 echo

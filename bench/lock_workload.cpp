@@ -15,12 +15,13 @@
 //   strata_lock_workload --backend=postgresql|mysql --connect='host=... port=... ...'
 //       [--sessions=4] [--rate=200] [--rows=1000000] [--duration=0] [--stall-ms=100]
 //       [--reader-hold=5] [--reader-overlap=0.2] [--history-table=DATABASECHANGELOG]
-//       [--poll-ms=10] [--marks=FILE] [--window-ms=0] [--ready=FILE]
+//       [--poll-ms=10] [--marks=FILE] [--window-ms=0] [--ready=FILE] [--samples=FILE]
 //
 // It runs until SIGINT/SIGTERM (or --duration seconds), then prints one JSON object: the
 // latency figures of all operations, of those that ended in each phase between marks (the
 // lines "<epoch ms> <label>" of the --marks file, read at stop, plus each changeset's
-// commit), and with --window-ms of each fixed window. A stall is an operation slower than
+// commit), and with --window-ms of each fixed window; --samples writes every operation (start,
+// latency, kind, session) as CSV. A stall is an operation slower than
 // --stall-ms; the stalled time is the length of the union of the stalled operations'
 // intervals, so four sessions stuck behind the same lock count once.
 #include <algorithm>
@@ -67,6 +68,7 @@ struct Options {
     std::string marks_file;
     int window_ms = 0;
     std::string ready_file;
+    std::string samples_file;
 };
 
 enum class OpKind : std::uint8_t { Lookup, Insert, Update };
@@ -370,6 +372,8 @@ bool parse_option(std::string_view argument, Options& options) {
         options.window_ms = std::stoi(value);
     else if (name == "ready")
         options.ready_file = value;
+    else if (name == "samples")
+        options.samples_file = value;
     else
         return false;
     return true;
@@ -451,6 +455,15 @@ int main(int argc, char** argv) {
         samples.insert(samples.end(), session_samples.begin(), session_samples.end());
     const auto stall_us = static_cast<std::int64_t>(options.stall_ms * 1000);
     const auto stalls = stalled_intervals(samples, stall_us);
+    static constexpr const char* kKindNames[] = {"lookup", "insert", "update"};
+    auto kind_name = [](OpKind kind) { return kKindNames[static_cast<int>(kind)]; };
+    if (!options.samples_file.empty()) {
+        std::ofstream out(options.samples_file);
+        out << "start_epoch_us,latency_us,kind,session,failed\n";
+        for (const auto& sample : samples)
+            out << sample.start_us << ',' << sample.latency_us << ',' << kind_name(sample.kind)
+                << ',' << sample.session << ',' << (sample.failed ? 1 : 0) << '\n';
+    }
 
     nlohmann::json result;
     result["backend"] = options.backend;
@@ -524,8 +537,7 @@ int main(int argc, char** argv) {
     nlohmann::json slowest = nlohmann::json::array();
     for (std::size_t i = 0; i < shown; ++i) {
         const auto& sample = samples[i];
-        static constexpr const char* kKindNames[] = {"lookup", "insert", "update"};
-        slowest.push_back({{"kind", kKindNames[static_cast<int>(sample.kind)]},
+        slowest.push_back({{"kind", kind_name(sample.kind)},
                            {"session", sample.session},
                            {"from_ms", ms(sample.start_us - started_us)},
                            {"latency_ms", ms(sample.latency_us)},
