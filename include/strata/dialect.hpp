@@ -84,6 +84,11 @@ struct Capabilities {
     bool renders_from_schema = false;
 };
 
+/// A statement that starts with this comment runs outside the changeset's transaction, and so
+/// do the others of its changeset (PostgreSQL's VALIDATE CONSTRAINT after an ADD ... NOT VALID,
+/// which only helps when it commits apart). Dialects emit it; users may write it in raw SQL.
+inline constexpr std::string_view kOwnTransactionMarker = "/* strata:own-transaction */";
+
 /// What a render may need besides the change itself.
 struct RenderContext {
     std::string changelog_dir;
@@ -220,7 +225,8 @@ public:
     [[nodiscard]] virtual std::vector<std::string>
     lock_timeout_statements(std::chrono::milliseconds timeout) const;
     /// Whether a statement cannot run inside a transaction block (CREATE INDEX
-    /// CONCURRENTLY, VACUUM): core then runs its changeset without one.
+    /// CONCURRENTLY, VACUUM): core then runs its changeset without one, as it does for a
+    /// statement starting with kOwnTransactionMarker.
     [[nodiscard]] virtual bool runs_outside_transaction(std::string_view statement) const;
     /// After `statement` failed with `error`: give up, wait and run it again (a lock wait
     /// timed out), or run something else now (MariaDB refused ALGORITHM=INSTANT: INPLACE).

@@ -96,10 +96,21 @@ void PostgresDialect::drop_invalid_index(Connection& connection, const std::stri
 
 std::optional<std::vector<std::string>>
 PostgresDialect::render_online_index(const Change& change, const RenderContext& context) const {
-    if ((change.kind != ChangeKind::CreateIndex && change.kind != ChangeKind::DropIndex) ||
-        safety_.lock_timeout.count() == 0 || context.connection == nullptr ||
-        context.changes_in_changeset != 1)
+    bool index_change =
+        change.kind == ChangeKind::CreateIndex || change.kind == ChangeKind::DropIndex;
+    bool key_change =
+        change.kind == ChangeKind::AddUniqueConstraint || change.kind == ChangeKind::AddPrimaryKey;
+    bool validated_change = change.kind == ChangeKind::AddForeignKeyConstraint ||
+                            change.kind == ChangeKind::AddNotNullConstraint;
+    if ((!index_change && !key_change && !validated_change) || safety_.lock_timeout.count() == 0 ||
+        context.connection == nullptr || context.changes_in_changeset != 1)
         return std::nullopt;
+    if (key_change)
+        return render_online_key(change, context);
+    if (change.kind == ChangeKind::AddForeignKeyConstraint)
+        return render_online_foreign_key(change, context);
+    if (change.kind == ChangeKind::AddNotNullConstraint)
+        return render_online_not_null(change, context);
     const std::string* schema = change.get("schemaName");
     std::string index = quote_identifier(change.value("indexName"));
     if (schema != nullptr && !schema->empty())
@@ -107,9 +118,7 @@ PostgresDialect::render_online_index(const Change& change, const RenderContext& 
     Connection& connection = *context.connection;
 
     if (change.kind == ChangeKind::CreateIndex) {
-        std::optional<std::uint64_t> bytes =
-            relation_bytes(connection, qualified(change, "tableName"));
-        if (!bytes || *bytes < safety_.large_table_bytes)
+        if (!large(connection, qualified(change, "tableName")))
             return std::nullopt;
         std::vector<std::string> statements = AnsiDialect::render_change(change, context);
         std::string& create = statements.back();
@@ -131,6 +140,118 @@ PostgresDialect::render_online_index(const Change& change, const RenderContext& 
         std::stoull(*table.rows[0][0]) < safety_.large_table_bytes)
         return std::nullopt;
     return std::vector<std::string>{"DROP INDEX CONCURRENTLY " + index};
+}
+
+// ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE: build it CONCURRENTLY
+// first, then attach it (USING INDEX, milliseconds). Named, non-deferrable keys only: the
+// index takes the constraint's name.
+std::optional<std::vector<std::string>>
+PostgresDialect::render_online_key(const Change& change, const RenderContext& context) const {
+    std::string name = change.value("constraintName");
+    if (name.empty() || change.flag("deferrable") || change.flag("initiallyDeferred") ||
+        !change.value("forIndexName").empty() || !change.value("tablespace").empty())
+        return std::nullopt;
+    Connection& connection = *context.connection;
+    std::string table = qualified(change, "tableName");
+    if (!large(connection, table))
+        return std::nullopt;
+    std::string alter = AnsiDialect::render_change(change, context).back();
+    std::string keyword = change.kind == ChangeKind::AddPrimaryKey ? " PRIMARY KEY (" : " UNIQUE (";
+    auto at = alter.rfind(keyword);
+    if (at == std::string::npos)
+        return std::nullopt;
+    std::string index = quote_identifier(name);
+    std::string columns = alter.substr(at + keyword.size() - 1);
+    std::vector<std::string> statements;
+    const std::string* schema = change.get("schemaName");
+    std::string qualified_index =
+        schema != nullptr && !schema->empty() ? quote_identifier(*schema) + "." + index : index;
+    if (index_is_invalid(connection, qualified_index))
+        statements.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + qualified_index);
+    statements.push_back(
+        fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} {}", index, table, columns));
+    statements.push_back(alter.substr(0, at) + keyword.substr(0, keyword.size() - 1) +
+                         "USING INDEX " + index);
+    return statements;
+}
+
+std::optional<bool> PostgresDialect::constraint_validated(Connection& connection,
+                                                          const std::string& table,
+                                                          const std::string& name) const {
+    ResultSet found = connection.query(
+        fmt::format("SELECT convalidated::text FROM pg_catalog.pg_constraint WHERE conname = {} "
+                    "AND conrelid = to_regclass({})",
+                    quote_literal(name), quote_literal(table)));
+    if (found.rows.empty() || !found.rows[0][0])
+        return std::nullopt;
+    return *found.rows[0][0] == "true";
+}
+
+bool PostgresDialect::large(Connection& connection, const std::string& table) const {
+    std::optional<std::uint64_t> bytes = relation_bytes(connection, table);
+    return bytes && *bytes >= safety_.large_table_bytes;
+}
+
+// ADD FOREIGN KEY scans the table holding SHARE ROW EXCLUSIVE on both tables: add it NOT
+// VALID (milliseconds), then VALIDATE it in a transaction of its own (SHARE UPDATE EXCLUSIVE:
+// writes go on). A run that failed to validate finds the key NOT VALID and validates again.
+std::optional<std::vector<std::string>>
+PostgresDialect::render_online_foreign_key(const Change& change,
+                                           const RenderContext& context) const {
+    std::string name = change.value("constraintName");
+    if (name.empty() || to_lower(change.value("validate")) == "false")
+        return std::nullopt;
+    Connection& connection = *context.connection;
+    std::string table = qualified(change, "baseTableName");
+    if (!large(connection, table))
+        return std::nullopt;
+    std::optional<bool> validated = constraint_validated(connection, table, stored_name(name));
+    if (validated == true)
+        return std::nullopt; // there already: the plain render fails as Liquibase's would
+    std::vector<std::string> statements;
+    if (!validated) {
+        Change not_valid = change;
+        not_valid.attributes["validate"] = "false"; // the plain render then says NOT VALID
+        statements = render_change(not_valid, context);
+    }
+    statements.push_back(fmt::format("{} ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                                     kOwnTransactionMarker, table, quote_identifier(name)));
+    return statements;
+}
+
+// SET NOT NULL scans the table under ACCESS EXCLUSIVE unless a validated CHECK (col IS NOT
+// NULL) proves it: add that CHECK NOT VALID, VALIDATE it apart, SET NOT NULL (no scan), drop
+// the CHECK.
+std::optional<std::vector<std::string>>
+PostgresDialect::render_online_not_null(const Change& change, const RenderContext& context) const {
+    if (change.get("defaultNullValue") != nullptr)
+        return std::nullopt; // the UPDATE of the NULLs comes first, in the plain render
+    Connection& connection = *context.connection;
+    std::string table = qualified(change, "tableName");
+    std::string column_name = change.value("columnName");
+    if (column_name.empty() || !large(connection, table))
+        return std::nullopt;
+    std::string column = quote_identifier(column_name);
+    ResultSet nullable = connection.query(fmt::format(
+        "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass({}) AND attname = "
+        "{} AND NOT attnotnull",
+        quote_literal(table), quote_literal(stored_name(column_name))));
+    if (nullable.rows.empty())
+        return std::nullopt;
+    std::string check_name =
+        stored_name(change.value("tableName")) + "_" + stored_name(column_name) + "_not_null";
+    check_name = check_name.substr(0, 63);
+    std::string check = quote_identifier(check_name);
+    std::vector<std::string> statements;
+    if (!constraint_validated(connection, table, check_name))
+        statements.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) "
+                                         "NOT VALID",
+                                         table, check, column));
+    statements.push_back(fmt::format("{} ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                                     kOwnTransactionMarker, table, check));
+    statements.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL", table, column));
+    statements.push_back(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table, check));
+    return statements;
 }
 
 } // namespace strata::dialect::postgresql

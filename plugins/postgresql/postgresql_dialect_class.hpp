@@ -170,6 +170,20 @@ private:
     /// and the change is alone in its changeset (online.cpp); nullopt: the plain render.
     std::optional<std::vector<std::string>> render_online_index(const Change& change,
                                                                 const RenderContext& context) const;
+    /// addForeignKeyConstraint NOT VALID, then VALIDATE in its own transaction.
+    std::optional<std::vector<std::string>>
+    render_online_foreign_key(const Change& change, const RenderContext& context) const;
+    /// addNotNullConstraint through a CHECK (col IS NOT NULL) validated in its own transaction.
+    std::optional<std::vector<std::string>>
+    render_online_not_null(const Change& change, const RenderContext& context) const;
+    /// Whether the named constraint of `table` is validated; nullopt when there is none.
+    std::optional<bool> constraint_validated(Connection& connection, const std::string& table,
+                                             const std::string& name) const;
+    /// Whether `table` is at least safety_.large_table_bytes on disk.
+    bool large(Connection& connection, const std::string& table) const;
+    /// addUniqueConstraint / addPrimaryKey from a unique index built CONCURRENTLY first.
+    std::optional<std::vector<std::string>> render_online_key(const Change& change,
+                                                              const RenderContext& context) const;
 
     /// Bytes on disk of a table or index with its indexes and TOAST, as to_regclass finds
     /// `relation` (quoted as SQL); nullopt when there is none.

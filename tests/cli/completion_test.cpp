@@ -99,7 +99,7 @@ TEST_F(Completion, BashCompletesCommandsOptionsAndTheirValues) {
 
     // Values: after a space, and after `=` (which bash makes a word of its own).
     EXPECT_EQ(bash_set({"strata", "status", "--format", ""}),
-              (std::set<std::string>{"text", "json", "xml", "yaml", "yml", "sql"}));
+              (std::set<std::string>{"text", "json", "sarif", "xml", "yaml", "yml", "sql"}));
     EXPECT_EQ(bash({"strata", "status", "--format", "=", "j"}), std::vector<std::string>{"json"});
     EXPECT_EQ(bash({"strata", "--log-level", "=", "fin"}),
               (std::vector<std::string>{"fine", "finer", "finest"}));
@@ -160,7 +160,7 @@ TEST_F(Completion, ZshScriptParsesAndRegistersItself) {
     std::string script = read_file(dir_ / "zsh");
     EXPECT_TRUE(script.starts_with("#compdef strata\n"));
     EXPECT_NE(script.find("--log-level=[off, severe"), std::string::npos);
-    EXPECT_NE(script.find(":FORMAT:(text json xml yaml yml sql)"), std::string::npos);
+    EXPECT_NE(script.find(":FORMAT:(text json sarif xml yaml yml sql)"), std::string::npos);
     EXPECT_NE(script.find("'1:shell:(bash zsh fish)'"), std::string::npos);
 }
 

@@ -105,7 +105,7 @@ TEST_P(Kill, UpdatesKilledAtRandomConvergeToTheUninterruptedResult) {
             ::chdir(dir_.path().c_str());
             std::string url = "--url=" + url_;
             execl(STRATA_CLI_PATH, STRATA_CLI_PATH, "--changelog-file=app.xml", url.c_str(),
-                  "--log-level=off", "update", "--resume=auto", static_cast<char*>(nullptr));
+                  "--log-level=severe", "update", "--resume=auto", static_cast<char*>(nullptr));
             _exit(127);
         }
         std::this_thread::sleep_for(delay());

@@ -423,6 +423,100 @@ TEST_F(PostgresLint, AnIndexOnALargeTableIsBuiltConcurrentlyAndAnInvalidOneRebui
     EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "1");
 }
 
+TEST_F(PostgresLint, AUniqueKeyOnALargeTableIsAttachedToAnIndexBuiltConcurrently) {
+    server_.admin().execute("UPDATE t SET b = 'b' || id");
+    write_file(dir_ / "app.xml",
+               xml_changelog("<changeSet id=\"1\" author=\"t\"><addUniqueConstraint "
+                             "tableName=\"t\" columnNames=\"b\" constraintName=\"t_b_unique\"/>"
+                             "</changeSet>"));
+    CommandResult update =
+        run_strata({"update", "--changelog-file=app.xml", "--url=" + server_.url(),
+                    "--large-table-size=1kB", "--log-level=fine"},
+                   dir_.path());
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    EXPECT_NE(update.err.find("SQL: CREATE UNIQUE INDEX CONCURRENTLY t_b_unique ON t (b)"),
+              std::string::npos)
+        << update.err;
+    EXPECT_NE(update.err.find("SQL: ALTER TABLE t ADD CONSTRAINT t_b_unique UNIQUE USING INDEX "
+                              "t_b_unique"),
+              std::string::npos)
+        << update.err;
+    EXPECT_EQ(server_.scalar("SELECT contype::text FROM pg_constraint WHERE conname = "
+                             "'t_b_unique'"),
+              "u");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "1");
+    // The constraint rolls back as Liquibase's does: the index goes with it.
+    CommandResult rollback = run_strata(
+        {"rollback-count", "--count=1", "--changelog-file=app.xml", "--url=" + server_.url()},
+        dir_.path());
+    ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_class WHERE relname = 't_b_unique'"), "0");
+}
+
+TEST_F(PostgresLint, AForeignKeyIsAddedNotValidThenValidatedApartAndResumesAfterOrphans) {
+    server_.admin().execute("INSERT INTO t (id, a, p) VALUES (99999, 1, 5000)"); // an orphan
+    write_file(dir_ / "app.xml",
+               xml_changelog("<changeSet id=\"1\" author=\"t\"><addForeignKeyConstraint "
+                             "baseTableName=\"t\" baseColumnNames=\"p\" constraintName=\"t_p_fk\" "
+                             "referencedTableName=\"parent\" referencedColumnNames=\"id\"/>"
+                             "</changeSet>"));
+    auto update = [&] {
+        return run_strata({"update", "--changelog-file=app.xml", "--url=" + server_.url(),
+                           "--large-table-size=1kB", "--log-level=fine"},
+                          dir_.path());
+    };
+    CommandResult failed = update();
+    EXPECT_EQ(failed.exit_code, 1) << failed.err;
+    EXPECT_NE(failed.err.find("FOREIGN KEY (p) REFERENCES parent (id) NOT VALID"),
+              std::string::npos)
+        << failed.err;
+    // The key stays, NOT VALID, and no history row says it is done.
+    EXPECT_EQ(server_.scalar("SELECT convalidated::text FROM pg_constraint WHERE conname = "
+                             "'t_p_fk'"),
+              "false");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "0");
+
+    server_.admin().execute("DELETE FROM t WHERE id = 99999");
+    CommandResult done = update();
+    ASSERT_EQ(done.exit_code, 0) << done.err;
+    EXPECT_EQ(done.err.find("NOT VALID"), std::string::npos) << "added twice:\n" << done.err;
+    EXPECT_NE(done.err.find("SQL: /* strata:own-transaction */ ALTER TABLE t VALIDATE "
+                            "CONSTRAINT t_p_fk"),
+              std::string::npos)
+        << done.err;
+    EXPECT_EQ(server_.scalar("SELECT convalidated::text FROM pg_constraint WHERE conname = "
+                             "'t_p_fk'"),
+              "true");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "1");
+}
+
+TEST_F(PostgresLint, NotNullIsProvenByACheckValidatedApartSoSetNotNullScansNothing) {
+    write_file(dir_ / "app.xml",
+               xml_changelog("<changeSet id=\"1\" author=\"t\"><addNotNullConstraint "
+                             "tableName=\"t\" columnName=\"a\" columnDataType=\"int\"/>"
+                             "</changeSet>"));
+    // strata runs it the safe way by itself: lint has nothing to say about the scan.
+    json report = lint({"--large-table-size=1kB"});
+    EXPECT_EQ(finding(report, "pg-set-not-null"), nullptr) << report.dump(2);
+    CommandResult update =
+        run_strata({"update", "--changelog-file=app.xml", "--url=" + server_.url(),
+                    "--large-table-size=1kB", "--log-level=fine"},
+                   dir_.path());
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    for (const char* step :
+         {"SQL: ALTER TABLE t ADD CONSTRAINT t_a_not_null CHECK (a IS NOT NULL) NOT VALID",
+          "SQL: /* strata:own-transaction */ ALTER TABLE t VALIDATE CONSTRAINT t_a_not_null",
+          "SQL: ALTER TABLE t ALTER COLUMN a SET NOT NULL",
+          "SQL: ALTER TABLE t DROP CONSTRAINT t_a_not_null"})
+        EXPECT_NE(update.err.find(step), std::string::npos) << step << "\n" << update.err;
+    EXPECT_EQ(server_.scalar("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = "
+                             "to_regclass('t') AND attname = 'a'"),
+              "true");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_constraint WHERE conname = 't_a_not_null'"),
+              "0");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "1");
+}
+
 TEST_F(PostgresLint, WithoutALockTimeoutStrataRunsAsLiquibaseDoes) {
     write_file(dir_ / "app.xml",
                xml_changelog("<changeSet id=\"1\" author=\"t\"><createIndex tableName=\"t\" "

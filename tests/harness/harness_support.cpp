@@ -3,7 +3,9 @@
 
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <strata/text.hpp>
@@ -199,6 +201,83 @@ std::set<std::string> allow_list(const fs::path& file) {
             entries.insert(entry);
     }
     return entries;
+}
+
+bool is_changelog(const fs::path& path) {
+    std::string ext = to_lower(path.extension().string());
+    return ext == ".xml" || ext == ".yaml" || ext == ".yml" || ext == ".json" || ext == ".sql";
+}
+
+namespace {
+
+// The change types only Liquibase Pro runs, which the runner leaves out.
+std::set<std::string> pro_only(const std::string& db) {
+    std::set<std::string> names;
+    for (const fs::path& list :
+         {harness_root() / "change/expectedSql/proOnlyChangetypes.txt",
+          harness_root() / "change/expectedSql" / db / "proOnlyChangetypes.txt"}) {
+        std::ifstream in(list);
+        std::string line;
+        while (std::getline(in, line))
+            if (!trim(line).empty() && trim(line)[0] != '#')
+                names.insert(trim(line));
+    }
+    return names;
+}
+
+} // namespace
+
+std::vector<HarnessCase> harness_cases(const std::string& db) {
+    std::set<std::string> pro = pro_only(db);
+    std::vector<HarnessCase> cases;
+    for (const char* kind : {"change", "data"}) {
+        fs::path generic = harness_root() / kind / "changelogs";
+        std::map<std::string, fs::path> by_stem; // a DB folder file overrides the generic one
+        for (const fs::path& dir : {generic, generic / db}) {
+            if (!fs::is_directory(dir))
+                continue;
+            for (const auto& entry : fs::directory_iterator(dir))
+                if (entry.is_regular_file() && is_changelog(entry.path()))
+                    by_stem[entry.path().stem().string()] = entry.path();
+        }
+        for (const auto& [stem, path] : by_stem) {
+            if (pro.count(stem) != 0 || read_file(path).find("<pro:") != std::string::npos)
+                continue;
+            std::string expected =
+                read_file(harness_root() / kind / "expectedSql" / db / (stem + ".sql"));
+            if (expected.find("INVALID TEST") != std::string::npos ||
+                expected.find("SKIP TEST") != std::string::npos)
+                continue;
+            cases.push_back({path.filename().string(), path.parent_path(), path.filename().string(),
+                             true, false});
+        }
+    }
+    return cases;
+}
+
+std::vector<HarnessCase> project_cases() {
+    std::vector<HarnessCase> cases;
+    fs::path source(STRATA_SOURCE_DIR);
+    for (const fs::path& dir : {source / "tests/data/changelogs", source / "examples/changelogs"}) {
+        std::vector<fs::path> files;
+        for (const auto& entry : fs::recursive_directory_iterator(dir))
+            if (entry.is_regular_file() && is_changelog(entry.path()))
+                files.push_back(entry.path());
+        std::sort(files.begin(), files.end());
+        for (const fs::path& path : files)
+            cases.push_back({fs::relative(path, source).string(), path.parent_path(),
+                             path.filename().string(), false, true});
+    }
+    // A project of tests/data/projects is one case: its master changelog includes the rest.
+    std::vector<fs::path> masters;
+    for (const auto& entry : fs::directory_iterator(source / "tests/data/projects"))
+        if (fs::is_regular_file(entry.path() / "master.xml"))
+            masters.push_back(entry.path() / "master.xml");
+    std::sort(masters.begin(), masters.end());
+    for (const fs::path& path : masters)
+        cases.push_back({fs::relative(path, source).string(), path.parent_path(),
+                         path.filename().string(), false, true});
+    return cases;
 }
 
 } // namespace strata::test

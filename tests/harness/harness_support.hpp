@@ -35,6 +35,24 @@ std::vector<std::string> split_sql(const std::string& script);
 /// without the role, grant and ownership lines a scratch namespace cannot run.
 std::vector<std::string> seed_statements(const std::string& db);
 
+/// One changelog a suite runs: Liquibase's harness changelogs (from its seed schema) and this
+/// project's own (examples/, tests/data/changelogs, tests/data/projects, from empty).
+struct HarnessCase {
+    std::string name;          ///< as reported and in the allow-lists
+    std::filesystem::path dir; ///< the tools run here, so FILENAME is `file`
+    std::string file;          ///< the changelog, relative to dir
+    bool seeded = true;        ///< starts from the harness's init schema (else an empty database)
+    bool project = false;
+};
+
+/// Whether the file is a changelog by its extension.
+bool is_changelog(const std::filesystem::path& path);
+/// The change and data changelogs of the harness the runner runs on `db`: no pro-only
+/// change types, none its expected SQL marks INVALID or SKIP.
+std::vector<HarnessCase> harness_cases(const std::string& db);
+/// The project's own changelogs.
+std::vector<HarnessCase> project_cases();
+
 /// The entries of an allow-list file: the text before `#` on each line, trimmed.
 std::set<std::string> allow_list(const std::filesystem::path& file);
 

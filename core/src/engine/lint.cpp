@@ -100,8 +100,7 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
                 }
             }
             for (const std::string& statement : subject.statements)
-                outside_transaction =
-                    outside_transaction || dialect_.runs_outside_transaction(statement);
+                outside_transaction = outside_transaction || leaves_transaction(statement);
             subjects.push_back(std::move(subject));
         }
 
@@ -110,6 +109,9 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
             subject.in_transaction = changeset->run_in_transaction && !outside_transaction &&
                                      capabilities.transactional_ddl;
             lint::Assessment assessment = dialect_.lint(subject);
+            // A statement can only lock a table the change created after creating it.
+            for (const std::string& table : assessment.creates)
+                created.insert(table_key(table));
             std::map<std::string, std::string> ignored_here = ignored;
             for (const auto& [rule, reason] : suppressions(subject.change->value("sql")))
                 ignored_here[rule] = reason;
@@ -141,12 +143,11 @@ LintReport Engine::lint(const Changelog& changelog, bool all) {
                 }
                 entry.finding = std::move(finding);
                 if (entry.suppressed_because.empty() && subject.in_transaction &&
+                    entry.finding.severity != lint::Severity::Info &&
                     blocks_something(entry.finding))
                     lock_holders.push_back(report.entries.size());
                 report.entries.push_back(std::move(entry));
             }
-            for (const std::string& table : assessment.creates)
-                created.insert(table_key(table));
         }
 
         // Locks are held until the transaction ends: two tables locked by one changeset

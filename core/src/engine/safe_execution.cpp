@@ -10,6 +10,11 @@
 
 namespace strata {
 
+bool Engine::leaves_transaction(std::string_view statement) const {
+    return statement.starts_with(kOwnTransactionMarker) ||
+           dialect_.runs_outside_transaction(statement);
+}
+
 void Engine::bound_lock_waits() {
     if (lock_waits_bounded_ || sql_output_ != nullptr)
         return;

@@ -266,8 +266,7 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                 continue;
             rendered[i] = render_change(change, changeset, false, context);
             for (const std::string& statement : *rendered[i])
-                outside_transaction =
-                    outside_transaction || dialect_.runs_outside_transaction(statement);
+                outside_transaction = outside_transaction || leaves_transaction(statement);
         }
     }
     bool transaction = changeset.run_in_transaction && !outside_transaction;
@@ -283,6 +282,16 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
     std::vector<std::pair<int, std::string>> executed; // position, statement
     // Runs one statement (or executeCommand) unless an earlier run committed it; decides about
     // the one in doubt.
+    // Records, durably, that the statements before `position` have committed: a run killed
+    // after it finds the next one in doubt, not one this run already decided.
+    auto committed_through = [&](int position) {
+        execute(progress_.advance_sql(changeset, position));
+        if (transaction) {
+            connection_.commit();
+            connection_.begin();
+        }
+        committed = position;
+    };
     auto step = [&](const Change& change, std::size_t statements_in_change, const std::string& sql,
                     const std::function<void()>& perform) {
         int position = index++;
@@ -321,6 +330,8 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                     settings_.progress(fmt::format("Statement {} of {} had taken effect before "
                                                    "the earlier run stopped: not run again",
                                                    position + 1, changeset.identifier()));
+                if (tracked)
+                    committed_through(position + 1);
                 return;
             }
             if (settings_.resume == ResumeMode::Auto) {
@@ -337,18 +348,14 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                             "Statement {} of {} took effect as the earlier run's server session "
                             "finished it: not run again",
                             position + 1, changeset.identifier()));
+                    if (tracked)
+                        committed_through(position + 1);
                     return;
                 }
                 if (!sql.empty())
                     executed.emplace_back(position, sql);
-                if (tracked) {
-                    execute(progress_.advance_sql(changeset, position + 1));
-                    if (transaction) {
-                        connection_.commit();
-                        connection_.begin();
-                    }
-                    committed = position + 1;
-                }
+                if (tracked)
+                    committed_through(position + 1);
                 return;
             }
         }
@@ -359,12 +366,7 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             return;
         if (commits_alone || !transaction) {
             // It committed whatever came before it, and itself: record that, durably.
-            execute(progress_.advance_sql(changeset, position + 1));
-            if (transaction) {
-                connection_.commit();
-                connection_.begin();
-            }
-            committed = position + 1;
+            committed_through(position + 1);
         } else {
             execute(progress_.advance_sql(changeset, position + 1)); // commits with the DML
         }

@@ -183,6 +183,9 @@ private:
     /// replaced). `atomic`: the changeset's transaction is lost with the failure, so the
     /// whole changeset is tried again instead (LockWaitTimedOut).
     void execute_change_statement(const std::string& sql, bool atomic);
+    /// Whether the statement takes its changeset out of the transaction: the dialect says it
+    /// cannot run in one, or it starts with kOwnTransactionMarker.
+    [[nodiscard]] bool leaves_transaction(std::string_view statement) const;
     /// Runs the dialect's lock-timeout statements once per update (--lock-timeout).
     void bound_lock_waits();
     /// The pause before attempt `attempt` (2, 3, ...): doubling, with jitter, at most 10 s.
