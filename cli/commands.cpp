@@ -104,6 +104,12 @@ constexpr CommandSpec kCommands[] = {
      "changelog does not explain (exit 2 on drift)",
      kCommon | kDatabase | kChangelog | kHistoryTables | kFormat | kDiffFilter | kDrift, Nothing,
      true, run_drift},
+    {"rehearse", "rehearse",
+     "Run the pending changesets on a scratch clone of --url's schema: durations, the locks "
+     "they took against lint's prediction, rollback and apply again (exit 2 when a "
+     "prediction did not hold)",
+     kCommon | kDatabase | kChangelog | kHistoryTables | kFormat | kExecute | kRehearse, Nothing,
+     true, run_rehearse},
     {"diff", "diff", "Compare --url with --reference-url: missing, unexpected and changed objects",
      kCommon | kDatabase | kHistoryTables | kFormat | kDiffReference | kDiffFilter | kExitCode,
      Nothing, true, run_diff},

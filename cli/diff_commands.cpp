@@ -18,6 +18,7 @@
 #include <strata/core/diff_changelog.hpp>
 #include <strata/core/drift.hpp>
 #include <strata/core/open_database.hpp>
+#include <strata/core/rehearse.hpp>
 #include <strata/core/schema_diff.hpp>
 #include <strata/dialect.hpp>
 #include <strata/error.hpp>
@@ -395,6 +396,84 @@ int run_drift(Session& session) {
                              "ran: include it in {} so the changelog explains the database",
                              recorded, settings.adopt, changelog.path));
     return 0;
+}
+
+int run_rehearse(Session& session) {
+    Settings& settings = session.settings();
+    if (settings.url.empty()) {
+        settings.url = kDefaultUrl;
+        session.info("No --url given: using the embedded SQLite database strata.db in the "
+                     "current directory");
+    }
+    const Changelog& changelog = session.changelog();
+    RehearseOptions options;
+    options.target.url = settings.url;
+    options.target.username = settings.username;
+    options.target.password = settings.password;
+    options.target.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
+    options.scratch_url = settings.scratch_url;
+    options.engine.history_table = settings.history_table;
+    options.engine.lock_table = settings.lock_table;
+    options.engine.filter.contexts = settings.contexts;
+    options.engine.filter.labels = settings.labels;
+    options.engine.safety.lock_timeout = settings.lock_timeout;
+    options.engine.safety.allow_blocking_rewrite = settings.allow_blocking_rewrite;
+    options.engine.safety.large_table_bytes = settings.large_table_bytes;
+    options.engine.lock_attempts = settings.lock_retries;
+    options.read = session.schema_read_options();
+    Rehearsal rehearsal = rehearse(changelog, options);
+
+    bool held = rehearsal.predictions_held();
+    if (settings.format == "json") {
+        nlohmann::json changesets = nlohmann::json::array();
+        for (const RehearsedChangeset& one : rehearsal.changesets) {
+            nlohmann::json locks = nlohmann::json::array();
+            for (const lint::HeldLock& lock : one.locks)
+                locks.push_back({{"table", lock.table}, {"mode", lock.mode}});
+            nlohmann::json predictions = nlohmann::json::array();
+            for (const RehearsedChangeset::Prediction& p : one.predictions)
+                predictions.push_back(
+                    {{"rule", p.rule}, {"table", p.table}, {"lock", p.lock}, {"held", p.held}});
+            changesets.push_back({{"changeset", one.identifier},
+                                  {"milliseconds", one.duration.count()},
+                                  {"blockingMilliseconds", one.blocking.count()},
+                                  {"locks", locks},
+                                  {"predictions", predictions}});
+        }
+        print_json(session.out(), "rehearse",
+                   {{"target", mask_url(settings.url)},
+                    {"scratch", rehearsal.scratch_label},
+                    {"clonedTables", rehearsal.cloned_tables},
+                    {"locksObserved", rehearsal.locks_observed},
+                    {"changesets", changesets},
+                    {"rolledBack", rehearsal.rolled_back},
+                    {"reapplied", rehearsal.reapplied},
+                    {"predictionsHeld", held}});
+    } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const RehearsedChangeset& one : rehearsal.changesets) {
+            std::string locks;
+            for (const lint::HeldLock& lock : one.locks)
+                locks += (locks.empty() ? "" : ", ") + lock.mode + " on " + lock.table;
+            std::string predictions;
+            for (const RehearsedChangeset::Prediction& p : one.predictions)
+                predictions += fmt::format("{}{}: {}", predictions.empty() ? "" : "; ", p.rule,
+                                           p.held ? "held" : "NOT held");
+            rows.push_back({one.identifier, fmt::format("{} ms", one.duration.count()),
+                            fmt::format("{} ms", one.blocking.count()), locks.empty() ? "-" : locks,
+                            predictions.empty() ? "-" : predictions});
+        }
+        print_table(session.out(), {"changeset", "time", "blocking", "locks held", "lint said"},
+                    rows);
+        session.out() << fmt::format(
+            "Rehearsed {} pending changeset(s) on {}, a clone of {} table(s): rolled back and "
+            "applied again; the scratch place is gone.{}\n",
+            rehearsal.changesets.size(), rehearsal.scratch_label, rehearsal.cloned_tables,
+            rehearsal.locks_observed ? ""
+                                     : " This database does not report locks: lint's "
+                                       "predictions were not checked.");
+    }
+    return held ? 0 : 2;
 }
 
 } // namespace strata::cli

@@ -13,6 +13,7 @@ int run_history(Session& session);
 int run_validate(Session& session);
 // lint_command.cpp
 int run_lint(Session& session);
+int run_rehearse(Session& session);
 /// The lint update and validate run first: prints the findings on stderr; true when one is
 /// at --fail-on, so the command stops before it changes anything (exit 7).
 bool lint_stops(Session& session);

@@ -140,6 +140,10 @@ constexpr OptionSpec kOptions[] = {
      kGenerated},
     {"overwrite-output-file", "", "generate-changelog: replace an existing --changelog-file",
      kGenerated, true},
+    {"scratch-url", "",
+     "rehearse: an empty database to rehearse in (default: a scratch schema, database or file "
+     "beside --url, dropped afterwards)",
+     kRehearse, false, false, LiquibaseScope::None},
     {"shadow-url", "",
      "drift: an empty database to replay the changelog on (default: a scratch schema, "
      "database or file beside --url, dropped afterwards)",

@@ -37,6 +37,7 @@ enum OptionGroup : unsigned {
     kGenerated = 1U << 26,     ///< --author, --overwrite-output-file
     kExitCode = 1U << 27,      ///< diff --exit-code
     kDrift = 1U << 28,         ///< drift --shadow-url, --adopt
+    kRehearse = 1U << 29,      ///< rehearse --scratch-url
 };
 
 /// Where Liquibase reads an option from the environment: LIQUIBASE_<NAME> for its global

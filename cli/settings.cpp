@@ -270,6 +270,7 @@ resolve_settings(const GivenFlags& flags,
     text("changeset-author", settings.changeset_author);
     text("reference-url", settings.reference_url);
     text("shadow-url", settings.shadow_url);
+    text("scratch-url", settings.scratch_url);
     text("adopt", settings.adopt);
     text("reference-username", settings.reference_username);
     text("reference-password", settings.reference_password);

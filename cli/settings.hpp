@@ -64,8 +64,9 @@ struct Settings {
     std::string changeset_id;
     std::string changeset_author;
     // diff, diff-changelog, generate-changelog.
-    std::string shadow_url; ///< drift
-    std::string adopt;      ///< drift --adopt FILE
+    std::string shadow_url;  ///< drift
+    std::string scratch_url; ///< rehearse
+    std::string adopt;       ///< drift --adopt FILE
     std::string reference_url;
     std::string reference_username;
     std::string reference_password;

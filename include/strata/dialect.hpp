@@ -228,6 +228,10 @@ public:
     /// CONCURRENTLY, VACUUM): core then runs its changeset without one, as it does for a
     /// statement starting with kOwnTransactionMarker.
     [[nodiscard]] virtual bool runs_outside_transaction(std::string_view statement) const;
+    /// The table locks this session holds now, read from the database (PostgreSQL's
+    /// pg_locks); empty where the database does not say. `strata rehearse` compares them
+    /// with lint's prediction after each statement of a changeset.
+    [[nodiscard]] virtual std::vector<lint::HeldLock> held_locks(Connection& connection) const;
     /// After `statement` failed with `error`: give up, wait and run it again (a lock wait
     /// timed out), or run something else now (MariaDB refused ALGORITHM=INSTANT: INPLACE).
     /// `in_transaction` says whether the statement ran inside the changeset's transaction.

@@ -78,6 +78,12 @@ struct SafetySettings {
     std::uint64_t large_table_bytes = 8ull * 1024 * 1024;
 };
 
+/// A lock a session holds on a table, as the database reports it (rehearse).
+struct HeldLock {
+    std::string table;
+    std::string mode; ///< in lint's words: "ACCESS EXCLUSIVE", "SHARE", ...
+};
+
 /// What to do after a statement failed (Dialect::recover).
 struct Recovery {
     enum class Action {

@@ -167,6 +167,7 @@ void MysqlDialect::prepare_session(Connection& connection) const {
     ResultSet server = connection.query("SELECT VERSION(), @@SESSION.sql_mode");
     if (!server.rows.empty()) {
         mariadb_ = to_upper(server.rows[0][0].value_or("")).find("MARIADB") != std::string::npos;
+        server_ = ServerFeatures::from_version(server.rows[0][0].value_or(""));
         dbms_mariadb_ = mariadb_;
         no_backslash_escapes_ =
             to_upper(server.rows[0][1].value_or("")).find("NO_BACKSLASH_ESCAPES") !=

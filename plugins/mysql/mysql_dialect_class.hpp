@@ -7,6 +7,7 @@
 // Liquibase's DATABASECHANGELOGLOCK row (core's LockTable) for interop.
 #pragma once
 
+#include "alter_algorithm.hpp"
 #include "mysql_dialect.hpp"
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fmt/format.h>
+#include <map>
 #include <optional>
 #include <regex>
 #include <strata/text.hpp>
@@ -120,6 +122,17 @@ public:
     [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
                                             const snapshot::SnapshotScope& scope) const override;
 
+    // What a change locks, from the measured ALGORITHM/LOCK matrix (lint.cpp).
+    [[nodiscard]] std::vector<lint::Rule> lint_rules() const override;
+    [[nodiscard]] lint::Assessment lint(const lint::Subject& subject) const override;
+
+    // Online execution (online_alter.cpp): lock_wait_timeout bounds every metadata-lock
+    // wait; a refused ALGORITHM/LOCK is replaced by the next form the server names.
+    [[nodiscard]] std::vector<std::string>
+    lock_timeout_statements(std::chrono::milliseconds timeout) const override;
+    [[nodiscard]] lint::Recovery recover(Connection& connection, std::string_view statement,
+                                         const Error& error, bool in_transaction) const override;
+
 protected:
     [[nodiscard]] std::vector<IndexColumns> index_columns(Connection& connection,
                                                           const std::string& schema,
@@ -160,6 +173,39 @@ protected:
     [[nodiscard]] std::vector<std::string> render_add_column(const Change& change) const override;
 
 private:
+    // The statements of a change, Liquibase's (render.cpp); render_change() adds the online
+    // clauses to them when executing safely.
+    [[nodiscard]] std::vector<std::string> render_statements(const Change& change,
+                                                             const RenderContext& context) const;
+
+    /// Update runs with a lock timeout (set_safety): the change types' ALTERs then name
+    /// ALGORITHM and LOCK. Without one (the *-sql commands, --lock-timeout=0) strata writes
+    /// exactly Liquibase's SQL.
+    [[nodiscard]] bool executes_online() const { return safety_.lock_timeout.count() > 0; }
+
+    /// An ALTER TABLE / CREATE INDEX this dialect gave an online clause: what recover()
+    /// needs to ask for the next form when the server refuses it.
+    struct OnlineStatement {
+        std::string base; ///< the statement without the clause
+        StatementKind kind = StatementKind::AlterTable;
+        std::string table;
+        OnlineForm form;
+    };
+
+    /// The statements with the clause of the form the matrix predicts (first_form()).
+    [[nodiscard]] std::vector<std::string>
+    with_online_clauses(std::vector<std::string> statements) const;
+    [[nodiscard]] std::string remember_online(OnlineStatement statement) const;
+
+    /// The server's version (read in prepare_session, or here once when lint connects
+    /// without it); MariaDB 10.11 until known.
+    [[nodiscard]] ServerFeatures server_features(Connection* connection) const;
+    /// The live table the matrix depends on: size, row format, columns and indexes.
+    [[nodiscard]] TableFacts table_facts(Connection& connection, const std::string& table) const;
+    /// Whether a blocking form may run on `table`: --allow-blocking-rewrite, or the table is
+    /// smaller than large_table_bytes.
+    [[nodiscard]] bool may_block(const TableFacts& table) const;
+
     /// What MODIFY must restate about a column, as the server has it now.
     struct LiveColumn {
         std::string type; ///< COLUMN_TYPE, with its character set and collation
@@ -208,6 +254,9 @@ private:
     mutable bool dbms_mariadb_ = false;
 
     std::string lock_name_;
+
+    mutable std::optional<ServerFeatures> server_;
+    mutable std::map<std::string, OnlineStatement, std::less<>> online_statements_;
 };
 
 } // namespace strata::dialect::mysql

@@ -16,6 +16,15 @@ namespace strata::dialect::mysql {
 
 std::vector<std::string> MysqlDialect::render_change(const Change& change,
                                                      const RenderContext& context) const {
+    std::vector<std::string> statements = render_statements(change, context);
+    // A user's own SQL runs as written.
+    if (!executes_online() || change.kind == ChangeKind::Sql || change.kind == ChangeKind::SqlFile)
+        return statements;
+    return with_online_clauses(std::move(statements));
+}
+
+std::vector<std::string> MysqlDialect::render_statements(const Change& change,
+                                                         const RenderContext& context) const {
     auto table = [&] { return qualified(change, "tableName"); }; // throws when absent
     auto required = [&](std::string_view attribute) {
         std::string value = change.value(attribute);
@@ -28,6 +37,10 @@ std::vector<std::string> MysqlDialect::render_change(const Change& change,
     };
     switch (change.kind) {
     case ChangeKind::DropIndex:
+        // DROP INDEX ... ON refuses ALGORITHM and LOCK (1064, measured): ALTER TABLE takes them.
+        if (executes_online())
+            return {fmt::format("ALTER TABLE {} DROP INDEX {}", table(),
+                                quote_identifier(required("indexName")))};
         // MySQL indexes belong to a table; the statement must name it.
         return {
             fmt::format("DROP INDEX {} ON {}", quote_identifier(required("indexName")), table())};

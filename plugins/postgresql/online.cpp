@@ -6,6 +6,7 @@
 #include "postgresql_dialect_class.hpp"
 #include "statement_tree.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 #include <strata/text.hpp>
 
@@ -32,6 +33,28 @@ std::optional<std::uint64_t> PostgresDialect::relation_bytes(Connection& connect
 std::vector<std::string>
 PostgresDialect::lock_timeout_statements(std::chrono::milliseconds timeout) const {
     return {fmt::format("SET lock_timeout = '{}ms'", timeout.count())};
+}
+
+std::vector<lint::HeldLock> PostgresDialect::held_locks(Connection& connection) const {
+    // pg_locks spells modes "ShareRowExclusiveLock"; lint writes "SHARE ROW EXCLUSIVE".
+    ResultSet rows = connection.query(
+        "SELECT c.relname, l.mode FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_class c ON c.oid = "
+        "l.relation WHERE l.pid = pg_backend_pid() AND l.granted AND c.relkind IN ('r', 'p') AND "
+        "c.relnamespace <> 'pg_catalog'::regnamespace");
+    std::vector<lint::HeldLock> locks;
+    for (const Row& row : rows.rows) {
+        std::string mode = row[1].value_or("");
+        if (mode.ends_with("Lock"))
+            mode.resize(mode.size() - 4);
+        std::string words;
+        for (char c : mode) {
+            if (std::isupper(static_cast<unsigned char>(c)) && !words.empty())
+                words += ' ';
+            words += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        locks.push_back({row[0].value_or(""), words});
+    }
+    return locks;
 }
 
 bool PostgresDialect::runs_outside_transaction(std::string_view statement) const {

@@ -21,6 +21,8 @@ std::vector<std::string> SqliteDialect::render_change(const Change& change,
                                                       const RenderContext& context) const {
     if (auto why = unsupported(change))
         throw Error(ErrorKind::Validation, *why, change.where);
+    if (altered_by_rebuild(change))
+        return alter_by_rebuild(change, live(change, context));
     switch (change.kind) {
     case ChangeKind::CreateIndex:
         // A computed="true" column is an expression, written as is (Liquibase's
@@ -56,28 +58,6 @@ std::vector<std::string> SqliteDialect::render_change(const Change& change,
         break;
     case ChangeKind::RenameView:
         return rename_view(change, live(change, context));
-    case ChangeKind::AddColumn:
-        if (std::none_of(change.columns.begin(), change.columns.end(),
-                         [](const Column& c) { return needs_rebuild_to_add(c); }))
-            break;
-        [[fallthrough]];
-    case ChangeKind::AddAutoIncrement:
-    case ChangeKind::AddCheckConstraint:
-    case ChangeKind::AddDefaultValue:
-    case ChangeKind::AddForeignKeyConstraint:
-    case ChangeKind::AddNotNullConstraint:
-    case ChangeKind::AddPrimaryKey:
-    case ChangeKind::AddUniqueConstraint:
-    case ChangeKind::DropAllForeignKeyConstraints:
-    case ChangeKind::DropCheckConstraint:
-    case ChangeKind::DropColumn:
-    case ChangeKind::DropDefaultValue:
-    case ChangeKind::DropForeignKeyConstraint:
-    case ChangeKind::DropNotNullConstraint:
-    case ChangeKind::DropPrimaryKey:
-    case ChangeKind::DropUniqueConstraint:
-    case ChangeKind::ModifyDataType:
-        return alter_by_rebuild(change, live(change, context));
     case ChangeKind::AddLookupTable:
         return add_lookup_table(change, live(change, context));
     case ChangeKind::MergeColumns:

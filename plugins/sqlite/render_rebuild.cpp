@@ -70,6 +70,50 @@ bool SqliteDialect::needs_rebuild_to_add(const Column& column) {
            column.get("afterColumn") || column.get("beforeColumn") || column.get("position");
 }
 
+bool SqliteDialect::altered_by_rebuild(const Change& change) {
+    switch (change.kind) {
+    case ChangeKind::AddColumn:
+        return std::any_of(change.columns.begin(), change.columns.end(),
+                           [](const Column& c) { return needs_rebuild_to_add(c); });
+    case ChangeKind::AddAutoIncrement:
+    case ChangeKind::AddCheckConstraint:
+    case ChangeKind::AddDefaultValue:
+    case ChangeKind::AddForeignKeyConstraint:
+    case ChangeKind::AddNotNullConstraint:
+    case ChangeKind::AddPrimaryKey:
+    case ChangeKind::AddUniqueConstraint:
+    case ChangeKind::DropAllForeignKeyConstraints:
+    case ChangeKind::DropCheckConstraint:
+    case ChangeKind::DropColumn:
+    case ChangeKind::DropDefaultValue:
+    case ChangeKind::DropForeignKeyConstraint:
+    case ChangeKind::DropNotNullConstraint:
+    case ChangeKind::DropPrimaryKey:
+    case ChangeKind::DropUniqueConstraint:
+    case ChangeKind::ModifyDataType:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::optional<std::string> SqliteDialect::rebuilt_table(const Change& change) {
+    switch (change.kind) {
+    case ChangeKind::AddLookupTable: // its foreign key on the existing table
+        return change.value("existingTableName");
+    case ChangeKind::MergeColumns:
+        return change.value("tableName");
+    case ChangeKind::AddForeignKeyConstraint:
+    case ChangeKind::DropForeignKeyConstraint:
+    case ChangeKind::DropAllForeignKeyConstraints:
+        return change.value("baseTableName");
+    default:
+        if (altered_by_rebuild(change))
+            return change.value("tableName");
+        return std::nullopt;
+    }
+}
+
 ColumnDefinition& SqliteDialect::existing_column(TableDefinition& table, const Change& change,
                                                  std::string_view name) {
     ColumnDefinition* column = table.column(name);
@@ -84,10 +128,7 @@ ColumnDefinition& SqliteDialect::existing_column(TableDefinition& table, const C
 // Edits the table's definition as the change asks and renders the rebuild.
 std::vector<std::string> SqliteDialect::alter_by_rebuild(const Change& change,
                                                          Connection& connection) const {
-    bool base = change.kind == ChangeKind::AddForeignKeyConstraint ||
-                change.kind == ChangeKind::DropForeignKeyConstraint ||
-                change.kind == ChangeKind::DropAllForeignKeyConstraints;
-    std::string table_name = change.value(base ? "baseTableName" : "tableName");
+    std::string table_name = rebuilt_table(change).value_or(change.value("tableName"));
     StoredTable current = read_table(connection, table_name);
     TableDefinition table = TableDefinition::parse(current.sql);
     RebuildOptions options;

@@ -70,6 +70,11 @@ public:
 
     void release_native_lock(Connection&) noexcept override;
 
+    // sqlite-table-rebuild: which changes rebuild their table, and how many rows it copies
+    // (lint.cpp).
+    [[nodiscard]] std::vector<lint::Rule> lint_rules() const override;
+    [[nodiscard]] lint::Assessment lint(const lint::Subject& subject) const override;
+
     /// sqlite_master and the table pragmas read into the portable model (snapshot.cpp).
     [[nodiscard]] snapshot::Schema snapshot(Connection& connection,
                                             const snapshot::SnapshotScope& scope) const override;
@@ -99,6 +104,13 @@ private:
     // SQLite's ADD COLUMN refuses keys, unique columns, NOT NULL without a default and
     // non-constant defaults; those columns are added by rebuilding the table.
     static bool needs_rebuild_to_add(const Column& column);
+
+    // The changes SQLite has no ALTER for, performed by alter_by_rebuild().
+    static bool altered_by_rebuild(const Change& change);
+    // The table a change rebuilds: those above, addLookupTable's existing table (its new
+    // foreign key) and mergeColumns' table; nullopt when it rebuilds none. Read by render and
+    // by lint alike.
+    static std::optional<std::string> rebuilt_table(const Change& change);
 
     [[nodiscard]] std::string constraint_clause(const Change& change) const;
 

@@ -79,6 +79,9 @@ std::vector<std::string>
 Dialect::lock_timeout_statements(std::chrono::milliseconds /*timeout*/) const {
     return {};
 }
+std::vector<lint::HeldLock> Dialect::held_locks(Connection& /*connection*/) const {
+    return {};
+}
 bool Dialect::runs_outside_transaction(std::string_view /*statement*/) const {
     return false;
 }

@@ -517,6 +517,46 @@ TEST_F(PostgresLint, NotNullIsProvenByACheckValidatedApartSoSetNotNullScansNothi
     EXPECT_EQ(server_.scalar("SELECT count(*) FROM databasechangelog"), "1");
 }
 
+TEST_F(PostgresLint, RehearseReportsTheLocksLintPredictedAndLeavesNothingBehind) {
+    write_file(dir_ / "app.xml", xml_changelog(R"x(
+        <changeSet id="1" author="t"><createIndex tableName="t" indexName="t_b">
+            <column name="b"/></createIndex></changeSet>
+        <changeSet id="2" author="t"><sql>ALTER TABLE t ALTER COLUMN a TYPE bigint</sql>
+            <rollback>ALTER TABLE t ALTER COLUMN a TYPE int</rollback></changeSet>)x"));
+    CommandResult result =
+        run_strata({"rehearse", "--changelog-file=app.xml", "--url=" + server_.url(),
+                    "--format=json", "--lock-timeout=0"},
+                   dir_.path());
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    json report = json::parse(result.out);
+    EXPECT_EQ(report["rolledBack"], true);
+    EXPECT_EQ(report["reapplied"], true);
+    EXPECT_EQ(report["predictionsHeld"], true);
+    EXPECT_EQ(report["locksObserved"], true);
+    ASSERT_EQ(report["changesets"].size(), 2U) << result.out;
+    auto holds = [&](const json& changeset, const std::string& mode) {
+        for (const json& lock : changeset["locks"])
+            if (lock["table"] == "t" && lock["mode"] == mode)
+                return true;
+        return false;
+    };
+    EXPECT_TRUE(holds(report["changesets"][0], "SHARE")) << result.out;
+    EXPECT_TRUE(holds(report["changesets"][1], "ACCESS EXCLUSIVE")) << result.out;
+    bool predicted = false;
+    for (const json& prediction : report["changesets"][0]["predictions"])
+        predicted = predicted || (prediction["rule"] == "pg-create-index" && prediction["held"]);
+    EXPECT_TRUE(predicted) << result.out;
+
+    // The target is as it was: nothing ran, no history, no scratch schema left.
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_class WHERE relname = 't_b'"), "0");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = "
+                             "'databasechangelog' AND table_schema = current_schema()"),
+              "0");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
+                             "'strata_rehearse%'"),
+              "0");
+}
+
 TEST_F(PostgresLint, WithoutALockTimeoutStrataRunsAsLiquibaseDoes) {
     write_file(dir_ / "app.xml",
                xml_changelog("<changeSet id=\"1\" author=\"t\"><createIndex tableName=\"t\" "

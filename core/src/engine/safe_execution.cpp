@@ -39,6 +39,8 @@ void Engine::execute_change_statement(const std::string& sql, bool atomic) {
     for (int attempt = 1;; ++attempt) {
         try {
             execute(sql);
+            if (settings_.after_statement)
+                settings_.after_statement(sql);
             return;
         } catch (const Error& error) {
             if (error.kind() != ErrorKind::Database)

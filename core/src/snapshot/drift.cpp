@@ -1,69 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/core/drift.hpp"
 
-#include "strata/core/database.hpp"
-#include "strata/error.hpp"
-#include "strata/identity.hpp"
-
-#include <filesystem>
-#include <fmt/format.h>
-#include <random>
-#include <set>
-#include <unistd.h>
+#include "scratch_place.hpp"
 
 namespace strata {
-
-namespace {
-
-/// The scratch namespace, dropped (or its file deleted) when drift is done, whatever happens.
-class Scratch {
-public:
-    Scratch(Database& target, ScratchNamespace scratch)
-        : target_(target), scratch_(std::move(scratch)) {
-        for (const std::string& sql : scratch_.create_sql)
-            target_.connection().execute(sql);
-    }
-    ~Scratch() {
-        try {
-            for (const std::string& sql : scratch_.drop_sql)
-                target_.connection().execute(sql);
-        } catch (const Error&) {
-            // a lost connection leaves the namespace; its name says what it was
-        }
-        if (!scratch_.file.empty()) {
-            std::error_code ignored;
-            std::filesystem::remove(scratch_.file, ignored);
-        }
-    }
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
-
-    [[nodiscard]] const std::string& url() const { return scratch_.url; }
-
-private:
-    Database& target_;
-    ScratchNamespace scratch_;
-};
-
-std::string scratch_name() {
-    std::random_device random;
-    return fmt::format("strata_drift_{}_{:04x}", getpid(), random() & 0xffff);
-}
-
-/// The changesets the history records, in changelog order.
-Changelog applied_part(const Changelog& changelog, const std::vector<HistoryRow>& history) {
-    std::set<std::string> applied;
-    for (const HistoryRow& row : history)
-        applied.insert(identity_key(row.id, row.author, row.filename));
-    Changelog part;
-    part.path = changelog.path;
-    for (const ChangeSet& changeset : changelog.changesets)
-        if (applied.contains(identity_key(changeset.id, changeset.author, changeset.path)))
-            part.changesets.push_back(changeset);
-    return part;
-}
-
-} // namespace
 
 DriftReading read_drift(const Changelog& changelog, const DriftOptions& options) {
     Database target = open_database(options.target);
@@ -74,18 +14,8 @@ DriftReading read_drift(const Changelog& changelog, const DriftOptions& options)
     Changelog replay = applied_part(changelog, history);
 
     std::optional<Scratch> scratch;
-    std::string shadow_url = options.shadow_url;
-    if (shadow_url.empty()) {
-        std::optional<ScratchNamespace> place =
-            target.dialect().scratch_namespace(options.target.url, scratch_name());
-        if (!place)
-            throw Error(ErrorKind::Usage,
-                        fmt::format("the {} dialect has no scratch place to replay the changelog",
-                                    target.dialect().name()),
-                        {}, "pass --shadow-url=URL of an empty database");
-        scratch.emplace(target, std::move(*place));
-        shadow_url = scratch->url();
-    }
+    std::string shadow_url = scratch_place(target, options.target.url, options.shadow_url,
+                                           "strata_drift", "shadow-url", scratch);
 
     DatabaseOptions shadow_options = options.target;
     shadow_options.url = shadow_url;

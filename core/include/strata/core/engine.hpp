@@ -68,6 +68,9 @@ struct EngineSettings {
     bool allow_execute_command = false;
     /// Receives every statement executed against the database (--log-level=fine).
     std::function<void(const std::string&)> sql_log;
+    /// Called after each statement of a changeset ran, inside its transaction if it has one
+    /// (strata rehearse reads the locks it holds).
+    std::function<void(const std::string& sql)> after_statement;
     /// How update keeps changes from stalling the application (--lock-timeout, ...).
     lint::SafetySettings safety;
     /// How many times update tries a statement whose lock wait timed out, the first included.
