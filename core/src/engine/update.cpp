@@ -194,6 +194,7 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
                                 changeset.identifier(),
                                 {}});
     apply_retrying(changeset, previous);
+    let_queued_queries_through();
     if (settings_.on_changeset && sql_output_ == nullptr)
         settings_.on_changeset({ChangesetProgress::Phase::Finished, false, index, changesets_total_,
                                 changeset.identifier(),

@@ -199,6 +199,9 @@ private:
     /// The pause before attempt `attempt` (2, 3, ...): doubling, with jitter, at most 10 s.
     [[nodiscard]] std::chrono::milliseconds lock_retry_pause(int attempt) const;
     struct LockWaitTimedOut;
+    /// After a changeset, while locks are contended: a moment for the queries that queued
+    /// behind its DDL to take their locks before the next changeset's DDL queues ahead of them.
+    void let_queued_queries_through();
     void ensure_history_table();
     std::vector<HistoryRow> read_history();
     /// identity_key -> the history row of that changeset: looked up once per changeset, so
@@ -300,6 +303,8 @@ private:
     int next_order_ = 1;
     bool history_exists_ = false;
     bool lock_waits_bounded_ = false;
+    /// A lock wait of this update timed out: others are queued on the tables it changes.
+    bool lock_contention_ = false;
     std::map<const ChangeSet*, std::string> checksums_;
 };
 
