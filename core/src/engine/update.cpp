@@ -245,6 +245,20 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         return;
     }
 
+    // A batched data migration commits batch by batch, outside one transaction; the parser
+    // keeps it alone in its changeset.
+    for (const Change& change : changeset.changes) {
+        if (change.kind != ChangeKind::BatchUpdate)
+            continue;
+        if (changeset.changes.size() > 1)
+            throw Error(ErrorKind::Validation,
+                        fmt::format("changeSet {} holds a strata:batchUpdate and other changes",
+                                    changeset.identifier()),
+                        change.where, "a batchUpdate must be alone in its changeSet");
+        apply_batch_update(changeset, change, record);
+        return;
+    }
+
     // Each change is rendered just before it runs: a SQLite table rebuild reads the table as
     // the changes before it in the same changeset left it.
     //
