@@ -246,6 +246,14 @@ void check_change(const Change& change) {
             throw Error(ErrorKind::Validation, fmt::format("a column of {} has no name", spec.name),
                         column.where, "add name=\"...\"");
     }
+    // Batches are paginated on one key column; catch a list before anything runs.
+    if (change.kind == ChangeKind::BatchUpdate &&
+        split_list(change.value("keyColumns")).size() != 1)
+        throw Error(ErrorKind::Validation,
+                    fmt::format("strata:batchUpdate keyColumns=\"{}\" must name exactly one column",
+                                change.value("keyColumns")),
+                    change.where,
+                    "name one unique, indexed column, such as a single-column primary key");
     check_referenced_file(change);
 }
 

@@ -219,6 +219,59 @@ TEST_P(BatchUpdate, FailingValidationFailsTheChangesetWithItsOutput) {
 INSTANTIATE_TEST_SUITE_P(Databases, BatchUpdate, ::testing::Values("sqlite", "postgresql", "mysql"),
                          [](const auto& param_info) { return param_info.param; });
 
+// Through the binary: YAML reads as XML does, pauseMs waits between batches, and a
+// <batchUpdate> outside strata's namespace stops the update before anything runs.
+TEST(BatchUpdateChangelogs, YamlRunsAndPlainBatchUpdateIsRefused) {
+    TempDir dir;
+    write_file(dir / "schema.xml", changelog(1000, 250, kValidate));
+    ASSERT_EQ(run_strata({"--changelog-file=schema.xml", "--url=sqlite:yaml.db", "update-count",
+                          "--count=2"},
+                         dir.path())
+                  .exit_code,
+              0);
+    write_file(dir / "app.yaml", R"(databaseChangeLog:
+  - changeSet:
+      id: backfill
+      author: batch
+      changes:
+        - strata:batchUpdate:
+            tableName: accounts
+            set: counter = counter + 1, migrated = 1
+            where: migrated = 0
+            keyColumns: id
+            batchSize: 250
+            pauseMs: 200
+            validateSql: SELECT COUNT(*) FROM accounts WHERE migrated = 0 OR counter <> 1
+)");
+    auto started = std::chrono::steady_clock::now();
+    CommandResult yaml =
+        run_strata({"--changelog-file=app.yaml", "--url=sqlite:yaml.db", "update"}, dir.path());
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
+    EXPECT_NE(yaml.err.find("batch 4: 1000 of ~1000 rows (100%)"), std::string::npos) << yaml.err;
+    // Four full batches: three pauses after the first three, one after the fourth (the fifth
+    // finds nothing).
+    EXPECT_GE(elapsed, std::chrono::milliseconds(4 * 200));
+    EXPECT_EQ(scalar_sqlite(dir / "yaml.db",
+                            "SELECT COUNT(*) FROM accounts WHERE migrated = 1 AND counter = 1"),
+              "1000");
+
+    std::string plain = changelog(1000, 250, kValidate);
+    plain.replace(plain.find("<strata:batchUpdate"), 19, "<batchUpdate");
+    write_file(dir / "plain.xml", plain);
+    CommandResult refused =
+        run_strata({"--changelog-file=plain.xml", "--url=sqlite:plain.db", "update"}, dir.path());
+    EXPECT_EQ(refused.exit_code, 3);
+    EXPECT_NE(refused.err.find("unknown change type 'batchUpdate'"), std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("plain.xml:18"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("urn:strata:changelog"), std::string::npos) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "plain.db") &&
+                 scalar_sqlite(dir / "plain.db",
+                               "SELECT COUNT(*) FROM sqlite_master WHERE name = 'accounts'") == "1")
+        << "nothing runs from a changelog that does not parse";
+}
+
 // PostgreSQL: a row of the next batch locked by the application. With --lock-timeout the
 // batch gives way, is rolled back and tried again; it succeeds once the lock is released.
 TEST(BatchUpdateLocks, ALockWaitThatTimesOutRetriesTheBatch) {

@@ -154,6 +154,12 @@ TEST(BatchUpdateFormat, RequiresWhereAndKeyColumns) {
                    xml_with(R"( xmlns:strata="urn:strata:changelog")",
                             R"(<strata:batchUpdate tableName="t" set="a = 1" keyColumns="id"/>)"),
                    "missing the required attribute 'where'");
+    expect_refused(
+        dir, "twokeys.xml",
+        xml_with(
+            R"( xmlns:strata="urn:strata:changelog")",
+            R"(<strata:batchUpdate tableName="t" set="a = 1" where="a = 0" keyColumns="x, y"/>)"),
+        "must name exactly one column");
 }
 
 } // namespace
