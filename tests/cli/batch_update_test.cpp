@@ -125,15 +125,16 @@ TEST_P(BatchUpdate, MigratesALargeTableAndChangesNothingWhenRunAgain) {
 }
 
 TEST_P(BatchUpdate, KilledAtRandomBatchesResumesToTheSameResult) {
-    const long long rows = 200'000;
-    constexpr int kKills = 8;
-    write_file(dir_ / "app.xml", changelog(rows, 250, kValidate));
+    const long long rows = 1'000'000;
+    constexpr int kKills = 10;
+    write_file(dir_ / "app.xml", changelog(rows, 1000, kValidate));
     // The table first; then runs of the backfill, each killed after a random delay.
     ASSERT_EQ(strata({"update-count", "--count=2"}).exit_code, 0);
     std::mt19937 random(std::random_device{}());
     std::uniform_real_distribution<double> share(0.5, 1.5);
-    // A first run killed at 0.3 s, each next one a little later if nothing was done yet.
-    auto base = std::chrono::milliseconds(300);
+    // Runs killed after 0.1 to 0.3 s (a whole run takes 1 to 5 s here), each next one a little
+    // later if nothing was done yet.
+    auto base = std::chrono::milliseconds(200);
     int killed_midway = 0;
     bool completed = false; // a run ended before its kill
     int checkpoints_seen = 0;
@@ -178,7 +179,7 @@ TEST_P(BatchUpdate, KilledAtRandomBatchesResumesToTheSameResult) {
                 ++checkpoints_seen;
         }
         if (done == previous_done)
-            base += std::chrono::milliseconds(200); // start-up took the whole delay
+            base += std::chrono::milliseconds(100); // start-up took the whole delay
         previous_done = done;
     }
     CommandResult finish = strata({"update"});

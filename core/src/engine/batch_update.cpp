@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // strata:batchUpdate: a data migration run in batches while the application runs. Each batch
-// takes the next `batchSize` keys of rows still to migrate (keyset pagination: key > the last
-// key done, in key order, never OFFSET), updates them and records its last key in
+// takes the next `batchSize` keys (keyset pagination: key > the last key done, in key order,
+// never OFFSET), updates those of its rows that `where` selects, and records its last key in
 // STRATA_BATCH_PROGRESS in the same commit. A killed run resumes after the last committed
 // batch; `where` selects only rows still to migrate, so a batch run twice changes nothing.
 // The history row is written only after the last batch and validateSql.
@@ -132,24 +132,32 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
     for (int batch = 1;; ++batch) {
         std::string after =
             last_key ? fmt::format("{} > {} AND ", key, key_literal(*last_key)) : std::string();
-        // The batch's size and last key, read in one row: the keys themselves stay on the server.
+        // The next batchSize keys, by the key alone: a range of the key's index whatever the
+        // planner knows of `where` (with `where` in it, PostgreSQL without fresh statistics
+        // scanned the whole table for every batch). Their count and last key come back in one
+        // row; the keys themselves stay on the server.
         std::string select = fmt::format(
-            "SELECT COUNT(*), MAX(batch_key) FROM (SELECT {} AS batch_key FROM {} WHERE {}{} "
-            "ORDER BY {} LIMIT {}) batch_keys",
-            key, table, after, where, key, batch_size);
+            "SELECT COUNT(*), MAX(batch_key) FROM (SELECT {} AS batch_key FROM {}{} ORDER BY {} "
+            "LIMIT {}) batch_keys",
+            key, table,
+            last_key ? fmt::format(" WHERE {} > {}", key, key_literal(*last_key)) : std::string(),
+            key, batch_size);
+        long long batch_keys = 0;
         long long batch_rows = 0;
         std::string batch_last;
         for (int attempt = 1;; ++attempt) {
             std::string statement = select;
             try {
                 connection_.begin();
-                ResultSet batch_keys = connection_.query(select);
-                batch_rows = std::stoll(batch_keys.rows.front()[0].value_or("0"));
-                if (batch_rows > 0) {
-                    batch_last = batch_keys.rows.front()[1].value_or("");
+                ResultSet next = connection_.query(select);
+                batch_keys = std::stoll(next.rows.front()[0].value_or("0"));
+                batch_rows = 0;
+                if (batch_keys > 0) {
+                    batch_last = next.rows.front()[1].value_or("");
+                    // Of the batch's rows, those `where` still selects.
                     statement = fmt::format("UPDATE {} SET {} WHERE {}{} <= {} AND {}", table, set,
                                             after, key, key_literal(batch_last), where);
-                    execute(statement);
+                    batch_rows = static_cast<long long>(connection_.execute(statement));
                     execute(fmt::format("UPDATE {} SET LAST_KEY = {}, ROWS_DONE = {}, UPDATED = "
                                         "{} WHERE {}",
                                         progress_table, dialect_.quote_literal(batch_last),
@@ -190,7 +198,7 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
                 std::this_thread::sleep_for(wait);
             }
         }
-        if (batch_rows == 0)
+        if (batch_keys == 0)
             break;
         last_key = batch_last;
         rows_done += batch_rows;
@@ -206,7 +214,7 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
                 rate > 0 ? duration_text(static_cast<double>(total - rows_done) / rate) : "?",
                 batch_last));
         }
-        if (batch_rows < batch_size)
+        if (batch_keys < batch_size)
             break;
         if (pause.count() > 0)
             std::this_thread::sleep_for(pause);
