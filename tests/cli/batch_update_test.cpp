@@ -244,6 +244,14 @@ TEST(BatchUpdateChangelogs, YamlRunsAndPlainBatchUpdateIsRefused) {
             pauseMs: 200
             validateSql: SELECT COUNT(*) FROM accounts WHERE migrated = 0 OR counter <> 1
 )");
+    // update-sql prints it as the one UPDATE it amounts to.
+    CommandResult sql =
+        run_strata({"--changelog-file=app.yaml", "--url=sqlite:yaml.db", "update-sql"}, dir.path());
+    ASSERT_EQ(sql.exit_code, 0) << sql.err;
+    EXPECT_NE(sql.out.find("UPDATE accounts SET counter = counter + 1, migrated = 1 WHERE "
+                           "migrated = 0;"),
+              std::string::npos)
+        << sql.out;
     auto started = std::chrono::steady_clock::now();
     CommandResult yaml =
         run_strata({"--changelog-file=app.yaml", "--url=sqlite:yaml.db", "update"}, dir.path());

@@ -255,7 +255,17 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                         fmt::format("changeSet {} holds a strata:batchUpdate and other changes",
                                     changeset.identifier()),
                         change.where, "a batchUpdate must be alone in its changeSet");
-        apply_batch_update(changeset, change, record);
+        try {
+            apply_batch_update(changeset, change, record);
+        } catch (const Error& error) {
+            if (changeset.fail_on_error)
+                throw;
+            if (settings_.progress)
+                settings_.progress(
+                    fmt::format("changeSet {} failed and is skipped (failOnError=false): {}",
+                                changeset.identifier(), error.what()));
+            --next_order_;
+        }
         return;
     }
 
