@@ -217,6 +217,32 @@ TEST_P(BatchUpdate, FailingValidationFailsTheChangesetWithItsOutput) {
     expect_migrated_once(rows);
 }
 
+// Keys of digits in a text column: the last key goes back as a string, compared as text.
+TEST_P(BatchUpdate, TextKeysOfDigits) {
+    write_file(dir_ / "app.xml", R"x(<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+    xmlns:strata="urn:strata:changelog">
+<changeSet id="codes" author="batch">
+  <createTable tableName="codes">
+    <column name="code" type="varchar(20)"><constraints primaryKey="true"/></column>
+    <column name="done" type="int"/>
+  </createTable>
+  <sql dbms="postgresql">INSERT INTO codes SELECT lpad(g::text, 6, '0'), 0 FROM generate_series(1, 1000) g</sql>
+  <sql dbms="mysql,mariadb">INSERT INTO codes SELECT LPAD(seq, 6, '0'), 0 FROM seq_1_to_1000</sql>
+  <sql dbms="sqlite">WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n &lt; 1000) INSERT INTO codes SELECT substr('000000' || n, -6, 6), 0 FROM g</sql>
+</changeSet>
+<changeSet id="backfill" author="batch">
+  <strata:batchUpdate tableName="codes" set="done = done + 1" where="done = 0" keyColumns="code"
+      batchSize="64" validateSql="SELECT COUNT(*) FROM codes WHERE done &lt;&gt; 1"/>
+</changeSet>
+</databaseChangeLog>
+)x");
+    CommandResult run = strata({"update"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.err.find("batch 16: 1000 of ~1000 rows (100%)"), std::string::npos) << run.err;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM codes WHERE done = 1"), 1000);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, BatchUpdate, ::testing::Values("sqlite", "postgresql", "mysql"),
                          [](const auto& param_info) { return param_info.param; });
 

@@ -17,14 +17,6 @@ namespace strata {
 
 namespace {
 
-bool integer_text(std::string_view text) {
-    std::size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
-    if (start == text.size() || text.size() > 19)
-        return false;
-    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(start), text.end(),
-                       [](char c) { return c >= '0' && c <= '9'; });
-}
-
 int positive_setting(const Change& change, std::string_view key, int fallback, int minimum) {
     const std::string* written = change.get(key);
     if (written == nullptr)
@@ -112,9 +104,9 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
                             dialect_.quote_literal(changeset.path),
                             dialect_.quote_literal(checksum), dialect_.quote_literal(now_text())));
     }
-    auto key_literal = [&](const std::string& value) {
-        return integer_text(value) ? value : dialect_.quote_literal(value);
-    };
+    // Keys go back as string literals, which each database converts to the key's type (a
+    // bare number would not compare with a text key on PostgreSQL).
+    auto key_literal = [&](const std::string& value) { return dialect_.quote_literal(value); };
 
     // The estimate: rows still to migrate now, plus those earlier runs did.
     ResultSet counted =
