@@ -104,7 +104,7 @@ SchemaReadOptions Session::schema_read_options() const {
     SchemaReadOptions read;
     EngineSettings defaults;
     read.skip_tables = {settings_.history_table, settings_.lock_table, defaults.capture_table,
-                        defaults.progress_table};
+                        defaults.progress_table, defaults.batch_progress_table};
     return read;
 }
 

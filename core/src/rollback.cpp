@@ -139,6 +139,7 @@ std::optional<std::vector<Change>> inverse_of(const Change& change) {
     case K::SqlFile:
     case K::Stop:
     case K::Update:
+    case K::BatchUpdate:
         break;
     }
     return std::nullopt;

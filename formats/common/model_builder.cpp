@@ -246,6 +246,14 @@ void check_change(const Change& change) {
             throw Error(ErrorKind::Validation, fmt::format("a column of {} has no name", spec.name),
                         column.where, "add name=\"...\"");
     }
+    // Batches are paginated on one key column; catch a list before anything runs.
+    if (change.kind == ChangeKind::BatchUpdate &&
+        split_list(change.value("keyColumns")).size() != 1)
+        throw Error(ErrorKind::Validation,
+                    fmt::format("strata:batchUpdate keyColumns=\"{}\" must name exactly one column",
+                                change.value("keyColumns")),
+                    change.where,
+                    "name one unique, indexed column, such as a single-column primary key");
     check_referenced_file(change);
 }
 
@@ -331,6 +339,21 @@ void check_changeset(const ChangeSet& changeset, std::string_view how_to_add_a_c
     // A changeset without changes is valid: Liquibase records it EXECUTED with description
     // "empty" and the checksum of nothing (9:d41d8cd9...).
     (void)how_to_add_a_change;
+    // A batchUpdate commits batch by batch, outside any transaction: alone in its changeset,
+    // "the changeset ran" means exactly "every batch ran and the validation passed".
+    if (changeset.changes.size() > 1) {
+        for (const Change& change : changeset.changes) {
+            if (change.kind == ChangeKind::BatchUpdate)
+                throw Error(ErrorKind::Validation,
+                            fmt::format("changeSet {}::{} holds a strata:batchUpdate and {} other "
+                                        "change(s); a batchUpdate must be alone in its changeSet",
+                                        changeset.id, changeset.author,
+                                        changeset.changes.size() - 1),
+                            change.where,
+                            "move the other changes to a changeSet of their own, before or after "
+                            "this one");
+        }
+    }
 }
 
 std::string closest_name(std::string_view unknown,
@@ -503,6 +526,16 @@ void unknown_change_type(std::string_view name, const SourceLocation& where) {
     std::vector<std::string_view> names;
     for (const ChangeSpec& spec : all_change_specs())
         names.push_back(spec.name);
+    // strata's own change types exist only in its namespace.
+    if (find_change_spec("strata:" + std::string(name)) != nullptr)
+        throw Error(ErrorKind::Parse,
+                    fmt::format("unknown change type '{}' (strata's own change type "
+                                "strata:{} is known only in strata's namespace)",
+                                abbreviate(name), abbreviate(name)),
+                    where,
+                    fmt::format("XML: declare xmlns:strata=\"{}\" and write <strata:{}>; "
+                                "YAML/JSON: write the key strata:{}",
+                                kStrataNamespace, name, name));
     std::string suggestion = closest_name(name, names);
     throw Error(ErrorKind::Parse, fmt::format("unknown change type '{}'", abbreviate(name)), where,
                 suggestion.empty() ? "see the list of change types in the README"

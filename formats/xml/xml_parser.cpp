@@ -83,6 +83,28 @@ std::string_view local_name(const pugi::xml_node& node) {
     return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
+// The namespace URI an element's prefix (or the default namespace) is bound to, by the
+// nearest xmlns declaration among the element and its ancestors; "" when none.
+std::string_view namespace_uri(const pugi::xml_node& node) {
+    std::string_view name = node.name();
+    auto colon = name.find(':');
+    std::string declaration =
+        colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
+    for (pugi::xml_node scope = node; scope; scope = scope.parent()) {
+        if (pugi::xml_attribute bound = scope.attribute(declaration.c_str()))
+            return bound.value();
+    }
+    return {};
+}
+
+// The catalogue name of a change element: strata's own change types are known only in
+// strata's namespace, whatever prefix the file gives it; a <batchUpdate> in Liquibase's
+// namespace stays an unknown change type, as Liquibase would have it.
+std::string change_type_name(const pugi::xml_node& node) {
+    std::string name(local_name(node));
+    return namespace_uri(node) == kStrataNamespace ? "strata:" + name : name;
+}
+
 bool is_namespace_attribute(std::string_view name) {
     return name == "xmlns" || name.find(':') != std::string_view::npos;
 }
@@ -412,9 +434,10 @@ private:
     }
 
     Change read_change(const pugi::xml_node& node) {
-        const ChangeSpec* spec = find_change_spec(local_name(node));
+        std::string type = change_type_name(node);
+        const ChangeSpec* spec = find_change_spec(type);
         if (spec == nullptr)
-            unknown_change_type(local_name(node), where(node));
+            unknown_change_type(type, where(node));
         Change change;
         change.kind = spec->kind;
         change.where = where(node);

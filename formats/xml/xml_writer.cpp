@@ -136,6 +136,15 @@ std::string write_xml_changelog(const Changelog& changelog) {
     root.append_attribute("xsi:schemaLocation")
         .set_value("http://www.liquibase.org/xml/ns/dbchangelog "
                    "http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd");
+    // strata's own change types ("strata:batchUpdate") are written in its namespace.
+    bool strata_changes = std::any_of(
+        changelog.changesets.begin(), changelog.changesets.end(), [](const ChangeSet& changeset) {
+            return std::any_of(
+                changeset.changes.begin(), changeset.changes.end(),
+                [](const Change& change) { return change.type_name().starts_with("strata:"); });
+        });
+    if (strata_changes)
+        root.append_attribute("xmlns:strata").set_value(std::string(kStrataNamespace).c_str());
     if (!changelog.path.empty())
         root.append_attribute("logicalFilePath").set_value(changelog.path.c_str());
     if (changelog.preconditions)

@@ -14,7 +14,8 @@
 
 namespace strata {
 
-/// Every change type strata knows, with Liquibase's names (see change_catalog.cpp).
+/// Every change type strata knows, with Liquibase's names (see change_catalog.cpp); strata's
+/// own change types are named with the "strata:" prefix of their namespace.
 /// A switch over ChangeKind without `default:` makes the compiler list every place
 /// that must learn about a new change type.
 /// The values are part of the plugin ABI (plugins are compiled against them): never
@@ -69,7 +70,14 @@ enum class ChangeKind : std::uint16_t {
     Stop = 45,
     TagDatabase = 46,
     Update = 47,
+    /// strata:batchUpdate, in strata's own namespace (urn:strata:changelog): an UPDATE run in
+    /// keyset-paginated batches, one commit each, resumable (core/src/engine/batch_update.cpp).
+    BatchUpdate = 48,
 };
+
+/// The XML namespace of strata's own change types (`xmlns:strata="urn:strata:changelog"`);
+/// YAML and JSON write them with the "strata:" prefix.
+inline constexpr std::string_view kStrataNamespace = "urn:strata:changelog";
 
 /// Attribute values exactly as written (after ${property} expansion), keyed by
 /// Liquibase's attribute name. Booleans are normalised to "true"/"false" by the parser.

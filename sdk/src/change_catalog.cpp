@@ -207,6 +207,16 @@ constexpr A kSqlFile[] = {A{"path", String, true},
 constexpr A kStop[] = {A{"message"}};
 constexpr A kTagDatabase[] = {A{"tag", String, true}};
 constexpr A kUpdate[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true}, A{"where"}};
+// strata's own: `set` and `where` are SQL as written; `where` selects the rows still to
+// migrate, which makes a resumed or repeated run idempotent.
+constexpr A kBatchUpdate[] = {STRATA_TABLE_SCOPE,
+                              A{"tableName", String, true},
+                              A{"set", String, true},
+                              A{"where", String, true},
+                              A{"keyColumns", String, true},
+                              A{"batchSize", Integer},
+                              A{"pauseMs", Integer},
+                              A{"validateSql"}};
 constexpr A kNone[] = {A{"__none__"}};
 
 #undef STRATA_TABLE_SCOPE
@@ -284,6 +294,7 @@ const std::array kSpecs = {
     make_spec(ChangeKind::Sql, "sql", kSql, kNoColumns, "sql", kComment),
     make_spec(ChangeKind::SqlFile, "sqlFile", kSqlFile),
     make_spec(ChangeKind::Stop, "stop", kStop, kNoColumns, "message"),
+    make_spec(ChangeKind::BatchUpdate, "strata:batchUpdate", kBatchUpdate),
     make_spec(ChangeKind::TagDatabase, "tagDatabase", kTagDatabase),
     make_spec(ChangeKind::Update, "update", kUpdate, kOptionalColumns, "", kWhere),
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // ChangeKind values are compiled into every plugin: they are fixed and append-only.
+#include <algorithm>
 #include <gtest/gtest.h>
+#include <iterator>
 #include <strata/change.hpp>
 #include <string_view>
 #include <utility>
@@ -57,11 +59,17 @@ constexpr std::pair<std::string_view, int> kReleased[] = {
     {"Stop", 45},
     {"TagDatabase", 46},
     {"Update", 47},
+    {"BatchUpdate", 48},
 };
+
+// strata's own change types, named in its namespace.
+constexpr std::string_view kStrataKinds[] = {"BatchUpdate"};
 
 std::string liquibase_name(std::string_view kind) {
     std::string name(kind);
     name[0] = static_cast<char>(name[0] - 'A' + 'a');
+    if (std::find(std::begin(kStrataKinds), std::end(kStrataKinds), kind) != std::end(kStrataKinds))
+        return "strata:" + name;
     return name;
 }
 

@@ -246,6 +246,30 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         return;
     }
 
+    // A batched data migration commits batch by batch, outside one transaction; the parser
+    // keeps it alone in its changeset.
+    for (const Change& change : changeset.changes) {
+        if (change.kind != ChangeKind::BatchUpdate)
+            continue;
+        if (changeset.changes.size() > 1)
+            throw Error(ErrorKind::Validation,
+                        fmt::format("changeSet {} holds a strata:batchUpdate and other changes",
+                                    changeset.identifier()),
+                        change.where, "a batchUpdate must be alone in its changeSet");
+        try {
+            apply_batch_update(changeset, change, record);
+        } catch (const Error& error) {
+            if (changeset.fail_on_error)
+                throw;
+            if (settings_.progress)
+                settings_.progress(
+                    fmt::format("changeSet {} failed and is skipped (failOnError=false): {}",
+                                changeset.identifier(), error.what()));
+            --next_order_;
+        }
+        return;
+    }
+
     // Each change is rendered just before it runs: a SQLite table rebuild reads the table as
     // the changes before it in the same changeset left it.
     //

@@ -81,6 +81,7 @@ void AnsiDialect::forget_keys_altered_by(const Change& change) const {
     case ChangeKind::LoadData:
     case ChangeKind::LoadUpdateData:
     case ChangeKind::Update:
+    case ChangeKind::BatchUpdate:
     case ChangeKind::Delete:
     case ChangeKind::Empty:
     case ChangeKind::Output:

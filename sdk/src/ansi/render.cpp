@@ -56,6 +56,7 @@ std::optional<std::string> AnsiDialect::unsupported(const Change& change) const 
     case ChangeKind::LoadUpdateData:
     case ChangeKind::TagDatabase:
     case ChangeKind::Update:
+    case ChangeKind::BatchUpdate:
         return std::nullopt;
     case ChangeKind::AddAutoIncrement:
     case ChangeKind::AddDefaultValue:
@@ -251,6 +252,11 @@ std::vector<std::string> AnsiDialect::render_change(const Change& change,
             sets.push_back(quote_identifier(column.name()) + " = " + value_literal(column));
         return {fmt::format("UPDATE {} SET {}{}", table, fmt::join(sets, ", "), where_clause())};
     }
+    case ChangeKind::BatchUpdate:
+        // The whole change as one statement: what the *-sql commands print and lint reads.
+        // `strata update` runs it in batches instead (core/src/engine/batch_update.cpp).
+        return {fmt::format("UPDATE {} SET {} WHERE {}", table, trim(required(change, "set")),
+                            trim(required(change, "where")))};
     case ChangeKind::Delete:
         return {fmt::format("DELETE FROM {}{}", table, where_clause())};
     case ChangeKind::RenameTable:

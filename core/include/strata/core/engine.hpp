@@ -51,6 +51,9 @@ struct EngineSettings {
     std::string capture_table = "STRATA_ROLLBACK_CAPTURE";
     /// strata's record of a changeset in flight where DDL is not transactional.
     std::string progress_table = "STRATA_CHANGESET_PROGRESS";
+    /// strata's checkpoint of a strata:batchUpdate in flight: the last key of the last batch
+    /// committed, so that a killed run resumes after it.
+    std::string batch_progress_table = "STRATA_BATCH_PROGRESS";
     ResumeMode resume = ResumeMode::None;
     RunFilter filter;
     std::chrono::milliseconds lock_wait{std::chrono::minutes(5)};
@@ -264,6 +267,10 @@ private:
                            const HistoryIndex& by_identity);
     void execute_step(const Changelog& changelog, const UpdateStep& step, UpdateSummary& summary);
     void apply(const ChangeSet& changeset, const HistoryRow* previous);
+    /// A changeset holding a strata:batchUpdate (alone): its batches, each committed with its
+    /// checkpoint, then validateSql, then `record` (its history row); batch_update.cpp.
+    void apply_batch_update(const ChangeSet& changeset, const Change& change,
+                            const std::string& record);
     /// apply(), tried again while its lock waits time out (an atomic changeset rolls back).
     void apply_retrying(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
