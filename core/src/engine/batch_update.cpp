@@ -166,9 +166,11 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
                         // the original error is what the user needs to see
                     }
                 }
+                // The batch's transaction is rolled back already: the batch runs again as a
+                // whole, so the statement counts as one outside a transaction.
                 lint::Recovery recovery =
                     error.kind() == ErrorKind::Database
-                        ? dialect_.recover(connection_, statement, error, true)
+                        ? dialect_.recover(connection_, statement, error, false)
                         : lint::Recovery{};
                 if (recovery.action != lint::Recovery::Action::RetryAfterBackoff ||
                     attempt >= settings_.lock_attempts) {
