@@ -194,7 +194,8 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
                                 changeset.identifier(),
                                 {}});
     apply_retrying(changeset, previous);
-    let_queued_queries_through();
+    let_queued_queries_through(std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started));
     if (settings_.on_changeset && sql_output_ == nullptr)
         settings_.on_changeset({ChangesetProgress::Phase::Finished, false, index, changesets_total_,
                                 changeset.identifier(),

@@ -204,7 +204,7 @@ private:
     struct LockWaitTimedOut;
     /// After a changeset, while locks are contended: a moment for the queries that queued
     /// behind its DDL to take their locks before the next changeset's DDL queues ahead of them.
-    void let_queued_queries_through();
+    void let_queued_queries_through(std::chrono::milliseconds changeset_took);
     void ensure_history_table();
     std::vector<HistoryRow> read_history();
     /// identity_key -> the history row of that changeset: looked up once per changeset, so
