@@ -11,6 +11,7 @@
 // scripts/start-servers.sh (FAILS without).
 #include "test_support.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -18,6 +19,8 @@
 #include <set>
 #include <strata/dialect.hpp>
 #include <strata/error.hpp>
+#include <string_view>
+#include <thread>
 
 namespace strata::test {
 namespace {
@@ -123,8 +126,20 @@ protected:
                 role_made_ = true;
                 admin.execute(fmt::format("GRANT {} TO CURRENT_USER", user_));
                 admin.execute(fmt::format("GRANT ALL ON SCHEMA {} TO {}", scratch_->name(), user_));
-                admin.execute(
-                    fmt::format("GRANT CREATE ON DATABASE {} TO {}", base.database, user_));
+                // Two probes granting on the one database at once can meet in its catalog
+                // row ("tuple concurrently updated"): the later one grants again.
+                for (int attempt = 1;; ++attempt) {
+                    try {
+                        admin.execute(
+                            fmt::format("GRANT CREATE ON DATABASE {} TO {}", base.database, user_));
+                        break;
+                    } catch (const Error& e) {
+                        if (attempt == 5 || std::string_view(e.what()).find(
+                                                "concurrently updated") == std::string_view::npos)
+                            throw;
+                        std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+                    }
+                }
             }
         } catch (const Error& e) {
             FAIL() << "cannot create the login: " << e.describe()
