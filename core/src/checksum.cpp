@@ -154,6 +154,9 @@ std::string column_object(const Column& column, ChangeKind kind, int level) {
 }
 
 bool excluded_from_serialization(const Change& change, std::string_view key, Version version) {
+    // strata's own attributes are no part of the change Liquibase sees.
+    if (key.starts_with("strata:"))
+        return true;
     switch (change.kind) {
     case ChangeKind::CreateTable:
         return key == "ifNotExists";

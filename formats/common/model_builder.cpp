@@ -142,6 +142,18 @@ bool parse_boolean(std::string_view text, std::string_view what, const SourceLoc
 void set_change_attribute(Change& change, std::string_view key, std::string value,
                           const SourceLocation& where) {
     const ChangeSpec& spec = change_spec(change.kind);
+    if (key == kOnlineAttribute) {
+        std::string word = to_lower(trim(value));
+        if (word != "true" && word != "false")
+            throw Error(
+                ErrorKind::Parse,
+                fmt::format("{}=\"{}\" on {} is neither true nor false", key, value, spec.name),
+                where,
+                "strata:online=\"true\" runs the change online whatever the table's "
+                "size; \"false\" never");
+        change.attributes.insert_or_assign(std::string(key), word);
+        return;
+    }
     const AttributeSpec* attribute = find_attribute(spec.attributes, key);
     if (attribute == nullptr)
         unknown_attribute(spec.name, key, spec.attributes, where);

@@ -109,6 +109,22 @@ bool is_namespace_attribute(std::string_view name) {
     return name == "xmlns" || name.find(':') != std::string_view::npos;
 }
 
+// An attribute in strata's namespace (`s:online` with xmlns:s="urn:strata:changelog"), named
+// as the catalogue names strata's own attributes ("strata:online"); nullopt for any other.
+std::optional<std::string> strata_attribute(const pugi::xml_node& node, std::string_view name) {
+    auto colon = name.find(':');
+    if (colon == std::string_view::npos || name.substr(0, colon) == "xmlns")
+        return std::nullopt;
+    std::string declaration = "xmlns:" + std::string(name.substr(0, colon));
+    for (pugi::xml_node scope = node; scope; scope = scope.parent()) {
+        if (pugi::xml_attribute bound = scope.attribute(declaration.c_str()))
+            return std::string_view(bound.value()) == kStrataNamespace
+                       ? std::optional<std::string>("strata:" + std::string(name.substr(colon + 1)))
+                       : std::nullopt;
+    }
+    return std::nullopt;
+}
+
 class XmlReader {
 public:
     XmlReader(ParseSession& session, std::filesystem::path on_disk, std::string recorded)
@@ -447,6 +463,8 @@ private:
             if (!is_namespace_attribute(attribute.name()))
                 set_change_attribute(change, attribute.name(), expand(attribute.value(), node),
                                      change.where);
+            else if (std::optional<std::string> own = strata_attribute(node, attribute.name()))
+                set_change_attribute(change, *own, expand(attribute.value(), node), change.where);
         }
         std::string text = text_of(node);
         if (!text.empty()) {

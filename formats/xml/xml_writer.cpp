@@ -136,12 +136,15 @@ std::string write_xml_changelog(const Changelog& changelog) {
     root.append_attribute("xsi:schemaLocation")
         .set_value("http://www.liquibase.org/xml/ns/dbchangelog "
                    "http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd");
-    // strata's own change types ("strata:batchUpdate") are written in its namespace.
+    // strata's own change types ("strata:batchUpdate") and attributes ("strata:online") are
+    // written in its namespace.
     bool strata_changes = std::any_of(
         changelog.changesets.begin(), changelog.changesets.end(), [](const ChangeSet& changeset) {
-            return std::any_of(
-                changeset.changes.begin(), changeset.changes.end(),
-                [](const Change& change) { return change.type_name().starts_with("strata:"); });
+            return std::any_of(changeset.changes.begin(), changeset.changes.end(),
+                               [](const Change& change) {
+                                   return change.type_name().starts_with("strata:") ||
+                                          change.get(kOnlineAttribute) != nullptr;
+                               });
         });
     if (strata_changes)
         root.append_attribute("xmlns:strata").set_value(std::string(kStrataNamespace).c_str());

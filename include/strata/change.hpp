@@ -79,6 +79,12 @@ enum class ChangeKind : std::uint16_t {
 /// YAML and JSON write them with the "strata:" prefix.
 inline constexpr std::string_view kStrataNamespace = "urn:strata:changelog";
 
+/// `strata:online="true|false"` on a change (XML: an attribute in strata's namespace;
+/// YAML/JSON: the key): run it online whatever the table's size (PostgreSQL: CONCURRENTLY,
+/// NOT VALID then VALIDATE), or never, as Liquibase does. Kept in Change::attributes under
+/// this key and left out of the checksum, so the changeset's checksum stays Liquibase's.
+inline constexpr std::string_view kOnlineAttribute = "strata:online";
+
 /// Attribute values exactly as written (after ${property} expansion), keyed by
 /// Liquibase's attribute name. Booleans are normalised to "true"/"false" by the parser.
 using Attributes = std::map<std::string, std::string, std::less<>>;

@@ -125,8 +125,12 @@ PostgresDialect::render_online_index(const Change& change, const RenderContext& 
         change.kind == ChangeKind::AddUniqueConstraint || change.kind == ChangeKind::AddPrimaryKey;
     bool validated_change = change.kind == ChangeKind::AddForeignKeyConstraint ||
                             change.kind == ChangeKind::AddNotNullConstraint;
-    if ((!index_change && !key_change && !validated_change) || safety_.lock_timeout.count() == 0 ||
-        context.connection == nullptr || context.changes_in_changeset != 1)
+    // strata:online="true" asks for it whatever the size and the settings, "false" never.
+    const std::string* asked = change.get(kOnlineAttribute);
+    if ((!index_change && !key_change && !validated_change) || context.connection == nullptr ||
+        (asked != nullptr && *asked == "false") ||
+        (asked == nullptr &&
+         (safety_.lock_timeout.count() == 0 || context.changes_in_changeset != 1)))
         return std::nullopt;
     if (key_change)
         return render_online_key(change, context);
@@ -141,7 +145,7 @@ PostgresDialect::render_online_index(const Change& change, const RenderContext& 
     Connection& connection = *context.connection;
 
     if (change.kind == ChangeKind::CreateIndex) {
-        if (!large(connection, qualified(change, "tableName")))
+        if (!runs_online(change, connection, qualified(change, "tableName")))
             return std::nullopt;
         std::vector<std::string> statements = AnsiDialect::render_change(change, context);
         std::string& create = statements.back();
@@ -159,8 +163,11 @@ PostgresDialect::render_online_index(const Change& change, const RenderContext& 
         fmt::format("SELECT pg_total_relation_size(indrelid) FROM pg_catalog.pg_index WHERE "
                     "indexrelid = to_regclass({})",
                     quote_literal(index)));
-    if (table.rows.empty() || !table.rows[0][0] ||
-        std::stoull(*table.rows[0][0]) < safety_.large_table_bytes)
+    bool wanted = asked != nullptr
+                      ? *asked == "true"
+                      : !table.rows.empty() && table.rows[0][0] &&
+                            std::stoull(*table.rows[0][0]) >= safety_.large_table_bytes;
+    if (!wanted)
         return std::nullopt;
     return std::vector<std::string>{"DROP INDEX CONCURRENTLY " + index};
 }
@@ -176,7 +183,7 @@ PostgresDialect::render_online_key(const Change& change, const RenderContext& co
         return std::nullopt;
     Connection& connection = *context.connection;
     std::string table = qualified(change, "tableName");
-    if (!large(connection, table))
+    if (!runs_online(change, connection, table))
         return std::nullopt;
     std::string alter = AnsiDialect::render_change(change, context).back();
     std::string keyword = change.kind == ChangeKind::AddPrimaryKey ? " PRIMARY KEY (" : " UNIQUE (";
@@ -215,6 +222,14 @@ bool PostgresDialect::large(Connection& connection, const std::string& table) co
     return bytes && *bytes >= safety_.large_table_bytes;
 }
 
+bool PostgresDialect::runs_online(const Change& change, Connection& connection,
+                                  const std::string& table) const {
+    const std::string* asked = change.get(kOnlineAttribute);
+    if (asked != nullptr)
+        return *asked == "true";
+    return large(connection, table);
+}
+
 // ADD FOREIGN KEY scans the table holding SHARE ROW EXCLUSIVE on both tables: add it NOT
 // VALID (milliseconds), then VALIDATE it in a transaction of its own (SHARE UPDATE EXCLUSIVE:
 // writes go on). A run that failed to validate finds the key NOT VALID and validates again.
@@ -226,7 +241,7 @@ PostgresDialect::render_online_foreign_key(const Change& change,
         return std::nullopt;
     Connection& connection = *context.connection;
     std::string table = qualified(change, "baseTableName");
-    if (!large(connection, table))
+    if (!runs_online(change, connection, table))
         return std::nullopt;
     std::optional<bool> validated = constraint_validated(connection, table, stored_name(name));
     if (validated == true)
@@ -252,7 +267,7 @@ PostgresDialect::render_online_not_null(const Change& change, const RenderContex
     Connection& connection = *context.connection;
     std::string table = qualified(change, "tableName");
     std::string column_name = change.value("columnName");
-    if (column_name.empty() || !large(connection, table))
+    if (column_name.empty() || !runs_online(change, connection, table))
         return std::nullopt;
     std::string column = quote_identifier(column_name);
     ResultSet nullable = connection.query(fmt::format(

@@ -182,6 +182,8 @@ private:
                                              const std::string& name) const;
     /// Whether `table` is at least safety_.large_table_bytes on disk.
     bool large(Connection& connection, const std::string& table) const;
+    /// Whether the change runs online: as strata:online says, else when `table` is large.
+    bool runs_online(const Change& change, Connection& connection, const std::string& table) const;
     /// addUniqueConstraint / addPrimaryKey from a unique index built CONCURRENTLY first.
     std::optional<std::vector<std::string>> render_online_key(const Change& change,
                                                               const RenderContext& context) const;

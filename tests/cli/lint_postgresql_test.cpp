@@ -578,6 +578,49 @@ TEST_F(PostgresLint, RehearseReportsTheLocksLintPredictedAndLeavesNothingBehind)
               "0");
 }
 
+TEST_F(PostgresLint, StrataOnlineAsksForOnlineOrForbidsItWithoutChangingTheChecksum) {
+    const std::string changesets = R"x(
+        <changeSet id="1" author="t"><createIndex tableName="t" indexName="t_b" ONLINE_TRUE>
+            <column name="b"/></createIndex></changeSet>
+        <changeSet id="2" author="t"><createIndex tableName="t" indexName="t_c" ONLINE_FALSE>
+            <column name="c"/></createIndex></changeSet>)x";
+    auto changelog = [&](const std::string& online_true, const std::string& online_false) {
+        std::string body = changesets;
+        body.replace(body.find("ONLINE_TRUE"), 11, online_true);
+        body.replace(body.find("ONLINE_FALSE"), 12, online_false);
+        std::string xml = xml_changelog(body);
+        xml.replace(xml.find("<databaseChangeLog"), 18,
+                    "<databaseChangeLog xmlns:s=\"urn:strata:changelog\"");
+        return xml;
+    };
+    write_file(dir_ / "app.xml", changelog(R"(s:online="true")", R"(s:online="false")"));
+    write_file(dir_ / "plain.xml", changelog("", ""));
+    // t is small (the default 8MB) yet asked online; with 1kB it is large yet asked not to.
+    CommandResult update = run_strata(
+        {"update", "--changelog-file=app.xml", "--url=" + server_.url(), "--log-level=fine"},
+        dir_.path());
+    ASSERT_EQ(update.exit_code, 0) << update.err;
+    EXPECT_NE(update.err.find("SQL: CREATE INDEX CONCURRENTLY t_b ON t"), std::string::npos)
+        << update.err;
+    EXPECT_NE(update.err.find("SQL: CREATE INDEX t_c ON t"), std::string::npos) << update.err;
+    for (const char* id : {"1", "2"}) {
+        auto checksum = [&](const char* file) {
+            return run_strata({"calculate-checksum", std::string("--changelog-file=") + file,
+                               "--url=" + server_.url(),
+                               std::string("--changeset-identifier=") + file + "::" + id + "::t"},
+                              dir_.path())
+                .out;
+        };
+        EXPECT_EQ(checksum("app.xml"), checksum("plain.xml")) << "changeset " << id;
+    }
+    // An attribute of strata's namespace it does not know is refused, naming it.
+    write_file(dir_ / "bad.xml", changelog(R"(s:onlin="true")", ""));
+    CommandResult bad =
+        run_strata({"validate", "--changelog-file=bad.xml", "--url=" + server_.url()}, dir_.path());
+    EXPECT_EQ(bad.exit_code, 3) << bad.err;
+    EXPECT_NE(bad.err.find("strata:onlin"), std::string::npos) << bad.err;
+}
+
 TEST_F(PostgresLint, WithoutALockTimeoutStrataRunsAsLiquibaseDoes) {
     write_file(dir_ / "app.xml",
                xml_changelog("<changeSet id=\"1\" author=\"t\"><createIndex tableName=\"t\" "

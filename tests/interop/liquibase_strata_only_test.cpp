@@ -134,5 +134,25 @@ TEST_F(LiquibaseStrataOnly, OneRootWhoseLastIncludeIsAProperty) {
     EXPECT_EQ(plain.exit_code, 0) << plain.err;
 }
 
+TEST_F(LiquibaseStrataOnly, TheOnlineAttributeIsInvisibleToLiquibase) {
+    // strata:online is an attribute in strata's namespace: Liquibase's XSD lets changes carry
+    // attributes of other namespaces, and neither tool counts it in the checksum.
+    write_file(dir_ / "online.xml",
+               root(R"( xmlns:strata="urn:strata:changelog")", kTeamChangesets + R"(
+  <changeSet id="3" author="team">
+    <createIndex tableName="accounts" indexName="accounts_amount" strata:online="true">
+      <column name="amount"/>
+    </createIndex>
+  </changeSet>)"));
+    CommandResult update = liquibase("online.xml", "update");
+    ASSERT_EQ(update.exit_code, 0) << update.out << update.err;
+    CommandResult validate =
+        run_strata({"--changelog-file=online.xml", "--url=sqlite:app.db", "validate"}, dir_.path());
+    EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+    CommandResult status =
+        run_strata({"--changelog-file=online.xml", "--url=sqlite:app.db", "status"}, dir_.path());
+    EXPECT_NE(status.out.find("is up to date"), std::string::npos) << status.out;
+}
+
 } // namespace
 } // namespace strata::test
