@@ -485,7 +485,7 @@ private:
                                 std::span<const std::string_view>(&kParamKey, 1));
                 change.where_params.push_back(read_column(item, spec));
             });
-        } else if (!has_attribute(spec.attributes, e.key)) {
+        } else if (e.key != kOnlineAttribute && !has_attribute(spec.attributes, e.key)) {
             // Liquibase's YAML/JSON reader ignores an attribute a change does not have (measured
             // on 4.28; not in the checksum either): warn, or refuse with --strict.
             std::vector<std::string_view> names;

@@ -595,14 +595,22 @@ TEST_F(PostgresLint, StrataOnlineAsksForOnlineOrForbidsItWithoutChangingTheCheck
     };
     write_file(dir_ / "app.xml", changelog(R"(s:online="true")", R"(s:online="false")"));
     write_file(dir_ / "plain.xml", changelog("", ""));
-    // t is small (the default 8MB) yet asked online; with 1kB it is large yet asked not to.
-    CommandResult update = run_strata(
-        {"update", "--changelog-file=app.xml", "--url=" + server_.url(), "--log-level=fine"},
-        dir_.path());
-    ASSERT_EQ(update.exit_code, 0) << update.err;
-    EXPECT_NE(update.err.find("SQL: CREATE INDEX CONCURRENTLY t_b ON t"), std::string::npos)
-        << update.err;
-    EXPECT_NE(update.err.find("SQL: CREATE INDEX t_c ON t"), std::string::npos) << update.err;
+    // Both runs see t as small (the default 8MB) and as large (1kB): the attribute decides.
+    for (const char* large_table_size : {"8MB", "1kB"}) {
+        CommandResult update =
+            run_strata({"update", "--changelog-file=app.xml", "--url=" + server_.url(),
+                        "--log-level=fine", std::string("--large-table-size=") + large_table_size},
+                       dir_.path());
+        ASSERT_EQ(update.exit_code, 0) << update.err;
+        EXPECT_NE(update.err.find("SQL: CREATE INDEX CONCURRENTLY t_b ON t"), std::string::npos)
+            << large_table_size << update.err;
+        EXPECT_NE(update.err.find("SQL: CREATE INDEX t_c ON t"), std::string::npos)
+            << large_table_size << update.err;
+        CommandResult rollback = run_strata(
+            {"rollback-count", "--changelog-file=app.xml", "--url=" + server_.url(), "--count=2"},
+            dir_.path());
+        ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
+    }
     for (const char* id : {"1", "2"}) {
         auto checksum = [&](const char* file) {
             return run_strata({"calculate-checksum", std::string("--changelog-file=") + file,

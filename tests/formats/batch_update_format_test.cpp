@@ -162,5 +162,42 @@ TEST(BatchUpdateFormat, RequiresWhereAndKeyColumns) {
         "must name exactly one column");
 }
 
+TEST(OnlineAttributeFormat, XmlYamlAndJsonCarryItOutsideTheChecksum) {
+    TempDir dir;
+    const std::string index =
+        R"(<createIndex tableName="t" indexName="t_a" ONLINE><column name="a"/></createIndex>)";
+    auto xml = [&](const std::string& online) {
+        std::string element = index;
+        element.replace(element.find("ONLINE"), 6, online);
+        return xml_with(R"( xmlns:s="urn:strata:changelog")", element);
+    };
+    Changelog from_xml = parse_text(dir, "a.xml", xml(R"(s:online="TRUE")"));
+    Changelog plain = parse_text(dir, "plain.xml", xml(""));
+    Changelog from_yaml = parse_text(dir, "a.yaml", R"(databaseChangeLog:
+  - changeSet:
+      id: "1"
+      author: a
+      changes:
+        - createIndex:
+            tableName: t
+            indexName: t_a
+            strata:online: true
+            columns:
+              - column:
+                  name: a
+)");
+    Changelog from_json = parse_text(dir, "a.json", R"({"databaseChangeLog": [{"changeSet": {
+  "id": "1", "author": "a", "changes": [{"createIndex": {"tableName": "t", "indexName": "t_a",
+  "strata:online": true, "columns": [{"column": {"name": "a"}}]}}]}}]})");
+    for (const Changelog* parsed : {&from_xml, &from_yaml, &from_json}) {
+        const std::string* online = parsed->changesets.at(0).changes.at(0).get(kOnlineAttribute);
+        ASSERT_NE(online, nullptr);
+        EXPECT_EQ(*online, "true");
+        EXPECT_EQ(v9(*parsed), v9(plain));
+    }
+    EXPECT_EQ(plain.changesets.at(0).changes.at(0).get(kOnlineAttribute), nullptr);
+    expect_refused(dir, "maybe.xml", xml(R"(s:online="maybe")"), "is neither true nor false");
+}
+
 } // namespace
 } // namespace strata::test
