@@ -111,6 +111,8 @@ BesideTarget beside_target(Session& session) {
     beside.target.username = settings.username;
     beside.target.password = settings.password;
     beside.target.plugin_dirs.assign(settings.plugin_dirs.begin(), settings.plugin_dirs.end());
+    if (settings.liquibase_schema != settings.default_schema)
+        beside.engine.own_schema = settings.liquibase_schema;
     beside.engine.history_table = settings.history_table;
     beside.engine.lock_table = settings.lock_table;
     beside.engine.filter.contexts = settings.contexts;

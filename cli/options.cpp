@@ -30,7 +30,9 @@ constexpr OptionSpec kOptions[] = {
      "tables, instead of the URL's",
      kDatabase},
     {"liquibase-schema-name", "",
-     "Schema of the history tables: only the default schema is supported for now", kDatabase},
+     "Schema (PostgreSQL) or database (MySQL/MariaDB) of the history and lock tables, instead "
+     "of the default schema",
+     kDatabase},
     {"database-changelog-table-name", "", "History table name (default DATABASECHANGELOG)",
      kHistoryTables, false, false, Global},
     {"database-changelog-lock-table-name", "", "Lock table name (default DATABASECHANGELOGLOCK)",

@@ -147,6 +147,9 @@ Engine& Session::engine() {
         (void)changelog();
     }
     EngineSettings engine_settings;
+    // Naming the default schema again changes nothing: the tables stay unqualified.
+    if (settings_.liquibase_schema != settings_.default_schema)
+        engine_settings.own_schema = settings_.liquibase_schema;
     engine_settings.history_table = settings_.history_table;
     engine_settings.lock_table = settings_.lock_table;
     engine_settings.resume = settings_.resume == "auto"   ? ResumeMode::Auto

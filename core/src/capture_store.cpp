@@ -7,7 +7,7 @@
 
 namespace strata {
 
-CaptureStore::CaptureStore(const Dialect& dialect, std::string table)
+CaptureStore::CaptureStore(const Dialect& dialect, TableName table)
     : dialect_(dialect), table_(std::move(table)) {}
 
 bool CaptureStore::exists(Connection& connection) {
@@ -29,7 +29,7 @@ void CaptureStore::keep(Connection& connection, const ChangeSet& changeset,
     connection.execute(fmt::format(
         "INSERT INTO {} (ID, AUTHOR, FILENAME, CHANGE_INDEX, DEFINITION) VALUES ({}, {}, {}, {}, "
         "{})",
-        dialect_.quote_identifier(table_), dialect_.quote_literal(changeset.id),
+        dialect_.table_reference(table_), dialect_.quote_literal(changeset.id),
         dialect_.quote_literal(changeset.author), dialect_.quote_literal(changeset.path),
         change_index, dialect_.quote_literal(definition)));
 }
@@ -39,7 +39,7 @@ void CaptureStore::forget(Connection& connection, const std::string& id, const s
     if (!exists(connection))
         return;
     connection.execute(fmt::format("DELETE FROM {} WHERE ID = {} AND AUTHOR = {} AND FILENAME = {}",
-                                   dialect_.quote_identifier(table_), dialect_.quote_literal(id),
+                                   dialect_.table_reference(table_), dialect_.quote_literal(id),
                                    dialect_.quote_literal(author), dialect_.quote_literal(path)));
 }
 
@@ -49,7 +49,7 @@ Captures CaptureStore::read(Connection& connection) {
         return captures;
     ResultSet result = connection.query(
         fmt::format("SELECT ID, AUTHOR, FILENAME, CHANGE_INDEX, DEFINITION FROM {}",
-                    dialect_.quote_identifier(table_)));
+                    dialect_.table_reference(table_)));
     for (const Row& row : result.rows) {
         std::string key =
             identity_key(row[0].value_or(""), row[1].value_or(""), row[2].value_or(""));

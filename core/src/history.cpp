@@ -12,7 +12,7 @@ std::string HistoryRow::identifier() const {
     return fmt::format("{}::{}::{}", filename, id, author);
 }
 
-HistoryTable::HistoryTable(const Dialect& dialect, std::string table)
+HistoryTable::HistoryTable(const Dialect& dialect, TableName table)
     : dialect_(dialect), table_(std::move(table)) {}
 
 bool HistoryTable::exists(Connection& connection) const {
@@ -25,7 +25,7 @@ std::vector<HistoryRow> HistoryTable::read(Connection& connection) const {
         "COMMENTS, TAG, LIQUIBASE, CONTEXTS, LABELS, DEPLOYMENT_ID FROM {} ORDER BY DATEEXECUTED "
         "ASC, "
         "ORDEREXECUTED ASC",
-        dialect_.quote_identifier(table_)));
+        dialect_.table_reference(table_)));
     // The cells are moved out, not copied, so a long history is not held twice.
     std::vector<HistoryRow> rows;
     rows.reserve(result.rows.size());
@@ -74,8 +74,8 @@ std::string HistoryTable::insert_sql(const HistoryRow& row) const {
         columns += ", TAG";
         values += ", " + dialect_.quote_literal(*row.tag);
     }
-    return fmt::format("INSERT INTO {} ({}) VALUES ({})", dialect_.quote_identifier(table_),
-                       columns, values);
+    return fmt::format("INSERT INTO {} ({}) VALUES ({})", dialect_.table_reference(table_), columns,
+                       values);
 }
 
 std::string HistoryTable::where_identity(const HistoryRow& row) const {
@@ -87,29 +87,29 @@ std::string HistoryTable::rerun_sql(const HistoryRow& row) const {
     return fmt::format(
         "UPDATE {} SET DATEEXECUTED = {}, ORDEREXECUTED = {}, MD5SUM = {}, EXECTYPE = "
         "{}, DEPLOYMENT_ID = {} WHERE {}",
-        dialect_.quote_identifier(table_), dialect_.current_timestamp(), row.order_executed,
+        dialect_.table_reference(table_), dialect_.current_timestamp(), row.order_executed,
         literal(row.md5sum), dialect_.quote_literal(row.exec_type), literal(row.deployment_id),
         where_identity(row));
 }
 
 std::string HistoryTable::delete_sql(const HistoryRow& row) const {
-    return fmt::format("DELETE FROM {} WHERE {}", dialect_.quote_identifier(table_),
+    return fmt::format("DELETE FROM {} WHERE {}", dialect_.table_reference(table_),
                        where_identity(row));
 }
 
 std::string HistoryTable::update_checksum_sql(const HistoryRow& row,
                                               std::string_view md5sum) const {
-    return fmt::format("UPDATE {} SET MD5SUM = {} WHERE {}", dialect_.quote_identifier(table_),
+    return fmt::format("UPDATE {} SET MD5SUM = {} WHERE {}", dialect_.table_reference(table_),
                        dialect_.quote_literal(md5sum), where_identity(row));
 }
 
 std::string HistoryTable::tag_sql(const HistoryRow& row, std::string_view tag) const {
-    return fmt::format("UPDATE {} SET TAG = {} WHERE {}", dialect_.quote_identifier(table_),
+    return fmt::format("UPDATE {} SET TAG = {} WHERE {}", dialect_.table_reference(table_),
                        dialect_.quote_literal(tag), where_identity(row));
 }
 
 std::string HistoryTable::clear_checksums_sql() const {
-    return fmt::format("UPDATE {} SET MD5SUM = NULL", dialect_.quote_identifier(table_));
+    return fmt::format("UPDATE {} SET MD5SUM = NULL", dialect_.table_reference(table_));
 }
 
 } // namespace strata

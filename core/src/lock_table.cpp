@@ -8,7 +8,7 @@
 
 namespace strata {
 
-LockTable::LockTable(Dialect& dialect, std::string table)
+LockTable::LockTable(Dialect& dialect, TableName table)
     : dialect_(dialect), table_(std::move(table)) {}
 
 void LockTable::acquire(Connection& connection, const RunLockRequest& request) {
@@ -33,7 +33,7 @@ void LockTable::acquire(Connection& connection, const RunLockRequest& request) {
 
 void LockTable::acquire_row(Connection& connection, const RunLockRequest& request,
                             std::chrono::steady_clock::time_point deadline, bool take_over_stale) {
-    std::string table = dialect_.quote_identifier(table_);
+    std::string table = dialect_.table_reference(table_);
     if (!dialect_.table_exists(connection, table_))
         connection.execute(dialect_.lock_table_ddl(table_));
     ResultSet initialised =
@@ -82,7 +82,7 @@ void LockTable::release(Connection& connection, const RunLockRequest& request) n
         // row when it releases, which lets a second run in while the first one works).
         connection.execute(fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = NULL, LOCKGRANTED = "
                                        "NULL WHERE ID = 1 AND LOCKEDBY = {}",
-                                       dialect_.quote_identifier(table_),
+                                       dialect_.table_reference(table_),
                                        dialect_.boolean_literal(false),
                                        dialect_.quote_literal(request.holder)));
     } catch (...) {
@@ -97,7 +97,7 @@ LockState LockTable::state(Connection& connection) const {
         return state;
     ResultSet result =
         connection.query(fmt::format("SELECT LOCKED, LOCKEDBY, LOCKGRANTED FROM {} WHERE ID = 1",
-                                     dialect_.quote_identifier(table_)));
+                                     dialect_.table_reference(table_)));
     if (result.rows.empty())
         return state;
     state.locked = is_truthy(result.rows[0][0]);
@@ -132,7 +132,7 @@ void LockTable::force_release(Connection& connection) const {
         return;
     connection.execute(
         fmt::format("UPDATE {} SET LOCKED = {}, LOCKEDBY = NULL, LOCKGRANTED = NULL WHERE ID = 1",
-                    dialect_.quote_identifier(table_), dialect_.boolean_literal(false)));
+                    dialect_.table_reference(table_), dialect_.boolean_literal(false)));
 }
 
 std::string LockTable::holder_suffix(Connection& connection) const {

@@ -50,26 +50,13 @@ Database open_database(const DatabaseOptions& options, bool connect) {
     if (options.url.empty())
         throw Error(ErrorKind::Usage, "no database URL given", {},
                     "pass --url=URL (e.g. sqlite:app.db), or set url in liquibase.properties");
-    // The history tables live in the default schema (the URL's, or --default-schema-name's);
-    // naming that same schema again is fine, another one is not supported yet.
-    if (!options.liquibase_schema.empty() && options.liquibase_schema != options.default_schema)
-        throw Error(ErrorKind::Usage,
-                    fmt::format("--liquibase-schema-name={} is not supported yet: strata keeps its "
-                                "history tables in the default schema{}",
-                                options.liquibase_schema,
-                                options.default_schema.empty()
-                                    ? std::string()
-                                    : fmt::format(" ({})", options.default_schema)),
-                    {},
-                    "leave it out, or give the same name as --default-schema-name (or the URL's "
-                    "schema: PostgreSQL ?currentSchema=NAME, MySQL/MariaDB the database)");
-
     Database database;
     database.registry_ = std::make_unique<PluginRegistry>();
     database.registry_->discover(PluginRegistry::search_path(options.plugin_dirs));
     database.dialect_ = database.registry_->create_for_url(options.url);
     database.spec_ = database.dialect_->connection_spec(
-        ConnectionTarget{options.url, options.username, options.password, options.default_schema});
+        ConnectionTarget{options.url, options.username, options.password, options.default_schema,
+                         options.liquibase_schema});
     std::error_code ec;
     if (options.read_only && !database.spec_.database_file.empty() &&
         !std::filesystem::exists(database.spec_.database_file, ec)) {

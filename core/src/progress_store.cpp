@@ -7,7 +7,7 @@
 
 namespace strata {
 
-ProgressStore::ProgressStore(const Dialect& dialect, std::string table)
+ProgressStore::ProgressStore(const Dialect& dialect, TableName table)
     : dialect_(dialect), table_(std::move(table)) {}
 
 std::string ProgressStore::where(const ChangeSet& changeset) const {
@@ -18,7 +18,7 @@ std::string ProgressStore::where(const ChangeSet& changeset) const {
 
 void ProgressStore::start(Connection& connection, const ChangeSet& changeset, int statements_done,
                           const std::string& holder) {
-    std::string table = dialect_.quote_identifier(table_);
+    std::string table = dialect_.table_reference(table_);
     if (!exists_ && !dialect_.table_exists(connection, table_))
         connection.execute(fmt::format(
             "CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, "
@@ -40,12 +40,12 @@ void ProgressStore::start(Connection& connection, const ChangeSet& changeset, in
 std::string ProgressStore::advance_sql(const ChangeSet& changeset, int statements_done,
                                        std::string_view state) const {
     return fmt::format("UPDATE {} SET STATEMENTS_DONE = {}, STATE = {} WHERE {}",
-                       dialect_.quote_identifier(table_), statements_done,
+                       dialect_.table_reference(table_), statements_done,
                        dialect_.quote_literal(state), where(changeset));
 }
 
 std::string ProgressStore::finish_sql(const ChangeSet& changeset) const {
-    return fmt::format("DELETE FROM {} WHERE {}", dialect_.quote_identifier(table_),
+    return fmt::format("DELETE FROM {} WHERE {}", dialect_.table_reference(table_),
                        where(changeset));
 }
 
@@ -57,7 +57,7 @@ std::vector<InterruptedChangeset> ProgressStore::read(Connection& connection) {
     ResultSet result = connection.query(
         fmt::format("SELECT ID, AUTHOR, FILENAME, STATEMENTS_DONE, STATE, STARTED, LOCKEDBY "
                     "FROM {}",
-                    dialect_.quote_identifier(table_)));
+                    dialect_.table_reference(table_)));
     for (const Row& row : result.rows)
         found.push_back({row[0].value_or(""), row[1].value_or(""), row[2].value_or(""),
                          std::stoi(row[3].value_or("0")), row[4].value_or(""), row[5].value_or(""),

@@ -56,6 +56,7 @@ Rehearsal rehearse(const Changelog& changelog, const RehearseOptions& options) {
     quiet.progress = nullptr;
     quiet.on_changeset = nullptr;
     quiet.sql_log = nullptr;
+    quiet.own_schema.clear(); // the clone's history lives in the scratch namespace
     auto step = [&](const char* what, auto&& body) {
         try {
             body();

@@ -41,10 +41,10 @@ public:
     }
 
     [[nodiscard]] bool table_exists(strata::Connection& connection,
-                                    std::string_view table) const override {
+                                    const strata::TableName& table) const override {
         strata::ResultSet result = connection.query(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND lower(name) = lower(" +
-            quote_literal(table) + ")");
+            quote_literal(table.name) + ")");
         return !result.rows.empty() && result.rows[0][0].value_or("0") != "0";
     }
 

@@ -55,6 +55,24 @@ struct ConnectionTarget {
     /// of the URL's schema (PostgreSQL: the session's search_path; MySQL/MariaDB: the
     /// database). "" keeps the URL's.
     std::string default_schema;
+    /// --liquibase-schema-name: where the history and lock tables go; "" beside the objects.
+    /// A dialect with one schema (SQLite: main) refuses another.
+    std::string liquibase_schema;
+};
+
+/// A table by name, in a schema or (schema empty) in the default one. The tables Liquibase and
+/// strata keep for themselves (history, lock, captures, progress) live in the schema
+/// --liquibase-schema-name names. Made from a bare name where the default schema is meant.
+struct TableName {
+    // NOLINTBEGIN(google-explicit-constructor): a bare name is a TableName
+    TableName(std::string_view table) : name(table) {}
+    TableName(const std::string& table) : name(table) {}
+    TableName(const char* table) : name(table) {}
+    // NOLINTEND(google-explicit-constructor)
+    TableName(std::string_view in_schema, std::string_view table)
+        : schema(in_schema), name(table) {}
+    std::string schema;
+    std::string name;
 };
 
 /// Who a server URL connects as.
@@ -167,9 +185,15 @@ public:
                                                            const RenderContext& context) const = 0;
     /// DDL of strata's own side table for captured definitions (DATABASECHANGELOG stays
     /// Liquibase's).
-    [[nodiscard]] virtual std::string capture_table_ddl(std::string_view table) const = 0;
+    [[nodiscard]] virtual std::string capture_table_ddl(const TableName& table) const = 0;
 
     [[nodiscard]] virtual std::string quote_identifier(std::string_view name) const = 0;
+    /// `schema.table`, or `table` alone in the default schema, each part quoted as needed.
+    [[nodiscard]] std::string table_reference(const TableName& table) const {
+        return table.schema.empty()
+                   ? quote_identifier(table.name)
+                   : quote_identifier(table.schema) + "." + quote_identifier(table.name);
+    }
     [[nodiscard]] virtual std::string quote_literal(std::string_view value) const = 0;
     /// SQL for "now" as the history table stores it.
     [[nodiscard]] virtual std::string current_timestamp() const = 0;
@@ -179,9 +203,9 @@ public:
     /// Called once on every new connection (session settings such as SQLite's busy timeout).
     virtual void prepare_session(Connection& connection) const = 0;
     [[nodiscard]] virtual bool table_exists(Connection& connection,
-                                            std::string_view table) const = 0;
-    [[nodiscard]] virtual std::string history_table_ddl(std::string_view table) const = 0;
-    [[nodiscard]] virtual std::string lock_table_ddl(std::string_view table) const = 0;
+                                            const TableName& table) const = 0;
+    [[nodiscard]] virtual std::string history_table_ddl(const TableName& table) const = 0;
+    [[nodiscard]] virtual std::string lock_table_ddl(const TableName& table) const = 0;
 
     /// Evaluates an existence precondition (tableExists, columnExists, viewExists, indexExists,
     /// foreignKeyConstraintExists, primaryKeyExists, uniqueConstraintExists, sequenceExists).
@@ -259,7 +283,7 @@ public:
     [[nodiscard]] std::vector<std::string> restore(const Change& change,
                                                    const std::string& captured,
                                                    const RenderContext& context) const override;
-    [[nodiscard]] std::string capture_table_ddl(std::string_view table) const override;
+    [[nodiscard]] std::string capture_table_ddl(const TableName& table) const override;
     [[nodiscard]] bool object_exists(Connection& connection,
                                      const Precondition& check) const override;
     /// Applies the quoting strategy; dialects say what their quotes and reserved words are.
@@ -268,8 +292,8 @@ public:
     [[nodiscard]] std::string current_timestamp() const override;
     [[nodiscard]] std::string boolean_literal(bool value) const override;
     void prepare_session(Connection& connection) const override;
-    [[nodiscard]] std::string history_table_ddl(std::string_view table) const override;
-    [[nodiscard]] std::string lock_table_ddl(std::string_view table) const override;
+    [[nodiscard]] std::string history_table_ddl(const TableName& table) const override;
+    [[nodiscard]] std::string lock_table_ddl(const TableName& table) const override;
     /// No native lock: the row protocol alone serialises runs.
     bool acquire_native_lock(Connection& connection, const RunLockRequest& request) override;
     void release_native_lock(Connection& connection) noexcept override;

@@ -11,7 +11,7 @@
 namespace strata::plugin {
 
 /// Bumped whenever anything that crosses the plugin boundary changes shape.
-inline constexpr std::uint32_t kAbiVersion = 5;
+inline constexpr std::uint32_t kAbiVersion = 6;
 
 /// Read by the host before any C++ type crosses: standard layout, static strings only.
 struct PluginInfo {

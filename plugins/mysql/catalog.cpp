@@ -15,16 +15,17 @@
 
 namespace strata::dialect::mysql {
 
-bool MysqlDialect::table_exists(Connection& connection, std::string_view table) const {
+bool MysqlDialect::table_exists(Connection& connection, const TableName& table) const {
     // information_schema compares names case-insensitively, while the tables themselves
     // are case-sensitive on Linux: compare bytes unless the server folds names.
-    std::string name = quote_literal(table);
+    std::string name = quote_literal(table.name);
     ResultSet result = connection.query(fmt::format(
-        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} AND "
         "TABLE_TYPE = "
         "'BASE TABLE' AND (BINARY TABLE_NAME = BINARY {} OR (@@lower_case_table_names <> 0 AND "
         "TABLE_NAME = {}))",
-        name, name));
+        table.schema.empty() ? std::string("DATABASE()") : quote_literal(table.schema), name,
+        name));
     return !result.rows.empty() && result.rows[0][0].value_or("0") != "0";
 }
 

@@ -60,7 +60,7 @@ std::string MysqlDialect::boolean_literal(bool value) const {
 }
 
 // The history table as Liquibase creates it on MySQL and MariaDB.
-std::string MysqlDialect::history_table_ddl(std::string_view table) const {
+std::string MysqlDialect::history_table_ddl(const TableName& table) const {
     return fmt::format("CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT "
                        "NULL, FILENAME VARCHAR(255) NOT "
                        "NULL, DATEEXECUTED datetime NOT NULL, ORDEREXECUTED INT NOT NULL, "
@@ -70,14 +70,14 @@ std::string MysqlDialect::history_table_ddl(std::string_view table) const {
                        "VARCHAR(255) NULL, LIQUIBASE VARCHAR(20) NULL, CONTEXTS VARCHAR(255) "
                        "NULL, LABELS VARCHAR(255) "
                        "NULL, DEPLOYMENT_ID VARCHAR(10) NULL)",
-                       quote_identifier(table));
+                       table_reference(table));
 }
 
-std::string MysqlDialect::lock_table_ddl(std::string_view table) const {
+std::string MysqlDialect::lock_table_ddl(const TableName& table) const {
     return fmt::format(
         "CREATE TABLE {} (ID INT NOT NULL, `LOCKED` {} NOT NULL, LOCKGRANTED datetime NULL, "
         "LOCKEDBY VARCHAR(255) NULL, CONSTRAINT PK_{} PRIMARY KEY (ID))",
-        quote_identifier(table), boolean_type(), to_upper(table));
+        table_reference(table), boolean_type(), to_upper(table.name));
 }
 
 // The change types beyond the ANSI base that MySQL runs natively; sequences only on

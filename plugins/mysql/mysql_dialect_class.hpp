@@ -99,12 +99,12 @@ public:
 
     [[nodiscard]] std::string boolean_literal(bool value) const override;
 
-    [[nodiscard]] bool table_exists(Connection& connection, std::string_view table) const override;
+    [[nodiscard]] bool table_exists(Connection& connection, const TableName& table) const override;
 
     // The history table as Liquibase creates it on MySQL and MariaDB.
-    [[nodiscard]] std::string history_table_ddl(std::string_view table) const override;
+    [[nodiscard]] std::string history_table_ddl(const TableName& table) const override;
 
-    [[nodiscard]] std::string lock_table_ddl(std::string_view table) const override;
+    [[nodiscard]] std::string lock_table_ddl(const TableName& table) const override;
 
     [[nodiscard]] std::vector<std::string>
     render_change(const Change& change, const RenderContext& context) const override;

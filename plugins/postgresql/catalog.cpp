@@ -15,12 +15,13 @@
 
 namespace strata::dialect::postgresql {
 
-bool PostgresDialect::table_exists(Connection& connection, std::string_view table) const {
+bool PostgresDialect::table_exists(Connection& connection, const TableName& table) const {
     ResultSet result = connection.query(fmt::format(
         "SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-        "c.relnamespace WHERE n.nspname = current_schema() AND c.relname = {} AND c.relkind IN "
-        "('r', 'p')",
-        quote_literal(stored_name(table))));
+        "c.relnamespace WHERE n.nspname = {} AND c.relname = {} AND c.relkind IN ('r', 'p')",
+        table.schema.empty() ? std::string("current_schema()")
+                             : quote_literal(stored_name(table.schema)),
+        quote_literal(stored_name(table.name))));
     return !result.rows.empty() && result.rows[0][0].value_or("0") != "0";
 }
 

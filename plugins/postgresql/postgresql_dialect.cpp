@@ -39,16 +39,16 @@ std::string PostgresDialect::current_timestamp() const {
 }
 
 // Liquibase's PostgreSQL DDL, table names in lower case (they fold to it anyway).
-std::string PostgresDialect::history_table_ddl(std::string_view table) const {
-    return AnsiDialect::history_table_ddl(stored_name(table));
+std::string PostgresDialect::history_table_ddl(const TableName& table) const {
+    return AnsiDialect::history_table_ddl(TableName(table.schema, stored_name(table.name)));
 }
 
-std::string PostgresDialect::lock_table_ddl(std::string_view table) const {
-    std::string name = stored_name(table);
+std::string PostgresDialect::lock_table_ddl(const TableName& table) const {
+    std::string name = stored_name(table.name);
     return fmt::format(
         "CREATE TABLE {} (ID INTEGER NOT NULL, LOCKED BOOLEAN NOT NULL, LOCKGRANTED "
         "TIMESTAMP WITHOUT TIME ZONE, LOCKEDBY VARCHAR(255), CONSTRAINT {} PRIMARY KEY (ID))",
-        quote_identifier(name), quote_identifier(name + "_pkey"));
+        table_reference(TableName(table.schema, name)), quote_identifier(name + "_pkey"));
 }
 
 // The change types beyond the ANSI base that PostgreSQL runs natively.

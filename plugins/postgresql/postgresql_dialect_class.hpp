@@ -79,12 +79,12 @@ public:
 
     [[nodiscard]] std::string current_timestamp() const override;
 
-    [[nodiscard]] bool table_exists(Connection& connection, std::string_view table) const override;
+    [[nodiscard]] bool table_exists(Connection& connection, const TableName& table) const override;
 
     // Liquibase's PostgreSQL DDL, table names in lower case (they fold to it anyway).
-    [[nodiscard]] std::string history_table_ddl(std::string_view table) const override;
+    [[nodiscard]] std::string history_table_ddl(const TableName& table) const override;
 
-    [[nodiscard]] std::string lock_table_ddl(std::string_view table) const override;
+    [[nodiscard]] std::string lock_table_ddl(const TableName& table) const override;
 
     [[nodiscard]] std::vector<std::string>
     render_change(const Change& change, const RenderContext& context) const override;

@@ -82,10 +82,11 @@ std::vector<std::string> SqliteDialect::restore(const Change& change, const std:
                               quote_identifier(record[1]));
 }
 
-bool SqliteDialect::table_exists(Connection& connection, std::string_view table) const {
+// One file is one schema, main (connection_spec refuses naming another).
+bool SqliteDialect::table_exists(Connection& connection, const TableName& table) const {
     ResultSet result = connection.query(fmt::format(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND lower(name) = lower({})",
-        quote_literal(table)));
+        quote_literal(table.name)));
     return !result.rows.empty() && result.rows[0][0].value_or("0") != "0";
 }
 

@@ -38,6 +38,12 @@ ConnectionSpec SqliteDialect::connection_spec(const ConnectionTarget& target) co
                                 "own (main)",
                                 target.default_schema),
                     {}, "leave --default-schema-name out for SQLite, or use another file");
+    if (!target.liquibase_schema.empty() && to_lower(target.liquibase_schema) != "main")
+        throw Error(ErrorKind::Usage,
+                    fmt::format("--liquibase-schema-name={}: SQLite has no schemas but the file's "
+                                "own (main)",
+                                target.liquibase_schema),
+                    {}, "leave --liquibase-schema-name out for SQLite");
     ConnectionSpec spec;
     spec.soci_backend = "sqlite3";
     // SOCI splits its connect string on spaces; a bare path (no '=') is taken whole.

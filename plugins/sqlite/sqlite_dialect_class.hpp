@@ -59,7 +59,7 @@ public:
                                                    const std::string& captured,
                                                    const RenderContext& context) const override;
 
-    [[nodiscard]] bool table_exists(Connection& connection, std::string_view table) const override;
+    [[nodiscard]] bool table_exists(Connection& connection, const TableName& table) const override;
 
     [[nodiscard]] std::string boolean_literal(bool value) const override;
 

@@ -18,7 +18,7 @@ public:
     [[nodiscard]] ConnectionSpec connection_spec(const ConnectionTarget&) const override {
         return {};
     }
-    [[nodiscard]] bool table_exists(Connection&, std::string_view) const override { return false; }
+    [[nodiscard]] bool table_exists(Connection&, const TableName&) const override { return false; }
 };
 
 std::vector<std::string> split(std::string_view sql, std::string_view delimiter = ";") {

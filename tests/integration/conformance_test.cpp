@@ -1203,7 +1203,7 @@ TEST_P(DialectConformance, PasswordsNeverReachMessages) {
     std::string url =
         fmt::format("{}://{}:{}@{}/{}", scheme, base.user, secret, host, base.database);
     std::unique_ptr<Dialect> dialect = registry_.create_for_url(url);
-    ConnectionSpec spec = dialect->connection_spec(ConnectionTarget{url, "", "", ""});
+    ConnectionSpec spec = dialect->connection_spec(ConnectionTarget{url, "", "", "", ""});
     EXPECT_EQ(spec.display.find(secret), std::string::npos) << spec.display;
     EXPECT_NE(spec.display.find("*****"), std::string::npos) << spec.display;
     try {
@@ -1218,7 +1218,7 @@ TEST_P(DialectConformance, PasswordsNeverReachMessages) {
     // JDBC form, the password given apart (--password), with characters that need quoting.
     std::string tricky = "it's a \\ secret";
     std::string jdbc = fmt::format("jdbc:{}://{}/{}", scheme, host, base.database);
-    spec = dialect->connection_spec(ConnectionTarget{jdbc, base.user, tricky, ""});
+    spec = dialect->connection_spec(ConnectionTarget{jdbc, base.user, tricky, "", ""});
     EXPECT_EQ(spec.display.find(tricky), std::string::npos);
     try {
         open_connection(spec);
@@ -1233,7 +1233,7 @@ TEST_P(DialectConformance, PasswordsNeverReachMessages) {
     std::string bad = fmt::format("{}://{}:{}@{}:notaport/{}", scheme, base.user, secret, base.host,
                                   base.database);
     try {
-        (void)dialect->connection_spec(ConnectionTarget{bad, "", "", ""});
+        (void)dialect->connection_spec(ConnectionTarget{bad, "", "", "", ""});
         ADD_FAILURE() << "a bad port was accepted";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Usage);
@@ -1242,7 +1242,7 @@ TEST_P(DialectConformance, PasswordsNeverReachMessages) {
 
     // And the right password through the JDBC form works.
     std::string good = fmt::format("jdbc:{}://{}/{}", scheme, host, base.database);
-    spec = dialect->connection_spec(ConnectionTarget{good, base.user, base.password, ""});
+    spec = dialect->connection_spec(ConnectionTarget{good, base.user, base.password, "", ""});
     EXPECT_EQ(spec.display.find(base.password), std::string::npos);
     std::unique_ptr<Connection> connection = open_connection(spec);
     EXPECT_EQ(connection->query("SELECT 1").rows.at(0)[0], "1");

@@ -17,7 +17,7 @@ protected:
     ConnectionSpec spec(const std::string& url, const std::string& user = "",
                         const std::string& password = "") {
         std::unique_ptr<Dialect> dialect = registry_.create_for_url(url);
-        return dialect->connection_spec(ConnectionTarget{url, user, password, ""});
+        return dialect->connection_spec(ConnectionTarget{url, user, password, "", ""});
     }
 
     std::string dialect_for(const std::string& url) {

@@ -40,7 +40,7 @@ protected:
     void fresh_database() {
         connection_.reset();
         std::filesystem::remove(dir_ / "test.db");
-        ConnectionTarget target{"sqlite:" + (dir_ / "test.db").string(), "", "", ""};
+        ConnectionTarget target{"sqlite:" + (dir_ / "test.db").string(), "", "", "", ""};
         spec_ = dialect_->connection_spec(target);
         connection_ = open_connection(spec_);
         dialect_->prepare_session(*connection_);

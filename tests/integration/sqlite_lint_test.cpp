@@ -16,7 +16,7 @@ namespace {
 class SqliteLint : public ::testing::Test {
 protected:
     SqliteLint() : dialect_(dialect::sqlite::make_dialect()) {
-        ConnectionTarget target{"sqlite:" + (dir_ / "test.db").string(), "", "", ""};
+        ConnectionTarget target{"sqlite:" + (dir_ / "test.db").string(), "", "", "", ""};
         spec_ = dialect_->connection_spec(target);
         connection_ = open_connection(spec_);
         dialect_->prepare_session(*connection_);

@@ -45,7 +45,7 @@ protected:
     SqliteSnapshot() : dialect_(dialect::sqlite::make_dialect()) {}
 
     std::unique_ptr<Connection> open(const std::string& name) {
-        ConnectionTarget target{"sqlite:" + (dir_ / name).string(), "", "", ""};
+        ConnectionTarget target{"sqlite:" + (dir_ / name).string(), "", "", "", ""};
         spec_ = dialect_->connection_spec(target);
         std::unique_ptr<Connection> connection = open_connection(spec_);
         dialect_->prepare_session(*connection);

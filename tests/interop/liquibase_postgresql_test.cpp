@@ -197,5 +197,40 @@ TEST_F(LiquibasePostgresql, DefaultSchemaNamePlacesObjectsAndHistoryAsLiquibaseD
     EXPECT_TRUE(contains(their_status.out, "is up to date")) << their_status.out;
 }
 
+TEST_F(LiquibasePostgresql, LiquibaseSchemaNamePlacesTheHistoryAsLiquibaseDoes) {
+    // The objects in the URL's schema, the history and lock tables in another.
+    std::string their_objects = new_schema("lbobjects");
+    std::string their_meta = new_schema("lbmeta");
+    std::string our_objects = new_schema("stobjects");
+    std::string our_meta = new_schema("stmeta");
+    CommandResult theirs =
+        liquibase(their_objects, {"update", "--liquibase-schema-name=" + their_meta});
+    ASSERT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+    CommandResult ours = strata(our_objects, {"update", "--liquibase-schema-name=" + our_meta});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+
+    auto tables = [&](const std::string& schema) {
+        CommandResult listed =
+            psql("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM "
+                 "information_schema.tables WHERE table_schema = '" +
+                 schema + "' AND table_name NOT LIKE 'strata\\_%'"); // strata's own, documented
+        EXPECT_EQ(listed.exit_code, 0) << listed.err;
+        return listed.out;
+    };
+    EXPECT_EQ(tables(our_meta), tables(their_meta));
+    EXPECT_EQ(tables(their_meta), "databasechangelog,databasechangeloglock\n");
+    EXPECT_EQ(tables(our_objects), tables(their_objects));
+    EXPECT_FALSE(contains(tables(their_objects), "databasechangelog")) << tables(their_objects);
+    EXPECT_EQ(history(our_meta), history(their_meta));
+
+    // Each tool finds the other's database up to date through the same option.
+    CommandResult status =
+        strata(their_objects, {"status", "--liquibase-schema-name=" + their_meta});
+    EXPECT_TRUE(contains(status.out, "is up to date")) << status.out << status.err;
+    CommandResult their_status =
+        liquibase(our_objects, {"status", "--liquibase-schema-name=" + our_meta});
+    EXPECT_TRUE(contains(their_status.out, "is up to date")) << their_status.out;
+}
+
 } // namespace
 } // namespace strata::test

@@ -35,7 +35,7 @@ TEST(PluginLoader, LoadsTheRealSqlitePlugin) {
     std::unique_ptr<Dialect> dialect = registry.create_for_url("jdbc:sqlite:app.db");
     ASSERT_NE(dialect, nullptr);
     EXPECT_EQ(dialect->name(), "sqlite");
-    EXPECT_EQ(dialect->connection_spec({"sqlite:app.db", "", "", ""}).database_file, "app.db");
+    EXPECT_EQ(dialect->connection_spec({"sqlite:app.db", "", "", "", ""}).database_file, "app.db");
 }
 
 TEST(PluginLoader, RefusesAnotherAbiNamingBothSides) {

@@ -70,11 +70,12 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
     const std::string what = fmt::format("strata:batchUpdate of {}", change.value("tableName"));
 
     // The checkpoint: one row per changeset in flight, in strata's own table.
-    const std::string progress_table = dialect_.quote_identifier(settings_.batch_progress_table);
+    const TableName progress_name = own_table(settings_.batch_progress_table);
+    const std::string progress_table = dialect_.table_reference(progress_name);
     const std::string identity = fmt::format(
         "ID = {} AND AUTHOR = {} AND FILENAME = {}", dialect_.quote_literal(changeset.id),
         dialect_.quote_literal(changeset.author), dialect_.quote_literal(changeset.path));
-    if (!dialect_.table_exists(connection_, settings_.batch_progress_table))
+    if (!dialect_.table_exists(connection_, progress_name))
         execute(fmt::format("CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT "
                             "NULL, FILENAME VARCHAR(255) NOT NULL, MD5SUM VARCHAR(35) NOT NULL, "
                             "LAST_KEY VARCHAR(1000), ROWS_DONE BIGINT NOT NULL, UPDATED "

@@ -22,9 +22,15 @@ int UpdateSummary::filtered_total() const {
 Engine::Engine(Dialect& dialect, Connection& connection, EngineSettings settings,
                std::ostream* sql_output)
     : dialect_(dialect), settings_(std::move(settings)), connection_(connection, settings_.sql_log),
-      sql_output_(sql_output), history_(dialect, settings_.history_table),
-      locks_(dialect, settings_.lock_table), captures_(dialect, settings_.capture_table),
-      progress_(dialect, settings_.progress_table), deployment_id_(make_deployment_id()) {}
+      sql_output_(sql_output), history_(dialect, own_table(settings_.history_table)),
+      locks_(dialect, own_table(settings_.lock_table)),
+      captures_(dialect, own_table(settings_.capture_table)),
+      progress_(dialect, own_table(settings_.progress_table)),
+      deployment_id_(make_deployment_id()) {}
+
+TableName Engine::own_table(const std::string& name) const {
+    return {settings_.own_schema, name};
+}
 
 void Engine::run(const std::string& sql) {
     if (sql_output_ != nullptr) {

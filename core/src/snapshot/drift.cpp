@@ -26,6 +26,7 @@ DriftReading read_drift(const Changelog& changelog, const DriftOptions& options)
     shadow_settings.progress = nullptr;
     shadow_settings.on_changeset = nullptr;
     shadow_settings.sql_log = nullptr;
+    shadow_settings.own_schema.clear(); // the shadow's history lives in the shadow namespace
     try {
         Engine(shadow.dialect(), shadow.connection(), shadow_settings).update(replay);
     } catch (Error& error) {

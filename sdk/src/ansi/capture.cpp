@@ -143,11 +143,11 @@ std::vector<std::string> AnsiDialect::restore(const Change& change, const std::s
                 change.where, "add a <rollback> block to the changeset");
 }
 
-std::string AnsiDialect::capture_table_ddl(std::string_view table) const {
+std::string AnsiDialect::capture_table_ddl(const TableName& table) const {
     return fmt::format(
         "CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, FILENAME "
         "VARCHAR(255) NOT NULL, CHANGE_INDEX INTEGER NOT NULL, DEFINITION {} NOT NULL)",
-        quote_identifier(table), large_text_type());
+        table_reference(table), large_text_type());
 }
 
 } // namespace strata

@@ -20,7 +20,7 @@ using Captures = std::map<std::string, std::map<std::size_t, std::string>>;
 
 class STRATA_API CaptureStore {
 public:
-    CaptureStore(const Dialect& dialect, std::string table);
+    CaptureStore(const Dialect& dialect, TableName table);
 
     /// Keeps what change `change_index` of `changeset` is about to destroy.
     void keep(Connection& connection, const ChangeSet& changeset, std::size_t change_index,
@@ -38,7 +38,7 @@ private:
     [[nodiscard]] bool exists(Connection& connection);
 
     const Dialect& dialect_;
-    std::string table_;
+    TableName table_;
     bool exists_ = false; ///< cached once seen, so a run asks the catalog at most once
 };
 

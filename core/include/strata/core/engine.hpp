@@ -44,6 +44,9 @@ struct ChangesetProgress {
 };
 
 struct EngineSettings {
+    /// --liquibase-schema-name: the schema of the history and lock tables and of strata's own
+    /// tables below; empty: the default schema, beside the objects.
+    std::string own_schema;
     std::string history_table = "DATABASECHANGELOG";
     std::string lock_table = "DATABASECHANGELOGLOCK";
     /// strata's own side table: definitions captured before destructive changes, so they can
@@ -206,6 +209,8 @@ private:
     /// behind its DDL to take their locks before the next changeset's DDL queues ahead of them.
     void let_queued_queries_through(std::chrono::milliseconds changeset_took);
     void ensure_history_table();
+    /// One of the tables Liquibase and strata keep for themselves, in its schema.
+    [[nodiscard]] TableName own_table(const std::string& name) const;
     std::vector<HistoryRow> read_history();
     /// identity_key -> the history row of that changeset: looked up once per changeset, so
     /// hashed (a history may hold 100,000 rows).

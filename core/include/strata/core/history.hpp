@@ -38,9 +38,9 @@ struct STRATA_API HistoryRow {
 /// The SQL of the history table, written with the dialect's quoting.
 class STRATA_API HistoryTable {
 public:
-    HistoryTable(const Dialect& dialect, std::string table);
+    HistoryTable(const Dialect& dialect, TableName table);
 
-    [[nodiscard]] const std::string& name() const { return table_; }
+    [[nodiscard]] const std::string& name() const { return table_.name; }
     [[nodiscard]] bool exists(Connection& connection) const;
     /// Every row, oldest first (DATEEXECUTED, ORDEREXECUTED), in one query.
     [[nodiscard]] std::vector<HistoryRow> read(Connection& connection) const;
@@ -60,7 +60,7 @@ private:
     [[nodiscard]] std::string literal(const std::optional<std::string>& value) const;
 
     const Dialect& dialect_;
-    std::string table_;
+    TableName table_;
 };
 
 } // namespace strata

@@ -30,9 +30,9 @@ struct LockState {
 
 class STRATA_API LockTable {
 public:
-    LockTable(Dialect& dialect, std::string table);
+    LockTable(Dialect& dialect, TableName table);
 
-    [[nodiscard]] const std::string& name() const { return table_; }
+    [[nodiscard]] const std::string& name() const { return table_.name; }
 
     /// Takes the run lock: the native lock first, then the row (created when missing). A row
     /// held by another strata process is taken over only while the native lock is held, which
@@ -59,7 +59,7 @@ private:
     [[nodiscard]] std::string holder_suffix(Connection& connection) const;
 
     Dialect& dialect_;
-    std::string table_;
+    TableName table_;
 };
 
 } // namespace strata

@@ -24,8 +24,8 @@ struct DatabaseOptions {
     std::vector<std::filesystem::path> plugin_dirs;
     /// Liquibase's --default-schema-name: the dialect points the session at that schema
     /// (PostgreSQL) or database (MySQL/MariaDB) instead of the URL's; SQLite refuses any but
-    /// main. --liquibase-schema-name may only name the same schema: the history tables stay
-    /// beside the objects (refused with Usage otherwise, never ignored).
+    /// main. --liquibase-schema-name: the schema of the history and lock tables (the
+    /// engine's EngineSettings::own_schema); SQLite refuses any but main.
     std::string default_schema;
     std::string liquibase_schema;
     /// A read-only command: a database file that does not exist is not created. The session

@@ -32,7 +32,7 @@ struct InterruptedChangeset {
 
 class STRATA_API ProgressStore {
 public:
-    ProgressStore(const Dialect& dialect, std::string table);
+    ProgressStore(const Dialect& dialect, TableName table);
 
     /// Records that `changeset` starts, with `statements_done` already committed (a resumed
     /// run). Executes and commits on its own, before the changeset's transaction begins.
@@ -50,7 +50,7 @@ private:
     [[nodiscard]] std::string where(const ChangeSet& changeset) const;
 
     const Dialect& dialect_;
-    std::string table_;
+    TableName table_;
     bool exists_ = false;
 };
 
