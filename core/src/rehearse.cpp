@@ -166,8 +166,8 @@ public:
         std::vector<lint::HeldLock> locks;
     };
 
-    SyntheticLoad(DatabaseOptions options, const snapshot::Schema& schema)
-        : database_(open_database(options)) {
+    SyntheticLoad(DatabaseOptions options, const snapshot::Schema& schema, milliseconds hold_for)
+        : database_(open_database(options)), hold_for_(hold_for) {
         for (const snapshot::Table& table : schema.tables)
             if (!table.columns.empty())
                 first_column_[lint::table_key(table.name)] = table.columns.front().name;
@@ -257,8 +257,8 @@ private:
                            database_.dialect().quote_identifier(table));
     }
 
-    // Holds a read transaction on the tables until the migration's session shows up in the
-    // lock reports and stays the same for a moment, or 150 ms at most.
+    // Holds a read transaction on the tables for hold_for_, or until the changeset ends,
+    // sampling the migration's locks meanwhile.
     void hold(std::size_t index, const std::vector<std::string>& tables) {
         Connection& connection = database_.connection();
         std::vector<std::string> held;
@@ -285,24 +285,11 @@ private:
                 hold_ = Hold::Holding;
         }
         changed_.notify_all();
-        auto until = Clock::now() + milliseconds(150);
-        std::vector<lint::HeldLock> last;
-        auto stable_since = Clock::now();
+        // The whole time, not until a lock shows: a DDL's first lock (MariaDB's shared
+        // upgradable one) comes well before the exclusive one it then waits for.
+        auto until = Clock::now() + hold_for_;
         while (!held.empty() && Clock::now() < until) {
-            std::vector<lint::HeldLock> now = sample(tables);
-            record(index, milliseconds(-1), now);
-            bool same =
-                now.size() == last.size() &&
-                std::all_of(now.begin(), now.end(), [&](const lint::HeldLock& lock) {
-                    return std::any_of(last.begin(), last.end(), [&](const lint::HeldLock& other) {
-                        return other.table == lock.table && other.mode == lock.mode;
-                    });
-                });
-            if (!same)
-                stable_since = Clock::now();
-            else if (!now.empty() && Clock::now() - stable_since >= milliseconds(20))
-                break;
-            last = std::move(now);
+            record(index, milliseconds(-1), sample(tables));
             {
                 std::unique_lock lock(mutex_);
                 if (stopping_ || current_ != index)
@@ -353,6 +340,7 @@ private:
     }
 
     Database database_;
+    milliseconds hold_for_;
     std::map<std::string, std::string> first_column_;
     std::mutex mutex_;
     std::condition_variable changed_;
@@ -429,7 +417,11 @@ Rehearsal rehearse(const Changelog& changelog, const RehearseOptions& options) {
     // The load runs where its own lock waits can be bounded (a database server).
     std::optional<SyntheticLoad> load;
     if (!clone.dialect().lock_timeout_statements(milliseconds(1)).empty()) {
-        step("starting the synthetic load", [&] { load.emplace(scratch_options, schema); });
+        // Short enough that a changeset waiting behind it does not time out (--lock-timeout).
+        milliseconds hold = milliseconds(150);
+        if (options.engine.safety.lock_timeout.count() > 0)
+            hold = std::min(hold, options.engine.safety.lock_timeout / 2);
+        step("starting the synthetic load", [&] { load.emplace(scratch_options, schema, hold); });
         rehearsal.load_ran = true;
     }
     std::map<std::string, std::vector<std::string>> tables_of;
