@@ -6,7 +6,6 @@
 #include "strata/text.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
