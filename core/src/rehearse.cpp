@@ -163,6 +163,9 @@ public:
         long long queries = 0;
         milliseconds max_wait{0};
         std::vector<lint::HeldLock> locks;
+        /// From the changeset's start to the last sample that saw it hold (or wait for) a
+        /// lock that blocks writes.
+        milliseconds blocking{0};
     };
 
     SyntheticLoad(DatabaseOptions options, const snapshot::Schema& schema, milliseconds hold_for)
@@ -194,6 +197,7 @@ public:
         current_ = index;
         tables_ = std::move(tables);
         figures_.try_emplace(index);
+        changeset_started_ = Clock::now();
         hold_ = tables_.empty() ? Hold::None : Hold::Requested;
         changed_.notify_all();
         changed_.wait_for(lock, std::chrono::seconds(2),
@@ -222,8 +226,13 @@ private:
             ++figures.queries;
             figures.max_wait = std::max(figures.max_wait, waited);
         }
-        for (lint::HeldLock& held : locks)
+        for (lint::HeldLock& held : locks) {
+            if (blocks_writes(held.mode))
+                figures.blocking = std::max(
+                    figures.blocking,
+                    std::chrono::duration_cast<milliseconds>(Clock::now() - changeset_started_));
             add_lock(figures.locks, std::move(held));
+        }
     }
 
     // The migration's locks on the changeset's tables, as the database reports them now.
@@ -345,6 +354,7 @@ private:
     std::condition_variable changed_;
     bool stopping_ = false;
     std::optional<std::size_t> current_;
+    Clock::time_point changeset_started_;
     std::vector<std::string> tables_;
     Hold hold_ = Hold::None;
     std::map<std::size_t, Figures> figures_;
@@ -469,6 +479,7 @@ Rehearsal rehearse(const Changelog& changelog, const RehearseOptions& options) {
             RehearsedChangeset& one = rehearsal.changesets[i];
             one.load_queries = figures.queries;
             one.load_max_wait = figures.max_wait;
+            one.blocking = std::max(one.blocking, figures.blocking);
             for (lint::HeldLock& lock : figures.locks) {
                 rehearsal.locks_observed = true;
                 add_lock(one.locks, std::move(lock));
