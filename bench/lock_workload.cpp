@@ -20,7 +20,8 @@
 // It runs until SIGINT/SIGTERM (or --duration seconds), then prints one JSON object: the
 // latency figures of all operations, of those that ended in each phase between marks (the
 // lines "<epoch ms> <label>" of the --marks file, read at stop, plus each changeset's
-// commit), and with --window-ms of each fixed window; --samples writes every operation (start,
+// commit), of those that ended between the marks "update-start" and "update-end" ("update"),
+// and with --window-ms of each fixed window; --samples writes every operation (start,
 // latency, kind, session) as CSV. A stall is an operation slower than
 // --stall-ms; the stalled time is the length of the union of the stalled operations'
 // intervals, so four sessions stuck behind the same lock count once.
@@ -498,6 +499,18 @@ int main(int argc, char** argv) {
                 mark.at_us = file_mark.at_us - 1;
         }
     }
+    // The whole update, from the script's "update-start" to its "update-end" (the tool has
+    // exited; a query it held up ended before that): what --backfill judges.
+    std::int64_t update_start = 0;
+    std::int64_t update_end = 0;
+    for (const auto& file_mark : all_marks) {
+        if (file_mark.label == "update-start")
+            update_start = file_mark.at_us;
+        else if (file_mark.label == "update-end")
+            update_end = file_mark.at_us;
+    }
+    if (update_start > 0 && update_end > update_start)
+        result["update"] = figures(samples, stalls, update_start, update_end + 1, stall_us);
     all_marks.insert(all_marks.end(), marks.begin(), marks.end());
     std::stable_sort(all_marks.begin(), all_marks.end(),
                      [](const Mark& a, const Mark& b) { return a.at_us < b.at_us; });

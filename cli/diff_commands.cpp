@@ -6,6 +6,7 @@
 #include "report.hpp"
 #include "session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
@@ -430,6 +431,7 @@ int run_rehearse(Session& session) {
     options.engine = beside.engine;
     options.scratch_url = settings.scratch_url;
     options.read = session.schema_read_options();
+    options.sample_rows = settings.sample_rows;
     Rehearsal rehearsal = rehearse(changelog, options);
 
     bool held = rehearsal.predictions_held();
@@ -443,16 +445,25 @@ int run_rehearse(Session& session) {
             for (const RehearsedChangeset::Prediction& p : one.predictions)
                 predictions.push_back(
                     {{"rule", p.rule}, {"table", p.table}, {"lock", p.lock}, {"held", p.held}});
-            changesets.push_back({{"changeset", one.identifier},
-                                  {"milliseconds", one.duration.count()},
-                                  {"blockingMilliseconds", one.blocking.count()},
-                                  {"locks", locks},
-                                  {"predictions", predictions}});
+            changesets.push_back(
+                {{"changeset", one.identifier},
+                 {"milliseconds", one.duration.count()},
+                 {"blockingMilliseconds", one.blocking.count()},
+                 {"loadQueries", one.load_queries},
+                 {"loadMaxWaitMilliseconds", one.load_max_wait.count()},
+                 {"locks", locks},
+                 {"predictions", predictions},
+                 {"predictionsHeld",
+                  std::all_of(one.predictions.begin(), one.predictions.end(),
+                              [](const RehearsedChangeset::Prediction& p) { return p.held; })}});
         }
         print_json(session.out(), "rehearse",
                    {{"target", mask_url(settings.url)},
                     {"scratch", rehearsal.scratch_label},
                     {"clonedTables", rehearsal.cloned_tables},
+                    {"sampledRows", rehearsal.sampled_rows},
+                    {"sampleNotes", rehearsal.sample_notes},
+                    {"loadRan", rehearsal.load_ran},
                     {"locksObserved", rehearsal.locks_observed},
                     {"changesets", changesets},
                     {"rolledBack", rehearsal.rolled_back},
@@ -468,16 +479,22 @@ int run_rehearse(Session& session) {
             for (const RehearsedChangeset::Prediction& p : one.predictions)
                 predictions += fmt::format("{}{}: {}", predictions.empty() ? "" : "; ", p.rule,
                                            p.held ? "held" : "NOT held");
-            rows.push_back({one.identifier, fmt::format("{} ms", one.duration.count()),
-                            fmt::format("{} ms", one.blocking.count()), locks.empty() ? "-" : locks,
-                            predictions.empty() ? "-" : predictions});
+            rows.push_back(
+                {one.identifier, fmt::format("{} ms", one.duration.count()),
+                 fmt::format("{} ms", one.blocking.count()),
+                 rehearsal.load_ran ? fmt::format("{} ms", one.load_max_wait.count()) : "-",
+                 locks.empty() ? "-" : locks, predictions.empty() ? "-" : predictions});
         }
-        print_table(session.out(), {"changeset", "time", "blocking", "locks held", "lint said"},
+        print_table(session.out(),
+                    {"changeset", "time", "blocking", "load waited", "locks held", "lint said"},
                     rows);
+        for (const std::string& note : rehearsal.sample_notes)
+            session.info("WARNING: sampling rows: " + note);
         session.out() << fmt::format(
-            "Rehearsed {} pending changeset(s) on {}, a clone of {} table(s): rolled back and "
-            "applied again; the scratch place is gone.{}\n",
+            "Rehearsed {} pending changeset(s) on {}, a clone of {} table(s) ({} row(s) "
+            "sampled): rolled back and applied again; the scratch place is gone.{}\n",
             rehearsal.changesets.size(), rehearsal.scratch_label, rehearsal.cloned_tables,
+            rehearsal.sampled_rows,
             rehearsal.locks_observed ? ""
                                      : " This database does not report locks: lint's "
                                        "predictions were not checked.");

@@ -152,6 +152,10 @@ constexpr OptionSpec kOptions[] = {
      "rehearse: an empty database to rehearse in (default: a scratch schema, database or file "
      "beside --url, dropped afterwards)",
      kRehearse, false, false, LiquibaseScope::None},
+    {"sample-rows", "",
+     "rehearse: copy up to N rows of each table into the clone, referenced tables first "
+     "(default 0: the clone holds no rows)",
+     kRehearse, false, false, LiquibaseScope::None},
     {"shadow-url", "",
      "drift: an empty database to replay the changelog on (default: a scratch schema, "
      "database or file beside --url, dropped afterwards)",

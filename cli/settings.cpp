@@ -383,6 +383,7 @@ resolve_settings(const GivenFlags& flags,
     whole_number("parallel", 1, settings.parallel);
     whole_number("lock-retries", 1, settings.lock_retries);
     whole_number("canary", 0, settings.canary);
+    whole_number("sample-rows", 0, settings.sample_rows);
     choice("on-failure", failure_modes(), "a failure mode", settings.on_failure);
     if (auto found = channels.find(*find_option("count"))) {
         const std::string& value = found->values.back();

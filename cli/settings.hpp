@@ -68,6 +68,7 @@ struct Settings {
     // diff, diff-changelog, generate-changelog.
     std::string shadow_url;  ///< drift
     std::string scratch_url; ///< rehearse
+    int sample_rows = 0;     ///< rehearse --sample-rows
     std::string adopt;       ///< drift --adopt FILE
     std::string reference_url;
     std::string reference_username;

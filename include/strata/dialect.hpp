@@ -262,6 +262,12 @@ public:
     /// The base always gives up.
     [[nodiscard]] virtual lint::Recovery recover(Connection& connection, std::string_view statement,
                                                  const Error& error, bool in_transaction) const;
+    /// The table locks other sessions hold or wait for on tables of this connection's schema
+    /// (database), read from the database (pg_locks, performance_schema.metadata_locks): what
+    /// `strata rehearse` samples from a second session while a changeset runs, where a lock
+    /// lasts only as long as one statement (MariaDB's DDL commits at once). A waiting lock
+    /// counts, in the mode it waits for. Empty where the database does not say.
+    [[nodiscard]] virtual std::vector<lint::HeldLock> others_locks(Connection& connection) const;
 
 protected:
     /// What set_safety() was given.

@@ -132,6 +132,10 @@ public:
     lock_timeout_statements(std::chrono::milliseconds timeout) const override;
     [[nodiscard]] lint::Recovery recover(Connection& connection, std::string_view statement,
                                          const Error& error, bool in_transaction) const override;
+    // Metadata locks from performance_schema.metadata_locks (rehearse), in lint's words:
+    // EXCLUSIVE is "exclusive metadata lock". Empty when performance_schema is off.
+    [[nodiscard]] std::vector<lint::HeldLock> held_locks(Connection& connection) const override;
+    [[nodiscard]] std::vector<lint::HeldLock> others_locks(Connection& connection) const override;
 
 protected:
     [[nodiscard]] std::vector<IndexColumns> index_columns(Connection& connection,

@@ -184,4 +184,40 @@ lint::Recovery MysqlDialect::recover(Connection& connection, std::string_view st
     return recovery;
 }
 
+namespace {
+
+// performance_schema.metadata_locks of the current database's tables, by owner. A server
+// without performance_schema (or without the metadata-lock instrument) reports nothing.
+std::vector<lint::HeldLock> metadata_locks(Connection& connection, bool own) {
+    ResultSet rows;
+    try {
+        rows = connection.query(fmt::format(
+            "SELECT DISTINCT l.OBJECT_NAME, l.LOCK_TYPE FROM performance_schema.metadata_locks l "
+            "JOIN performance_schema.threads t ON t.THREAD_ID = l.OWNER_THREAD_ID WHERE "
+            "l.OBJECT_TYPE = 'TABLE' AND l.OBJECT_SCHEMA = DATABASE() AND {}",
+            own ? "t.PROCESSLIST_ID = CONNECTION_ID() AND l.LOCK_STATUS = 'GRANTED'"
+                : "t.PROCESSLIST_ID <> CONNECTION_ID()"));
+    } catch (const Error&) {
+        return {};
+    }
+    std::vector<lint::HeldLock> locks;
+    for (const Row& row : rows.rows) {
+        // SHARED_UPGRADABLE -> "shared upgradable metadata lock"
+        std::string mode = to_lower(row[1].value_or(""));
+        std::replace(mode.begin(), mode.end(), '_', ' ');
+        locks.push_back({row[0].value_or(""), mode + " metadata lock"});
+    }
+    return locks;
+}
+
+} // namespace
+
+std::vector<lint::HeldLock> MysqlDialect::held_locks(Connection& connection) const {
+    return metadata_locks(connection, true);
+}
+
+std::vector<lint::HeldLock> MysqlDialect::others_locks(Connection& connection) const {
+    return metadata_locks(connection, false);
+}
+
 } // namespace strata::dialect::mysql

@@ -35,12 +35,15 @@ PostgresDialect::lock_timeout_statements(std::chrono::milliseconds timeout) cons
     return {fmt::format("SET lock_timeout = '{}ms'", timeout.count())};
 }
 
-std::vector<lint::HeldLock> PostgresDialect::held_locks(Connection& connection) const {
-    // pg_locks spells modes "ShareRowExclusiveLock"; lint writes "SHARE ROW EXCLUSIVE".
-    ResultSet rows = connection.query(
-        "SELECT c.relname, l.mode FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_class c ON c.oid = "
-        "l.relation WHERE l.pid = pg_backend_pid() AND l.granted AND c.relkind IN ('r', 'p') AND "
-        "c.relnamespace <> 'pg_catalog'::regnamespace");
+namespace {
+
+// pg_locks spells modes "ShareRowExclusiveLock"; lint writes "SHARE ROW EXCLUSIVE".
+std::vector<lint::HeldLock> table_locks(Connection& connection, std::string_view which) {
+    ResultSet rows = connection.query(fmt::format(
+        "SELECT DISTINCT c.relname, l.mode FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_class c "
+        "ON c.oid = l.relation WHERE {} AND c.relkind IN ('r', 'p') AND c.relnamespace <> "
+        "'pg_catalog'::regnamespace",
+        which));
     std::vector<lint::HeldLock> locks;
     for (const Row& row : rows.rows) {
         std::string mode = row[1].value_or("");
@@ -55,6 +58,17 @@ std::vector<lint::HeldLock> PostgresDialect::held_locks(Connection& connection) 
         locks.push_back({row[0].value_or(""), words});
     }
     return locks;
+}
+
+} // namespace
+
+std::vector<lint::HeldLock> PostgresDialect::held_locks(Connection& connection) const {
+    return table_locks(connection, "l.pid = pg_backend_pid() AND l.granted");
+}
+
+std::vector<lint::HeldLock> PostgresDialect::others_locks(Connection& connection) const {
+    return table_locks(connection, "l.pid <> pg_backend_pid() AND c.relnamespace = "
+                                   "current_schema()::regnamespace");
 }
 
 bool PostgresDialect::runs_outside_transaction(std::string_view statement) const {

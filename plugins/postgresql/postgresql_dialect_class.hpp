@@ -108,6 +108,7 @@ public:
     lock_timeout_statements(std::chrono::milliseconds timeout) const override;
     [[nodiscard]] bool runs_outside_transaction(std::string_view statement) const override;
     [[nodiscard]] std::vector<lint::HeldLock> held_locks(Connection& connection) const override;
+    [[nodiscard]] std::vector<lint::HeldLock> others_locks(Connection& connection) const override;
     [[nodiscard]] lint::Recovery recover(Connection& connection, std::string_view statement,
                                          const Error& error, bool in_transaction) const override;
     /// What set_safety() was given (lint reads the thresholds).

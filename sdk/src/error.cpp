@@ -83,6 +83,9 @@ Dialect::lock_timeout_statements(std::chrono::milliseconds /*timeout*/) const {
 std::vector<lint::HeldLock> Dialect::held_locks(Connection& /*connection*/) const {
     return {};
 }
+std::vector<lint::HeldLock> Dialect::others_locks(Connection& /*connection*/) const {
+    return {};
+}
 bool Dialect::runs_outside_transaction(std::string_view /*statement*/) const {
     return false;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `strata rehearse`: the pending changesets tried on a clone of the target's schema before
 // they reach it. The clone is made in a scratch place beside the target (or --scratch-url)
-// from the target's snapshot; the pending changesets run there once, measured, then are
-// rolled back and run again, and the scratch place is dropped. The target is only read.
+// from the target's snapshot (with up to --sample-rows rows of each table copied over); the
+// pending changesets run there once, measured, while a small synthetic load queries the
+// tables each one touches from a second session, then are rolled back and run again, and the
+// scratch place is dropped. The target is only read.
 #pragma once
 
 #include "strata/changelog.hpp"
@@ -26,6 +28,9 @@ struct RehearseOptions {
     EngineSettings engine;
     /// Leaves strata's and Liquibase's own tables out of the clone.
     SchemaReadOptions read;
+    /// Rows copied from each of the target's tables into the clone (0: none), referenced
+    /// tables first. A row the clone refuses (a foreign key to a row not copied) is skipped.
+    int sample_rows = 0;
 };
 
 /// One pending changeset as it ran on the clone.
@@ -45,6 +50,11 @@ struct RehearsedChangeset {
     /// The longest time a lock that blocks writes (or reads) was held: roughly how long the
     /// application's queries of that table would have waited.
     std::chrono::milliseconds blocking{0};
+    /// The synthetic load's queries of the changeset's tables while it ran (a read and a
+    /// write that changes nothing, again and again, on a second session), and the longest
+    /// one: how long the application's queries waited for the changeset's locks.
+    long long load_queries = 0;
+    std::chrono::milliseconds load_max_wait{0};
 };
 
 struct STRATA_API Rehearsal {
@@ -55,6 +65,11 @@ struct STRATA_API Rehearsal {
     bool reapplied = false;
     /// False when the dialect reports no locks (the predictions were not checked).
     bool locks_observed = false;
+    /// Rows copied into the clone (--sample-rows), and those it refused, per table.
+    long long sampled_rows = 0;
+    std::vector<std::string> sample_notes;
+    /// Whether the synthetic load ran (it needs a database whose lock waits can be bounded).
+    bool load_ran = false;
     [[nodiscard]] bool predictions_held() const;
 };
 
