@@ -106,6 +106,10 @@ private:
     static bool needs_rebuild_to_add(const Column& column);
 
     // The changes SQLite has no ALTER for, performed by alter_by_rebuild().
+    /// strata:expandColumn (the new columns and AFTER INSERT / AFTER UPDATE triggers) and
+    /// strata:contractColumn; expand_contract.cpp. nullopt for other changes.
+    std::optional<std::vector<std::string>>
+    render_expand_contract(const Change& change, const RenderContext& context) const;
     static bool altered_by_rebuild(const Change& change);
     // The table a change rebuilds: those above, addLookupTable's existing table (its new
     // foreign key) and mergeColumns' table; nullopt when it rebuilds none. Read by render and
