@@ -126,12 +126,16 @@ TEST(ExpandContractFormat, ExpandIsOneModelInXmlYamlAndJson) {
     EXPECT_EQ(plan.new_columns[1].type, "varchar(50)");
     EXPECT_EQ(plan.key, "id");
     expect_one_model(xml_with(kExpandXml), kExpandYaml, kExpandJson,
-                     "9:00000000000000000000000000000000");
+                     "9:9ec9ae83959e938bd8bcfdf7919f6b17");
+    // An edited expression is an edited changeset.
+    std::string edited = kExpandXml;
+    edited.replace(edited.find("' ', 2)"), 7, "' ', 3)");
+    EXPECT_NE(v9(parse_text(dir, "b.xml", xml_with(edited))), v9(xml));
 }
 
 TEST(ExpandContractFormat, ContractIsOneModelInXmlYamlAndJson) {
     expect_one_model(xml_with(kContractXml), kContractYaml, kContractJson,
-                     "9:00000000000000000000000000000000");
+                     "9:5bba072219c1d266e1964057f4825309");
 }
 
 // The contract finds the triggers the expand installed, and the rollback of an expand is a
