@@ -382,6 +382,49 @@ TEST_P(ExpandContract, SplitKeepsBothSidesInStep) {
               0);
 }
 
+// NOT NULL on an existing column: a new column computed with a default for NULL, made NOT
+// NULL by Liquibase's own addNotNullConstraint in the contract changeset.
+TEST_P(ExpandContract, NotNullThroughANewColumn) {
+    const std::string base = schema(GetParam());
+    ASSERT_EQ(strata(base + R"x(<changeSet id="blank" author="ec">
+  <sql>UPDATE people SET amount_text = NULL WHERE id &lt;= 10</sql>
+</changeSet>
+)x",
+                     {"update"})
+                  .exit_code,
+              0);
+    const std::string expand = R"x(<changeSet id="blank" author="ec">
+  <sql>UPDATE people SET amount_text = NULL WHERE id &lt;= 10</sql>
+</changeSet>
+<changeSet id="expand-not-null" author="ec">
+  <strata:expandColumn tableName="people" keyColumns="id">
+    <column name="amount_text" valueComputed="amount_set"/>
+    <column name="amount_set" type="varchar(20)" valueComputed="COALESCE(amount_text, '0')"/>
+  </strata:expandColumn>
+</changeSet>
+)x";
+    CommandResult applied = strata(base + expand, {"update"});
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM people WHERE amount_set = '0'"), 10);
+    Database app = session();
+    app.connection().execute("INSERT INTO people (id, full_name) VALUES (9001, 'old app')");
+    EXPECT_EQ(scalar("SELECT amount_set FROM people WHERE id = 9001"), "0");
+
+    CommandResult contract =
+        strata(base + expand + R"x(<changeSet id="contract-not-null" author="ec">
+  <strata:contractColumn tableName="people" dropColumns="amount_text" keepColumns="amount_set"/>
+  <addNotNullConstraint tableName="people" columnName="amount_set" columnDataType="varchar(20)"/>
+</changeSet>
+)x",
+               {"update"});
+    ASSERT_EQ(contract.exit_code, 0) << contract.err;
+    EXPECT_EQ(columns("people"), "id,full_name,amount_set");
+    EXPECT_EQ(sync_objects(), 0);
+    EXPECT_THROW(app.connection().execute("INSERT INTO people (id, full_name) VALUES (9002, 'x')"),
+                 Error)
+        << "amount_set is NOT NULL";
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ExpandContract,
                          ::testing::Values("sqlite", "postgresql", "mysql"),
                          [](const auto& param) { return param.param; });
