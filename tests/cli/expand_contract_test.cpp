@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <iostream>
@@ -17,7 +18,9 @@
 #include <random>
 #include <strata/core/open_database.hpp>
 #include <strata/error.hpp>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace strata::test {
 namespace {
@@ -423,6 +426,57 @@ TEST_P(ExpandContract, NotNullThroughANewColumn) {
     EXPECT_THROW(app.connection().execute("INSERT INTO people (id, full_name) VALUES (9002, 'x')"),
                  Error)
         << "amount_set is NOT NULL";
+}
+
+// Killed during its backfill, an expand resumes after its last committed batch, without
+// adding the columns or the triggers again.
+TEST_P(ExpandContract, KilledDuringTheBackfillResumes) {
+    const std::string base = schema(GetParam());
+    ASSERT_EQ(strata(base, {"update"}).exit_code, 0);
+    const std::string expand = R"x(<changeSet id="expand-slow" author="ec">
+  <strata:expandColumn tableName="people" keyColumns="id" batchSize="10" pauseMs="40">
+    <column name="full_name" valueComputed="display_name"/>
+    <column name="display_name" type="varchar(100)" valueComputed="full_name"/>
+  </strata:expandColumn>
+</changeSet>
+)x";
+    write_file(dir_ / "app.xml", changelog(base + expand));
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (::chdir(dir_.path().c_str()) != 0)
+            _exit(126);
+        std::string url = "--url=" + url_;
+        execl(STRATA_CLI_PATH, STRATA_CLI_PATH, "--changelog-file=app.xml", url.c_str(),
+              "--log-level=severe", "update", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    // Killed once some batches, not all, are committed.
+    long long done = 0;
+    for (int wait = 0; wait < 500 && done < 50; ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        try {
+            done = number("SELECT COALESCE(MAX(ROWS_DONE), 0) FROM STRATA_BATCH_PROGRESS");
+        } catch (const Error&) {
+            // the first run has not made the checkpoint table yet
+        }
+    }
+    ::kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the expand ended before the kill";
+    ASSERT_GE(done, 50);
+    ASSERT_LT(number("SELECT COUNT(*) FROM people WHERE display_name IS NOT NULL"), kRows);
+
+    CommandResult resumed = strata(base + expand, {"update"});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_NE(resumed.err.find("resuming after key"), std::string::npos) << resumed.err;
+    EXPECT_EQ(resumed.err.find("the triggers"), std::string::npos)
+        << "the structure was added again: " << resumed.err;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM people WHERE display_name = full_name"), kRows);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM DATABASECHANGELOG WHERE ID = 'expand-slow'"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM STRATA_BATCH_PROGRESS"), 0);
+    EXPECT_GT(sync_objects(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ExpandContract,
