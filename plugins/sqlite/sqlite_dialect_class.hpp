@@ -39,6 +39,11 @@ public:
     [[nodiscard]] Capabilities capabilities() const override;
 
     [[nodiscard]] ConnectionSpec connection_spec(const ConnectionTarget& target) const override;
+    /// SQLITE_BUSY that the busy timeout does not wait out (a read transaction that must
+    /// become a write one while another connection writes): the work, run again as a whole,
+    /// succeeds once the other writer is done.
+    [[nodiscard]] lint::Recovery recover(Connection& connection, std::string_view statement,
+                                         const Error& error, bool in_transaction) const override;
     [[nodiscard]] std::optional<ScratchNamespace>
     scratch_namespace(const std::string& url, const std::string& name) const override;
 
