@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/core/rollback.hpp"
 
+#include "strata/expand_contract.hpp"
 #include "strata/text.hpp"
 
 #include <fmt/format.h>
@@ -107,6 +108,20 @@ std::optional<std::vector<Change>> inverse_of(const Change& change) {
                                                          "_" + change.value("newTableName")));
         return std::vector{drop_fk, make(K::DropTable, change, {{"tableName", "newTableName"}})};
     }
+    case K::ExpandColumn: {
+        // Undoing an expand is a contract the other way round: the triggers go, and the new
+        // columns with them; the old columns were kept in sync all along.
+        ExpandPlan plan = expand_plan(change);
+        Change undo = make(K::ContractColumn, change, {{"tableName", "tableName"}});
+        std::vector<std::string> added, kept;
+        for (const ExpandedColumn& column : plan.new_columns)
+            added.push_back(column.name);
+        for (const ExpandedColumn& column : plan.old_columns)
+            kept.push_back(column.name);
+        undo.attributes.emplace("dropColumns", fmt::format("{}", fmt::join(added, ", ")));
+        undo.attributes.emplace("keepColumns", fmt::format("{}", fmt::join(kept, ", ")));
+        return std::vector{undo};
+    }
     case K::TagDatabase:
     case K::Empty:
     case K::Output:
@@ -140,6 +155,7 @@ std::optional<std::vector<Change>> inverse_of(const Change& change) {
     case K::Stop:
     case K::Update:
     case K::BatchUpdate:
+    case K::ContractColumn:
         break;
     }
     return std::nullopt;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model_builder.hpp"
 
+#include "strata/expand_contract.hpp"
 #include "strata/filter.hpp"
 #include "strata/identity.hpp"
 #include "strata/input_limits.hpp"
@@ -266,6 +267,10 @@ void check_change(const Change& change) {
                                 change.value("keyColumns")),
                     change.where,
                     "name one unique, indexed column, such as a single-column primary key");
+    if (change.kind == ChangeKind::ExpandColumn)
+        (void)expand_plan(change);
+    if (change.kind == ChangeKind::ContractColumn)
+        (void)contract_plan(change);
     check_referenced_file(change);
 }
 
@@ -355,12 +360,12 @@ void check_changeset(const ChangeSet& changeset, std::string_view how_to_add_a_c
     // "the changeset ran" means exactly "every batch ran and the validation passed".
     if (changeset.changes.size() > 1) {
         for (const Change& change : changeset.changes) {
-            if (change.kind == ChangeKind::BatchUpdate)
+            if (change.kind == ChangeKind::BatchUpdate || change.kind == ChangeKind::ExpandColumn)
                 throw Error(ErrorKind::Validation,
-                            fmt::format("changeSet {}::{} holds a strata:batchUpdate and {} other "
-                                        "change(s); a batchUpdate must be alone in its changeSet",
-                                        changeset.id, changeset.author,
-                                        changeset.changes.size() - 1),
+                            fmt::format("changeSet {}::{} holds a {} and {} other change(s); a "
+                                        "{} must be alone in its changeSet",
+                                        changeset.id, changeset.author, change.type_name(),
+                                        changeset.changes.size() - 1, change.type_name()),
                             change.where,
                             "move the other changes to a changeSet of their own, before or after "
                             "this one");

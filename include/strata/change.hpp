@@ -73,6 +73,12 @@ enum class ChangeKind : std::uint16_t {
     /// strata:batchUpdate, in strata's own namespace (urn:strata:changelog): an UPDATE run in
     /// keyset-paginated batches, one commit each, resumable (core/src/engine/batch_update.cpp).
     BatchUpdate = 48,
+    /// strata:expandColumn: adds new columns beside old ones, keeps both in sync with
+    /// triggers in both directions and backfills the new ones in batches
+    /// (core/src/engine/expand_contract.cpp, include/strata/expand_contract.hpp).
+    ExpandColumn = 49,
+    /// strata:contractColumn: removes the sync triggers of an expandColumn and the old columns.
+    ContractColumn = 50,
 };
 
 /// The XML namespace of strata's own change types (`xmlns:strata="urn:strata:changelog"`);

@@ -106,6 +106,8 @@ std::optional<std::string> MysqlDialect::unsupported(const Change& change) const
     case ChangeKind::RenameView:
     case ChangeKind::SetColumnRemarks:
     case ChangeKind::SetTableRemarks:
+    case ChangeKind::ExpandColumn:
+    case ChangeKind::ContractColumn:
         return std::nullopt;
     default:
         return AnsiDialect::unsupported(change);

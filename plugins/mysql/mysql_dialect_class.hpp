@@ -236,6 +236,11 @@ private:
 
     [[nodiscard]] std::string no_cycle_keyword() const override;
 
+    /// strata:expandColumn (the new columns, a trigger function and its trigger) and
+    /// strata:contractColumn (the trigger and function dropped, then the old columns);
+    /// expand_contract.cpp. nullopt for other changes.
+    std::optional<std::vector<std::string>>
+    render_expand_contract(const Change& change, const RenderContext& context) const;
     std::optional<std::vector<std::string>> render_alter(const Change& change,
                                                          const RenderContext& context) const;
 

@@ -35,6 +35,8 @@ std::vector<std::string> MysqlDialect::render_statements(const Change& change,
                 change.where);
         return value;
     };
+    if (std::optional<std::vector<std::string>> synced = render_expand_contract(change, context))
+        return *synced;
     switch (change.kind) {
     case ChangeKind::DropIndex:
         // DROP INDEX ... ON refuses ALGORITHM and LOCK (1064, measured): ALTER TABLE takes them.

@@ -72,6 +72,8 @@ std::optional<std::string> PostgresDialect::unsupported(const Change& change) co
     case ChangeKind::RenameView:
     case ChangeKind::SetColumnRemarks:
     case ChangeKind::SetTableRemarks:
+    case ChangeKind::ExpandColumn:
+    case ChangeKind::ContractColumn:
         return std::nullopt;
     default:
         return AnsiDialect::unsupported(change);

@@ -17,6 +17,8 @@ namespace strata::dialect::postgresql {
 
 std::vector<std::string> PostgresDialect::render_change(const Change& change,
                                                         const RenderContext& context) const {
+    if (std::optional<std::vector<std::string>> synced = render_expand_contract(change, context))
+        return *synced;
     if (std::optional<std::vector<std::string>> online = render_online_index(change, context))
         return *online;
     switch (change.kind) {

@@ -21,6 +21,8 @@ std::vector<std::string> SqliteDialect::render_change(const Change& change,
                                                       const RenderContext& context) const {
     if (auto why = unsupported(change))
         throw Error(ErrorKind::Validation, *why, change.where);
+    if (std::optional<std::vector<std::string>> synced = render_expand_contract(change, context))
+        return *synced;
     if (altered_by_rebuild(change))
         return alter_by_rebuild(change, live(change, context));
     switch (change.kind) {

@@ -27,6 +27,15 @@ Capabilities SqliteDialect::capabilities() const {
     return capabilities;
 }
 
+lint::Recovery SqliteDialect::recover(Connection& /*connection*/, std::string_view /*statement*/,
+                                      const Error& error, bool in_transaction) const {
+    lint::Recovery recovery;
+    if (!in_transaction &&
+        std::string_view(error.what()).find("database is locked") != std::string_view::npos)
+        recovery.action = lint::Recovery::Action::RetryAfterBackoff;
+    return recovery;
+}
+
 std::optional<std::string> SqliteDialect::unsupported(const Change& change) const {
     switch (change.kind) {
     case ChangeKind::AlterSequence:

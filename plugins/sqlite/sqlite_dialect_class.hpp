@@ -39,6 +39,11 @@ public:
     [[nodiscard]] Capabilities capabilities() const override;
 
     [[nodiscard]] ConnectionSpec connection_spec(const ConnectionTarget& target) const override;
+    /// SQLITE_BUSY that the busy timeout does not wait out (a read transaction that must
+    /// become a write one while another connection writes): the work, run again as a whole,
+    /// succeeds once the other writer is done.
+    [[nodiscard]] lint::Recovery recover(Connection& connection, std::string_view statement,
+                                         const Error& error, bool in_transaction) const override;
     [[nodiscard]] std::optional<ScratchNamespace>
     scratch_namespace(const std::string& url, const std::string& name) const override;
 
@@ -106,6 +111,10 @@ private:
     static bool needs_rebuild_to_add(const Column& column);
 
     // The changes SQLite has no ALTER for, performed by alter_by_rebuild().
+    /// strata:expandColumn (the new columns and AFTER INSERT / AFTER UPDATE triggers) and
+    /// strata:contractColumn; expand_contract.cpp. nullopt for other changes.
+    std::optional<std::vector<std::string>>
+    render_expand_contract(const Change& change, const RenderContext& context) const;
     static bool altered_by_rebuild(const Change& change);
     // The table a change rebuilds: those above, addLookupTable's existing table (its new
     // foreign key) and mergeColumns' table; nullopt when it rebuilds none. Read by render and

@@ -217,6 +217,14 @@ constexpr A kBatchUpdate[] = {STRATA_TABLE_SCOPE,
                               A{"batchSize", Integer},
                               A{"pauseMs", Integer},
                               A{"validateSql"}};
+// strata's own expand/contract: the columns of an expandColumn are `<column>`s, those with
+// a type added, those without one the existing (old) columns; each one's valueComputed is
+// the SQL that computes it from the other side.
+constexpr A kExpandColumn[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
+                               A{"keyColumns", String, true}, A{"batchSize", Integer},
+                               A{"pauseMs", Integer}};
+constexpr A kContractColumn[] = {STRATA_TABLE_SCOPE, A{"tableName", String, true},
+                                 A{"dropColumns", String, true}, A{"keepColumns", String, true}};
 constexpr A kNone[] = {A{"__none__"}};
 
 #undef STRATA_TABLE_SCOPE
@@ -295,6 +303,8 @@ const std::array kSpecs = {
     make_spec(ChangeKind::SqlFile, "sqlFile", kSqlFile),
     make_spec(ChangeKind::Stop, "stop", kStop, kNoColumns, "message"),
     make_spec(ChangeKind::BatchUpdate, "strata:batchUpdate", kBatchUpdate),
+    make_spec(ChangeKind::ContractColumn, "strata:contractColumn", kContractColumn),
+    make_spec(ChangeKind::ExpandColumn, "strata:expandColumn", kExpandColumn, kRequiredColumns),
     make_spec(ChangeKind::TagDatabase, "tagDatabase", kTagDatabase),
     make_spec(ChangeKind::Update, "update", kUpdate, kOptionalColumns, "", kWhere),
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// What the README says about keeping strata-only changesets (strata:batchUpdate) beside a
-// changelog Liquibase runs, checked with the real Liquibase 4.28 (STRATA_LIQUIBASE) on SQLite:
+// What the README says about keeping strata-only changesets (strata:batchUpdate,
+// strata:expandColumn) beside a changelog Liquibase runs, checked with the real Liquibase 4.28
+// (STRATA_LIQUIBASE) on SQLite:
 // Liquibase refuses the change type even in an include whose context it does not run; a
 // strata root that includes Liquibase's root, and one root whose last include is a property,
 // both let each tool run its part on the same database, and Liquibase's update and validate
@@ -95,6 +96,26 @@ TEST_F(LiquibaseStrataOnly, LiquibaseRefusesTheChangeTypeEvenInAnIncludeOfAnothe
     CommandResult refused = liquibase("app.xml", "update");
     EXPECT_NE(refused.exit_code, 0);
     EXPECT_NE((refused.out + refused.err).find("Unknown change type 'batchUpdate'"),
+              std::string::npos)
+        << refused.out << refused.err;
+}
+
+// The same for strata's expand/contract change types, which the README sends to their own
+// included file too.
+TEST_F(LiquibaseStrataOnly, LiquibaseRefusesExpandColumnToo) {
+    write_file(dir_ / "strata-only" / "expand.xml",
+               root(R"( xmlns:strata="urn:strata:changelog")", R"(
+  <changeSet id="expand-cents" author="team">
+    <strata:expandColumn tableName="accounts" keyColumns="id">
+      <column name="amount" valueComputed="cents / 100"/>
+      <column name="amount_cents" type="bigint" valueComputed="amount * 100"/>
+    </strata:expandColumn>
+  </changeSet>)"));
+    write_file(dir_ / "app.xml", root("", kTeamChangesets + R"(
+  <include file="strata-only/expand.xml" relativeToChangelogFile="true" context="strata"/>)"));
+    CommandResult refused = liquibase("app.xml", "update");
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_NE((refused.out + refused.err).find("Unknown change type 'expandColumn'"),
               std::string::npos)
         << refused.out << refused.err;
 }

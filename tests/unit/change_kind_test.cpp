@@ -60,10 +60,12 @@ constexpr std::pair<std::string_view, int> kReleased[] = {
     {"TagDatabase", 46},
     {"Update", 47},
     {"BatchUpdate", 48},
+    {"ExpandColumn", 49},
+    {"ContractColumn", 50},
 };
 
 // strata's own change types, named in its namespace.
-constexpr std::string_view kStrataKinds[] = {"BatchUpdate"};
+constexpr std::string_view kStrataKinds[] = {"BatchUpdate", "ExpandColumn", "ContractColumn"};
 
 std::string liquibase_name(std::string_view kind) {
     std::string name(kind);

@@ -15,8 +15,6 @@
 
 namespace strata {
 
-namespace {
-
 int positive_setting(const Change& change, std::string_view key, int fallback, int minimum) {
     const std::string* written = change.get(key);
     if (written == nullptr)
@@ -28,12 +26,17 @@ int positive_setting(const Change& change, std::string_view key, int fallback, i
         value = minimum - 1;
     }
     if (value < minimum)
-        throw Error(
-            ErrorKind::Validation,
-            fmt::format("strata:batchUpdate {}=\"{}\" must be a whole number of at least {}", key,
-                        *written, minimum),
-            change.where);
+        throw Error(ErrorKind::Validation,
+                    fmt::format("{} {}=\"{}\" must be a whole number of at least {}",
+                                change.type_name(), key, *written, minimum),
+                    change.where);
     return value;
+}
+
+namespace {
+
+std::string now_text() {
+    return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(std::time(nullptr)));
 }
 
 std::string duration_text(double seconds) {
@@ -58,21 +61,55 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
                     change.where,
                     "name one unique, indexed column, such as the primary key of a table with "
                     "a single-column key");
-    const int batch_size = positive_setting(change, "batchSize", 5000, 1);
-    const auto pause = std::chrono::milliseconds(positive_setting(change, "pauseMs", 0, 0));
-
-    std::string table = dialect_.quote_identifier(change.value("tableName"));
+    BatchJob job;
+    job.batch_size = positive_setting(change, "batchSize", 5000, 1);
+    job.pause = std::chrono::milliseconds(positive_setting(change, "pauseMs", 0, 0));
+    job.table = dialect_.quote_identifier(change.value("tableName"));
     if (const std::string* schema = change.get("schemaName"); schema && !schema->empty())
-        table = dialect_.quote_identifier(*schema) + "." + table;
-    const std::string key = dialect_.quote_identifier(keys.front());
-    const std::string where = "(" + trim(change.value("where")) + ")";
-    const std::string set = trim(change.value("set"));
-    const std::string what = fmt::format("strata:batchUpdate of {}", change.value("tableName"));
+        job.table = dialect_.quote_identifier(*schema) + "." + job.table;
+    job.key = dialect_.quote_identifier(keys.front());
+    job.where = "(" + trim(change.value("where")) + ")";
+    job.set = trim(change.value("set"));
+    job.what = fmt::format("strata:batchUpdate of {}", change.value("tableName"));
 
+    BatchCheckpoint checkpoint = read_checkpoint(changeset);
+    // A checkpoint of an edited changeset is not this one's: start again (`where` skips the
+    // rows already migrated).
+    if (!checkpoint.resumed)
+        restart_checkpoint(changeset, checkpoint);
+    run_batches(changeset, job, checkpoint);
+
+    if (const std::string* validate = change.get("validateSql");
+        validate && !trim(*validate).empty()) {
+        ResultSet result = connection_.query(trim(*validate));
+        std::string value = result.rows.empty() || result.rows.front().empty()
+                                ? "(no rows)"
+                                : result.rows.front()[0].value_or("NULL");
+        if (value != "0") {
+            // The next run starts from the first key again: rows the validation found may lie
+            // behind the checkpoint.
+            execute(fmt::format("DELETE FROM {} WHERE {}", checkpoint.table, checkpoint.identity));
+            Error error(ErrorKind::Validation,
+                        fmt::format("{}: validateSql returned {}, not 0:\n    {}", job.what, value,
+                                    trim(*validate)),
+                        change.where,
+                        "the batches ran and stay committed; fix the rows the query finds (or "
+                        "the query), then run `strata update` again: no history row was written");
+            error.set_changeset(changeset.identifier());
+            error.add_context(fmt::format("applying changeSet {} ({})", changeset.identifier(),
+                                          changeset.where.str()));
+            throw error;
+        }
+    }
+    finish_batches(checkpoint, record);
+}
+
+Engine::BatchCheckpoint Engine::read_checkpoint(const ChangeSet& changeset) {
     // The checkpoint: one row per changeset in flight, in strata's own table.
+    BatchCheckpoint checkpoint;
     const TableName progress_name = own_table(settings_.batch_progress_table);
-    const std::string progress_table = dialect_.table_reference(progress_name);
-    const std::string identity = fmt::format(
+    checkpoint.table = dialect_.table_reference(progress_name);
+    checkpoint.identity = fmt::format(
         "ID = {} AND AUTHOR = {} AND FILENAME = {}", dialect_.quote_literal(changeset.id),
         dialect_.quote_literal(changeset.author), dialect_.quote_literal(changeset.path));
     if (!dialect_.table_exists(connection_, progress_name))
@@ -80,46 +117,54 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
                             "NULL, FILENAME VARCHAR(255) NOT NULL, MD5SUM VARCHAR(35) NOT NULL, "
                             "LAST_KEY VARCHAR(1000), ROWS_DONE BIGINT NOT NULL, UPDATED "
                             "VARCHAR(40) NOT NULL)",
-                            progress_table));
-    const std::string checksum = current_checksum(changeset);
-    auto now_text = [] {
-        return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(std::time(nullptr)));
-    };
-
-    std::optional<std::string> last_key;
-    long long rows_done = 0;
-    ResultSet saved = connection_.query(fmt::format(
-        "SELECT MD5SUM, LAST_KEY, ROWS_DONE FROM {} WHERE {}", progress_table, identity));
-    bool resumed = !saved.rows.empty() && saved.rows.front()[0].value_or("") == checksum;
-    if (resumed) {
-        last_key = saved.rows.front()[1];
-        rows_done = std::stoll(saved.rows.front()[2].value_or("0"));
-    } else {
-        // A checkpoint of an edited changeset is not this one's: start again (`where` skips
-        // the rows already migrated).
-        execute(fmt::format("DELETE FROM {} WHERE {}", progress_table, identity));
-        execute(fmt::format("INSERT INTO {} (ID, AUTHOR, FILENAME, MD5SUM, LAST_KEY, ROWS_DONE, "
-                            "UPDATED) VALUES ({}, {}, {}, {}, NULL, 0, {})",
-                            progress_table, dialect_.quote_literal(changeset.id),
-                            dialect_.quote_literal(changeset.author),
-                            dialect_.quote_literal(changeset.path),
-                            dialect_.quote_literal(checksum), dialect_.quote_literal(now_text())));
+                            checkpoint.table));
+    checkpoint.checksum = current_checksum(changeset);
+    ResultSet saved =
+        connection_.query(fmt::format("SELECT MD5SUM, LAST_KEY, ROWS_DONE FROM {} WHERE {}",
+                                      checkpoint.table, checkpoint.identity));
+    checkpoint.resumed =
+        !saved.rows.empty() && saved.rows.front()[0].value_or("") == checkpoint.checksum;
+    if (checkpoint.resumed) {
+        checkpoint.last_key = saved.rows.front()[1];
+        checkpoint.rows_done = std::stoll(saved.rows.front()[2].value_or("0"));
     }
+    return checkpoint;
+}
+
+void Engine::restart_checkpoint(const ChangeSet& changeset, BatchCheckpoint& checkpoint) {
+    execute(fmt::format("DELETE FROM {} WHERE {}", checkpoint.table, checkpoint.identity));
+    execute(fmt::format(
+        "INSERT INTO {} (ID, AUTHOR, FILENAME, MD5SUM, LAST_KEY, ROWS_DONE, "
+        "UPDATED) VALUES ({}, {}, {}, {}, NULL, 0, {})",
+        checkpoint.table, dialect_.quote_literal(changeset.id),
+        dialect_.quote_literal(changeset.author), dialect_.quote_literal(changeset.path),
+        dialect_.quote_literal(checkpoint.checksum), dialect_.quote_literal(now_text())));
+    checkpoint.last_key.reset();
+    checkpoint.rows_done = 0;
+}
+
+long long Engine::run_batches(const ChangeSet& changeset, const BatchJob& job,
+                              BatchCheckpoint& checkpoint) {
+    const std::string& table = job.table;
+    const std::string& key = job.key;
+    const std::string& what = job.what;
+    const int batch_size = job.batch_size;
+    std::optional<std::string>& last_key = checkpoint.last_key;
+    long long& rows_done = checkpoint.rows_done;
     // Keys go back as string literals, which each database converts to the key's type (a
     // bare number would not compare with a text key on PostgreSQL).
     auto key_literal = [&](const std::string& value) { return dialect_.quote_literal(value); };
 
     // The estimate: rows still to migrate now, plus those earlier runs did.
     ResultSet counted =
-        connection_.query(fmt::format("SELECT COUNT(*) FROM {} WHERE {}", table, where));
+        connection_.query(fmt::format("SELECT COUNT(*) FROM {} WHERE {}", table, job.where));
     long long total = rows_done + std::stoll(counted.rows.front()[0].value_or("0"));
     if (settings_.progress)
         settings_.progress(
             fmt::format("{}: about {} rows to migrate in batches of {}{}", what, total, batch_size,
-                        resumed ? fmt::format(", resuming after key {} ({} rows done)",
-                                              last_key.value_or("(none)"), rows_done)
-                                : std::string()));
-
+                        checkpoint.resumed ? fmt::format(", resuming after key {} ({} rows done)",
+                                                         last_key.value_or("(none)"), rows_done)
+                                           : std::string()));
     const auto started = std::chrono::steady_clock::now();
     long long rows_this_run = 0;
     for (int batch = 1;; ++batch) {
@@ -148,14 +193,15 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
                 if (batch_keys > 0) {
                     batch_last = next.rows.front()[1].value_or("");
                     // Of the batch's rows, those `where` still selects.
-                    statement = fmt::format("UPDATE {} SET {} WHERE {}{} <= {} AND {}", table, set,
-                                            after, key, key_literal(batch_last), where);
+                    statement =
+                        fmt::format("UPDATE {} SET {} WHERE {}{} <= {} AND {}", table, job.set,
+                                    after, key, key_literal(batch_last), job.where);
                     batch_rows = static_cast<long long>(connection_.execute(statement));
                     execute(fmt::format("UPDATE {} SET LAST_KEY = {}, ROWS_DONE = {}, UPDATED = "
                                         "{} WHERE {}",
-                                        progress_table, dialect_.quote_literal(batch_last),
+                                        checkpoint.table, dialect_.quote_literal(batch_last),
                                         rows_done + batch_rows, dialect_.quote_literal(now_text()),
-                                        identity));
+                                        checkpoint.identity));
                 }
                 connection_.commit();
                 break;
@@ -211,48 +257,29 @@ void Engine::apply_batch_update(const ChangeSet& changeset, const Change& change
         }
         if (batch_keys < batch_size)
             break;
-        if (pause.count() > 0)
-            std::this_thread::sleep_for(pause);
+        if (job.pause.count() > 0)
+            std::this_thread::sleep_for(job.pause);
     }
 
-    if (const std::string* validate = change.get("validateSql");
-        validate && !trim(*validate).empty()) {
-        ResultSet result = connection_.query(trim(*validate));
-        std::string value = result.rows.empty() || result.rows.front().empty()
-                                ? "(no rows)"
-                                : result.rows.front()[0].value_or("NULL");
-        if (value != "0") {
-            // The next run starts from the first key again: rows the validation found may lie
-            // behind the checkpoint.
-            execute(fmt::format("DELETE FROM {} WHERE {}", progress_table, identity));
-            Error error(ErrorKind::Validation,
-                        fmt::format("{}: validateSql returned {}, not 0:\n    {}", what, value,
-                                    trim(*validate)),
-                        change.where,
-                        "the batches ran and stay committed; fix the rows the query finds (or "
-                        "the query), then run `strata update` again: no history row was written");
-            error.set_changeset(changeset.identifier());
-            error.add_context(fmt::format("applying changeSet {} ({})", changeset.identifier(),
-                                          changeset.where.str()));
-            throw error;
-        }
-    }
-
-    connection_.begin();
-    try {
-        execute(record);
-        execute(fmt::format("DELETE FROM {} WHERE {}", progress_table, identity));
-        connection_.commit();
-    } catch (const Error&) {
-        if (connection_.in_transaction())
-            connection_.rollback();
-        throw;
-    }
     if (settings_.progress) {
         double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         settings_.progress(fmt::format("{}: done, {} rows in this run ({} in all) in {}", what,
                                        rows_this_run, rows_done, duration_text(seconds)));
+    }
+    return rows_this_run;
+}
+
+void Engine::finish_batches(const BatchCheckpoint& checkpoint, const std::string& record) {
+    connection_.begin();
+    try {
+        execute(record);
+        execute(fmt::format("DELETE FROM {} WHERE {}", checkpoint.table, checkpoint.identity));
+        connection_.commit();
+    } catch (const Error&) {
+        if (connection_.in_transaction())
+            connection_.rollback();
+        throw;
     }
 }
 

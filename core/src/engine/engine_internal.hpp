@@ -18,6 +18,10 @@ namespace strata {
 
 inline constexpr std::size_t kMaxTextColumn = 250;
 
+/// A whole-number attribute of a change (batchSize, pauseMs) of at least `minimum`, or
+/// `fallback` when absent; Error{Validation} otherwise (batch_update.cpp).
+int positive_setting(const Change& change, std::string_view key, int fallback, int minimum);
+
 inline std::string limited(std::string text) {
     if (text.size() > kMaxTextColumn)
         text = text.substr(0, kMaxTextColumn - 3) + "...";

@@ -174,6 +174,18 @@ Engine::RollbackStep Engine::plan_rollback(const ChangeSet& changeset, const His
                 step.actions.push_back({std::move(undo), std::nullopt});
             continue;
         }
+        if (change.kind == ChangeKind::ContractColumn)
+            throw Error(ErrorKind::Rollback,
+                        fmt::format("changeSet {} cannot be rolled back: its strata:contractColumn "
+                                    "dropped {} of {}, and the data of dropped columns cannot be "
+                                    "restored",
+                                    changeset.identifier(), change.value("dropColumns"),
+                                    change.value("tableName")),
+                        change.where,
+                        changeset.rollback_hint.empty()
+                            ? "to go back, write a <rollback> block that adds the columns again "
+                              "and fills them from the kept ones (or a new expand)"
+                            : changeset.rollback_hint);
         const std::string* captured = nullptr;
         if (kept != captures.end()) {
             auto found = kept->second.find(i);

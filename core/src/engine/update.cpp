@@ -241,6 +241,12 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
                              << change.value("executable") << "\n";
             for (const std::string& statement : render_change(change, changeset, false, context))
                 run(statement);
+            // `update` runs the backfill in batches; printed, it is the one UPDATE.
+            if (change.kind == ChangeKind::ExpandColumn) {
+                BatchJob backfill = expand_backfill(change);
+                run(fmt::format("UPDATE {} SET {} WHERE {}", backfill.table, backfill.set,
+                                backfill.where));
+            }
         }
         run(record);
         sql_changeset_.clear();
@@ -250,15 +256,19 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
     // A batched data migration commits batch by batch, outside one transaction; the parser
     // keeps it alone in its changeset.
     for (const Change& change : changeset.changes) {
-        if (change.kind != ChangeKind::BatchUpdate)
+        if (change.kind != ChangeKind::BatchUpdate && change.kind != ChangeKind::ExpandColumn)
             continue;
         if (changeset.changes.size() > 1)
             throw Error(ErrorKind::Validation,
-                        fmt::format("changeSet {} holds a strata:batchUpdate and other changes",
-                                    changeset.identifier()),
-                        change.where, "a batchUpdate must be alone in its changeSet");
+                        fmt::format("changeSet {} holds a {} and other changes",
+                                    changeset.identifier(), change.type_name()),
+                        change.where,
+                        fmt::format("a {} must be alone in its changeSet", change.type_name()));
         try {
-            apply_batch_update(changeset, change, record);
+            if (change.kind == ChangeKind::BatchUpdate)
+                apply_batch_update(changeset, change, record);
+            else
+                apply_expand_column(changeset, change, record);
         } catch (const Error& error) {
             if (changeset.fail_on_error)
                 throw;

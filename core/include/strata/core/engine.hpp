@@ -276,6 +276,40 @@ private:
     /// checkpoint, then validateSql, then `record` (its history row); batch_update.cpp.
     void apply_batch_update(const ChangeSet& changeset, const Change& change,
                             const std::string& record);
+    /// A migration run in keyset-paginated batches, each committed with its checkpoint:
+    /// a strata:batchUpdate's, and the backfill of a strata:expandColumn.
+    struct BatchJob {
+        std::string what;  ///< "strata:batchUpdate of accounts", for messages
+        std::string table; ///< quoted (and qualified)
+        std::string key;   ///< quoted
+        std::string set;
+        std::string where;
+        int batch_size = 5000;
+        std::chrono::milliseconds pause{0};
+    };
+    /// A changeset's row in STRATA_BATCH_PROGRESS.
+    struct BatchCheckpoint {
+        std::string table;
+        std::string identity; ///< the WHERE clause of the changeset's row
+        std::string checksum;
+        bool resumed = false; ///< a row of this very changeset (same checksum) was found
+        std::optional<std::string> last_key;
+        long long rows_done = 0;
+    };
+    BatchCheckpoint read_checkpoint(const ChangeSet& changeset);
+    /// Replaces the changeset's row with a fresh one (no key done yet).
+    void restart_checkpoint(const ChangeSet& changeset, BatchCheckpoint& checkpoint);
+    /// The batches after the checkpoint's last key; returns the rows changed in this run.
+    long long run_batches(const ChangeSet& changeset, const BatchJob& job,
+                          BatchCheckpoint& checkpoint);
+    /// The history row and the end of the checkpoint, in one commit.
+    void finish_batches(const BatchCheckpoint& checkpoint, const std::string& record);
+    /// A changeset holding a strata:expandColumn (alone): the new columns and the sync
+    /// triggers, then the backfill in batches, then `record`; expand_contract.cpp.
+    void apply_expand_column(const ChangeSet& changeset, const Change& change,
+                             const std::string& record);
+    /// The backfill of an expandColumn: its new columns computed where they are all NULL.
+    BatchJob expand_backfill(const Change& change) const;
     /// apply(), tried again while its lock waits time out (an atomic changeset rolls back).
     void apply_retrying(const ChangeSet& changeset, const HistoryRow* previous);
     void execute_command(const Change& change, const ChangeSet& changeset);
