@@ -27,6 +27,7 @@
 #   --formats-max=N       YAML, JSON and SQL fresh updates for N up to this (default 1000; on
 #                         MariaDB at its smallest N only)
 #   --runs=R              interleaved runs per N (default 3)
+#   --large-runs=R        runs for N of 5,000 and more (default: as --runs)
 #   --no-liquibase        strata and raw SQL only
 #   --servers=ENV_FILE    use running servers (scripts/start-servers.sh's file)
 #   --output=FILE         the report (default bench/RESULTS.md; "-" for stdout only)
@@ -41,6 +42,7 @@ sizes=100,1000,5000
 mariadb_sizes=100,1000
 formats_max=1000
 runs=3
+large_runs=
 with_liquibase=1
 servers_env=
 output=bench/RESULTS.md
@@ -53,6 +55,7 @@ for argument in "$@"; do
     --mariadb-sizes=*) mariadb_sizes=${argument#*=} ;;
     --formats-max=*) formats_max=${argument#*=} ;;
     --runs=*) runs=${argument#*=} ;;
+    --large-runs=*) large_runs=${argument#*=} ;;
     --no-liquibase) with_liquibase=0 ;;
     --servers=*) servers_env=${argument#*=} ;;
     --output=*) output=${argument#*=} ;;
@@ -149,8 +152,10 @@ drop_targets() { # database: drops what fresh_target made for it
     esac
 }
 
-results=$work/results.tsv
-: >"$results"
+# Kept after the run: a report of an interrupted run can still be written from it
+# (bench/suite_report.py).
+results=$(mktemp "${TMPDIR:-/tmp}/strata-suite-results.XXXXXX.tsv")
+echo "strata suite: measurements in $results" >&2
 # measure database n operation tool command...: runs it once in $dir, appends a result row.
 measure() {
     local db=$1 n=$2 operation=$3 tool=$4 start end
@@ -211,8 +216,10 @@ for db in ${databases//,/ }; do
         if ((n <= formats_max)) && [[ $db != mariadb || $n == "$smallest" ]]; then
             formats="xml yaml json sql"
         fi
-        for ((run = 1; run <= runs; run++)); do
-            echo "$db N=$n run $run of $runs ($(date +%T), load $(cut -d' ' -f1 /proc/loadavg))" >&2
+        runs_here=$runs
+        ((n >= 5000)) && runs_here=${large_runs:-$runs}
+        for ((run = 1; run <= runs_here; run++)); do
+            echo "$db N=$n run $run of $runs_here ($(date +%T), load $(cut -d' ' -f1 /proc/loadavg))" >&2
             fresh_target "$db"
             measure "$db" "$n" "raw SQL" raw raw_run raw.sql
             fresh_target "$db"
@@ -277,7 +284,7 @@ versions="strata $("$strata" --version | awk 'NR == 1 { print $2 }') ($(git rev-
 Liquibase 4.28.1, SQLite $(sqlite3 --version | cut -d' ' -f1)"
 [[ -n ${pg_host:-} ]] && versions+=", PostgreSQL $(echo 'SHOW server_version' | pg_sql -At | cut -d' ' -f1)"
 [[ -n ${my_host:-} ]] && versions+=", MariaDB $(echo 'SELECT VERSION()' | my_sql -N | cut -d- -f1)"
-report=$(python3 bench/suite_report.py "$results" "$machine" "$versions" "bench/suite.sh $*" "$runs")
+report=$(python3 bench/suite_report.py "$results" "$machine" "$versions" "bench/suite.sh $*")
 if [[ $output == - ]]; then
     echo "$report"
 else

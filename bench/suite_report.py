@@ -3,14 +3,15 @@
 """bench/suite.sh's report: RESULTS.md from its measurements (database, N, operation, tool,
 wall nanoseconds, peak KiB per line).
 
-usage: suite_report.py RESULTS_TSV MACHINE VERSIONS COMMAND RUNS
+usage: suite_report.py RESULTS_TSV MACHINE VERSIONS COMMAND
 """
 import statistics
 import sys
 from collections import defaultdict
 from datetime import datetime, timezone
+from pathlib import Path
 
-path, machine, versions, command, runs = sys.argv[1:6]
+path, machine, versions, command = sys.argv[1:5]
 samples = defaultdict(list)  # (db, n, operation, tool) -> [(seconds, MiB)]
 for line in open(path):
     db, n, operation, tool, ns, kib, cpu = line.rstrip("\n").split("\t")
@@ -57,9 +58,11 @@ now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 out += [
     "# Benchmark results",
     "",
-    f"Written by `{command.strip()}` on {now}; medians of {runs} interleaved run(s), each on a",
-    "fresh schema / database / file, with min–max in brackets and the peak RSS (GNU time) of the",
-    "worst run. Ratios are what to compare: the machine is shared and its load moves the",
+    f"Written by `{command.strip()}` on {now}.",
+    "",
+    "Each figure is the median wall time of interleaved runs (how many: in each heading), each",
+    "on a fresh schema / database / file, with min–max in brackets, and the peak RSS (GNU time)",
+    "of the worst run. Ratios are what to compare: the machine is shared and its load moves the",
     "absolute figures.",
     "",
     f"- Machine: {machine}",
@@ -122,7 +125,8 @@ if version is not None:
 
 for db in databases:
     for n in sizes[db]:
-        out += ["", f"## {db}, N = {int(n):,}", "",
+        count = len(samples.get((db, n, "raw SQL", "raw"), []))
+        out += ["", f"## {db}, N = {int(n):,} ({count} run{'s' if count != 1 else ''})", "",
                 "| operation | strata | Liquibase | strata / raw (with history · without) "
                 "| Liquibase / strata |",
                 "|---|---|---|---|---|"]
@@ -144,4 +148,9 @@ for db in databases:
             out.append(f"| {operation} | {cell((db, n, operation, 'strata'))} | "
                        f"{cell((db, n, operation, 'liquibase'))} | {versus_raw} | "
                        f"{ratio(liquibase, strata, 1)} |")
+# What the figures do not say by themselves (profiles, what limits a target): kept by hand in
+# bench/suite_notes.md, beside the script, and carried into every report.
+notes = Path(__file__).with_name("suite_notes.md")
+if notes.exists():
+    out += ["", notes.read_text().rstrip()]
 print("\n".join(out))
