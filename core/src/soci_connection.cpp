@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fmt/format.h>
 #include <soci/soci.h>
+#include <utility>
 
 namespace strata {
 namespace {
@@ -38,12 +39,14 @@ std::string cell_text(const soci::row& row, std::size_t i) {
 class SociConnection final : public Connection {
 public:
     explicit SociConnection(const ConnectionSpec& spec)
-        : session_(spec.soci_backend, spec.connect_string) {}
+        : session_(spec.soci_backend, spec.connect_string),
+          begin_with_next_statement_(spec.soci_backend == "postgresql") {}
 
     std::uint64_t execute(std::string_view sql) override {
         long long affected = 0;
         guarded(sql, [&] {
-            soci::statement statement = (session_.prepare << std::string(sql));
+            soci::statement statement = one_time(with_pending_begin(sql));
+            statement.define_and_bind();
             statement.execute(true);
             affected = statement.get_affected_rows();
         });
@@ -53,9 +56,12 @@ public:
     ResultSet query(std::string_view sql) override {
         ResultSet result;
         guarded(sql, [&] {
-            soci::rowset<soci::row> rows = (session_.prepare << std::string(sql));
+            soci::row row;
+            soci::statement statement = one_time(with_pending_begin(sql));
+            statement.exchange(soci::into(row));
+            statement.define_and_bind();
             bool first = true;
-            for (const soci::row& row : rows) {
+            for (bool fetched = statement.execute(true); fetched; fetched = statement.fetch()) {
                 if (first) {
                     for (std::size_t i = 0; i < row.size(); ++i)
                         result.columns.push_back(row.get_properties(i).get_name());
@@ -76,23 +82,50 @@ public:
     }
 
     void begin() override {
-        guarded("BEGIN", [&] { session_.begin(); });
+        if (begin_with_next_statement_)
+            begin_pending_ = true;
+        else
+            guarded("BEGIN", [&] { session_.begin(); });
         in_transaction_ = true;
     }
 
     void commit() override {
         in_transaction_ = false;
+        if (std::exchange(begin_pending_, false))
+            return; // nothing ran in it
         guarded("COMMIT", [&] { session_.commit(); });
     }
 
     void rollback() override {
         in_transaction_ = false;
+        if (std::exchange(begin_pending_, false))
+            return;
         guarded("ROLLBACK", [&] { session_.rollback(); });
     }
 
     [[nodiscard]] bool in_transaction() const override { return in_transaction_; }
 
 private:
+    // Sent as it is, in one round trip: a statement SOCI prepares (as `session.prepare <<`
+    // does) costs PostgreSQL three (PREPARE, EXECUTE, DEALLOCATE), and strata runs each
+    // statement once.
+    soci::statement one_time(std::string_view sql) {
+        soci::statement statement(session_);
+        statement.alloc();
+        statement.prepare(std::string(sql), soci::details::st_one_time_query);
+        return statement;
+    }
+
+    // PostgreSQL runs "BEGIN; <statement>" sent as one simple query as the two would run one
+    // after the other (a failing statement leaves the transaction aborted, to be rolled back),
+    // so the BEGIN of a changeset's transaction travels with its first statement: one round
+    // trip fewer per changeset. SQLite's and MySQL's clients run one statement per call.
+    std::string with_pending_begin(std::string_view sql) {
+        if (!std::exchange(begin_pending_, false))
+            return std::string(sql);
+        return "BEGIN;\n" + std::string(sql);
+    }
+
     template <typename Body> void guarded(std::string_view sql, Body&& body) {
         try {
             body();
@@ -105,6 +138,8 @@ private:
 
     soci::session session_;
     bool in_transaction_ = false;
+    bool begin_with_next_statement_;
+    bool begin_pending_ = false; // begin() was called, the BEGIN not sent yet
 };
 
 } // namespace

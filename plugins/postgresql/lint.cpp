@@ -274,7 +274,10 @@ private:
     }
 
     std::optional<std::uint64_t> bytes(const std::string& table) {
-        if (subject_.connection == nullptr || table.empty())
+        // A table an earlier pending change creates has no findings (the engine drops them)
+        // and no size yet: no catalog read for it.
+        if (subject_.connection == nullptr || table.empty() ||
+            (subject_.created_earlier && subject_.created_earlier(table)))
             return std::nullopt;
         try {
             return dialect_.table_bytes(*subject_.connection, table);

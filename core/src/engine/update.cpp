@@ -420,7 +420,9 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             const Change& change = changeset.changes[i];
             if (!runs_here(change))
                 continue;
-            if (index >= done) {
+            // What a capture keeps serves only the generated rollback: a changeset with a
+            // rollback of its own never reads it (and then costs no catalog read or write).
+            if (index >= done && !changeset.rollback) {
                 if (std::optional<std::string> captured = dialect_.capture(connection_, change))
                     captures_.keep(connection_, changeset, i, *captured);
             }
