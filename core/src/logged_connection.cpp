@@ -13,6 +13,7 @@ void LoggedConnection::log(std::string_view sql) const {
 
 std::uint64_t LoggedConnection::execute(std::string_view sql) {
     log(sql);
+    ++writes_;
     return inner_.execute(sql);
 }
 
@@ -24,16 +25,19 @@ ResultSet LoggedConnection::query(std::string_view sql) {
 // Transaction control is logged as the statements a SQL log would show.
 void LoggedConnection::begin() {
     log("BEGIN");
+    ++writes_;
     inner_.begin();
 }
 
 void LoggedConnection::commit() {
     log("COMMIT");
+    ++writes_;
     inner_.commit();
 }
 
 void LoggedConnection::rollback() {
     log("ROLLBACK");
+    ++writes_;
     inner_.rollback();
 }
 

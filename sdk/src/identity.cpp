@@ -9,7 +9,32 @@
 
 namespace strata {
 
+namespace {
+
+// A path that normalising would leave as it is: each history row and changeset goes through
+// identity_key, and most paths are already plain relative ones.
+bool already_normal(std::string_view path) {
+    if (path.empty() || path.starts_with("classpath:") ||
+        path.find('\\') != std::string_view::npos ||
+        (path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':'))
+        return false;
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t slash = path.find('/', start);
+        std::string_view part = path.substr(start, slash - start);
+        if (part.empty() || part == "." || part == "..")
+            return false;
+        if (slash == std::string_view::npos)
+            return true;
+        start = slash + 1;
+    }
+}
+
+} // namespace
+
 std::string normalize_changelog_path(std::string_view raw) {
+    if (already_normal(raw))
+        return std::string(raw);
     std::string path(raw);
     if (path.starts_with("classpath:"))
         path.erase(0, 10);
@@ -37,7 +62,10 @@ std::string normalize_changelog_path(std::string_view raw) {
 }
 
 std::string identity_key(std::string_view id, std::string_view author, std::string_view path) {
-    std::string key = fmt::format("{}::{}::{}", id, author, normalize_changelog_path(path));
+    std::string normal = normalize_changelog_path(path);
+    std::string key;
+    key.reserve(id.size() + author.size() + normal.size() + 4);
+    key.append(id).append("::").append(author).append("::").append(normal);
     std::transform(key.begin(), key.end(), key.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return key;

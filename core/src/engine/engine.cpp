@@ -196,7 +196,10 @@ std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
     }
     std::vector<HistoryRow> rows = read_history();
     refuse_flyway_database(changelog, rows);
-    return mismatches(changelog, index(rows));
+    std::vector<ChecksumMismatch> found = mismatches(changelog, index(rows));
+    validated_history_ = std::move(rows);
+    validated_at_writes_ = connection_.writes();
+    return found;
 }
 
 void Engine::write_sql_header(std::string_view title, std::string_view changelog_path) {

@@ -207,7 +207,12 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
 // What update would run, with no limit: the same plan, so status never disagrees with it.
 std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     check_changelog_preconditions(changelog);
-    std::vector<HistoryRow> rows = read_history();
+    std::vector<HistoryRow> rows;
+    if (validated_history_ && validated_at_writes_ == connection_.writes())
+        rows = std::move(*validated_history_);
+    else
+        rows = read_history();
+    validated_history_.reset();
     refuse_flyway_database(changelog, rows);
     HistoryIndex by_identity = index(rows);
     require_valid_checksums(changelog, by_identity);

@@ -351,7 +351,12 @@ private:
     bool lock_waits_bounded_ = false;
     /// A lock wait of this update timed out: others are queued on the tables it changes.
     bool lock_contention_ = false;
-    std::map<const ChangeSet*, std::string> checksums_;
+    std::unordered_map<const ChangeSet*, std::string> checksums_;
+    /// The history validate read, kept for the lint of the pending changesets that follows
+    /// it (pending), so a long history is read once, not twice; used only while nothing has
+    /// been written since (connection_.writes()).
+    std::optional<std::vector<HistoryRow>> validated_history_;
+    std::uint64_t validated_at_writes_ = 0;
 };
 
 } // namespace strata

@@ -25,11 +25,16 @@ public:
     void rollback() override;
     [[nodiscard]] bool in_transaction() const override;
 
+    /// How many statements other than queries (and transaction boundaries) have been sent:
+    /// what was read before is still what a query would read while this has not changed.
+    [[nodiscard]] std::uint64_t writes() const { return writes_; }
+
 private:
     void log(std::string_view sql) const;
 
     Connection& inner_;
     Sink sink_;
+    std::uint64_t writes_ = 0;
 };
 
 } // namespace strata
