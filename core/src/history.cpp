@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "strata/core/history.hpp"
 
+#include "strata/core/row_stream.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -20,34 +22,38 @@ bool HistoryTable::exists(Connection& connection) const {
 }
 
 std::vector<HistoryRow> HistoryTable::read(Connection& connection) const {
-    ResultSet result = connection.query(fmt::format(
-        "SELECT ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, "
-        "COMMENTS, TAG, LIQUIBASE, CONTEXTS, LABELS, DEPLOYMENT_ID FROM {} ORDER BY DATEEXECUTED "
-        "ASC, "
-        "ORDEREXECUTED ASC",
-        dialect_.table_reference(table_)));
-    // The cells are moved out, not copied, so a long history is not held twice.
+    const std::string table = dialect_.table_reference(table_);
+    // Counted first, so the rows are built in place without the vector growing (and copying
+    // itself) on the way.
     std::vector<HistoryRow> rows;
-    rows.reserve(result.rows.size());
-    for (Row& r : result.rows) {
-        HistoryRow row;
-        row.id = std::move(r[0]).value_or("");
-        row.author = std::move(r[1]).value_or("");
-        row.filename = std::move(r[2]).value_or("");
-        row.date_executed = std::move(r[3]).value_or("");
-        row.order_executed = std::stoi(r[4].value_or("0"));
-        row.exec_type = std::move(r[5]).value_or("");
-        row.md5sum = std::move(r[6]);
-        row.description = std::move(r[7]).value_or("");
-        row.comments = std::move(r[8]).value_or("");
-        row.tag = std::move(r[9]);
-        row.liquibase = std::move(r[10]).value_or("");
-        row.contexts = std::move(r[11]);
-        row.labels = std::move(r[12]);
-        row.deployment_id = std::move(r[13]);
-        r = Row(); // frees the row's cells as soon as they are read
-        rows.push_back(std::move(row));
-    }
+    ResultSet count = connection.query(fmt::format("SELECT COUNT(*) FROM {}", table));
+    if (!count.rows.empty() && !count.rows[0].empty() && count.rows[0][0])
+        rows.reserve(std::stoul(*count.rows[0][0]));
+    // The rows are taken as they are fetched and their cells moved out, not copied, so a long
+    // history is not held twice.
+    for_each_row(connection,
+                 fmt::format("SELECT ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, EXECTYPE, "
+                             "MD5SUM, DESCRIPTION, COMMENTS, TAG, LIQUIBASE, CONTEXTS, LABELS, "
+                             "DEPLOYMENT_ID FROM {} ORDER BY DATEEXECUTED ASC, ORDEREXECUTED ASC",
+                             table),
+                 [&](Row& r) {
+                     HistoryRow row;
+                     row.id = std::move(r[0]).value_or("");
+                     row.author = std::move(r[1]).value_or("");
+                     row.filename = std::move(r[2]).value_or("");
+                     row.date_executed = std::move(r[3]).value_or("");
+                     row.order_executed = std::stoi(r[4].value_or("0"));
+                     row.exec_type = std::move(r[5]).value_or("");
+                     row.md5sum = std::move(r[6]);
+                     row.description = std::move(r[7]).value_or("");
+                     row.comments = std::move(r[8]).value_or("");
+                     row.tag = std::move(r[9]);
+                     row.liquibase = std::move(r[10]).value_or("");
+                     row.contexts = std::move(r[11]);
+                     row.labels = std::move(r[12]);
+                     row.deployment_id = std::move(r[13]);
+                     rows.push_back(std::move(row));
+                 });
     return rows;
 }
 

@@ -22,6 +22,28 @@ ResultSet LoggedConnection::query(std::string_view sql) {
     return inner_.query(sql);
 }
 
+void LoggedConnection::query_each(std::string_view sql, const std::function<void(Row&)>& each) {
+    log(sql);
+    if (auto* stream = dynamic_cast<RowStream*>(&inner_)) {
+        stream->query_each(sql, each);
+        return;
+    }
+    ResultSet result = inner_.query(sql);
+    for (Row& row : result.rows)
+        each(row);
+}
+
+void for_each_row(Connection& connection, std::string_view sql,
+                  const std::function<void(Row&)>& each) {
+    if (auto* stream = dynamic_cast<RowStream*>(&connection)) {
+        stream->query_each(sql, each);
+        return;
+    }
+    ResultSet result = connection.query(sql);
+    for (Row& row : result.rows)
+        each(row);
+}
+
 // Transaction control is logged as the statements a SQL log would show.
 void LoggedConnection::begin() {
     log("BEGIN");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The only file that knows SOCI: every soci_error becomes a strata::Error{Database} here.
 #include "strata/core/database.hpp"
+#include "strata/core/row_stream.hpp"
 #include "strata/error.hpp"
 
 #include <ctime>
@@ -36,7 +37,7 @@ std::string cell_text(const soci::row& row, std::size_t i) {
     return {};
 }
 
-class SociConnection final : public Connection {
+class SociConnection final : public Connection, public RowStream {
 public:
     explicit SociConnection(const ConnectionSpec& spec)
         : session_(spec.soci_backend, spec.connect_string),
@@ -55,30 +56,19 @@ public:
 
     ResultSet query(std::string_view sql) override {
         ResultSet result;
-        guarded(sql, [&] {
-            soci::row row;
-            soci::statement statement = one_time(with_pending_begin(sql));
-            statement.exchange(soci::into(row));
-            statement.define_and_bind();
-            bool first = true;
-            for (bool fetched = statement.execute(true); fetched; fetched = statement.fetch()) {
-                if (first) {
-                    for (std::size_t i = 0; i < row.size(); ++i)
-                        result.columns.push_back(row.get_properties(i).get_name());
-                    first = false;
-                }
-                Row values;
-                values.reserve(row.size());
-                for (std::size_t i = 0; i < row.size(); ++i) {
-                    if (row.get_indicator(i) == soci::i_null)
-                        values.emplace_back(std::nullopt);
-                    else
-                        values.emplace_back(cell_text(row, i));
-                }
-                result.rows.push_back(std::move(values));
-            }
-        });
+        fetch(
+            sql,
+            [&](const soci::row& row) {
+                for (std::size_t i = 0; i < row.size(); ++i)
+                    result.columns.push_back(row.get_properties(i).get_name());
+            },
+            [&](Row& values) { result.rows.push_back(std::move(values)); });
         return result;
+    }
+
+    void query_each(std::string_view sql, const std::function<void(Row&)>& each) override {
+        fetch(
+            sql, [](const soci::row&) {}, each);
     }
 
     void begin() override {
@@ -124,6 +114,33 @@ private:
         if (!std::exchange(begin_pending_, false))
             return std::string(sql);
         return "BEGIN;\n" + std::string(sql);
+    }
+
+    // Runs a query, calling `columns` with the first row and `each` with every row.
+    template <typename Columns, typename Each>
+    void fetch(std::string_view sql, Columns&& columns, Each&& each) {
+        guarded(sql, [&] {
+            soci::row row;
+            soci::statement statement = one_time(with_pending_begin(sql));
+            statement.exchange(soci::into(row));
+            statement.define_and_bind();
+            bool first = true;
+            Row values;
+            for (bool fetched = statement.execute(true); fetched; fetched = statement.fetch()) {
+                if (first) {
+                    columns(row);
+                    first = false;
+                }
+                values.resize(row.size());
+                for (std::size_t i = 0; i < row.size(); ++i) {
+                    if (row.get_indicator(i) == soci::i_null)
+                        values[i].reset();
+                    else
+                        values[i] = cell_text(row, i);
+                }
+                each(values);
+            }
+        });
     }
 
     template <typename Body> void guarded(std::string_view sql, Body&& body) {

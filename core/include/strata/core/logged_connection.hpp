@@ -4,6 +4,7 @@
 #pragma once
 
 #include "strata/connection.hpp"
+#include "strata/core/row_stream.hpp"
 #include "strata/export.hpp"
 
 #include <functional>
@@ -11,7 +12,7 @@
 
 namespace strata {
 
-class STRATA_API LoggedConnection final : public Connection {
+class STRATA_API LoggedConnection final : public Connection, public RowStream {
 public:
     using Sink = std::function<void(const std::string&)>;
 
@@ -20,6 +21,7 @@ public:
 
     std::uint64_t execute(std::string_view sql) override;
     ResultSet query(std::string_view sql) override;
+    void query_each(std::string_view sql, const std::function<void(Row&)>& each) override;
     void begin() override;
     void commit() override;
     void rollback() override;
