@@ -189,6 +189,8 @@ private:
                         "changelog");
         TreeNode node;
         node.kind = kind;
+        // A changelog's maps hold a few keys: room for them at once, not after 3 reallocations.
+        node.children.reserve(kind == Kind::Mapping ? 4 : 1);
         stack_.push_back(Frame{at(std::move(node), mark), anchor, std::nullopt, Weight{1, 0}});
     }
 
