@@ -130,8 +130,11 @@ const Changelog& Session::changelog() {
         options.missing_property = format::MissingProperty::Empty;
     else if (settings_.missing_property_mode == "error")
         options.missing_property = format::MissingProperty::Error;
+    bool depends_on_database = false;
+    options.depends_on_database = &depends_on_database;
     changelog_.emplace(format::parse_changelog(settings_.changelog_file, options));
     changelog_database_ = options.database;
+    changelog_depends_on_database_ = depends_on_database;
     return *changelog_;
 }
 
@@ -141,8 +144,10 @@ Engine& Session::engine() {
     Database& db = database();
     db.connect();
     // The server can name itself otherwise than its URL did (MariaDB behind mysql://): read
-    // the changelog again so that properties limited by dbms follow the server's name.
-    if (changelog_ && changelog_database_ != db.dialect().name()) {
+    // the changelog again so that properties limited by dbms follow the server's name (when
+    // anything in it is limited by dbms: a long changelog is not read twice for nothing).
+    if (changelog_ && changelog_database_ != db.dialect().name() &&
+        changelog_depends_on_database_) {
         changelog_.reset();
         (void)changelog();
     }

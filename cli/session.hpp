@@ -81,7 +81,8 @@ private:
     std::ostringstream sql_comments_; ///< the *-sql commands' comments, unused in JSON
     std::optional<Database> database_;
     std::optional<Changelog> changelog_;
-    std::string changelog_database_; ///< the dialect name changelog_ was read for
+    std::string changelog_database_;             ///< the dialect name changelog_ was read for
+    bool changelog_depends_on_database_ = false; ///< dbms limits something in changelog_
     std::unique_ptr<Engine> engine_;
 };
 

@@ -705,6 +705,8 @@ Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions&
     // the same identity twice is fine when contexts, labels or dbms leave only one of them.
     std::map<std::string, const ChangeSet*> seen;
     for (const ChangeSet& changeset : session.changelog.changesets) {
+        if (!trim(changeset.dbms).empty() && options.depends_on_database != nullptr)
+            *options.depends_on_database = true;
         std::optional<std::string> skipped =
             filtered_out(changeset, options.filter, options.database);
         // Without a known database a dbms list cannot tell which one runs.

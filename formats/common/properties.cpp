@@ -24,7 +24,7 @@ bool is_credential_variable(std::string_view name) {
 
 Properties::Properties(const ParseOptions& options)
     : parameters_(options.parameters), missing_(options.missing_property), filter_(options.filter),
-      database_(options.database) {}
+      database_(options.database), depends_on_database_(options.depends_on_database) {}
 
 void Properties::define(const Definition& definition) {
     try {
@@ -40,6 +40,8 @@ void Properties::define(const Definition& definition) {
             throw;
         throw Error(error.kind(), error.what(), definition.where, error.hint());
     }
+    if (!trim(definition.dbms).empty() && depends_on_database_ != nullptr)
+        *depends_on_database_ = true;
     if (!database_.empty() && !trim(definition.dbms).empty() &&
         !dbms_matches(definition.dbms, database_))
         return;

@@ -48,6 +48,7 @@ private:
     MissingProperty missing_;
     RunFilter filter_;
     std::string database_;
+    bool* depends_on_database_;
     /// Bytes substituted so far, against kMaxExpandedTotal.
     mutable std::size_t expanded_bytes_ = 0;
 };

@@ -25,6 +25,10 @@ struct ParseOptions {
     /// labels or databases is not defined. An empty database means "not known".
     RunFilter filter;
     std::string database;
+    /// When set, becomes true if the changelog holds a <property> or changeset limited by
+    /// dbms: only then does reading it for another database give another model (the CLI
+    /// reads a mysql:// changelog again when the server says it is MariaDB).
+    bool* depends_on_database = nullptr;
     /// --strict: input that Liquibase accepts but that is probably a mistake (a valueBoolean
     /// other than true/false, an unknown key in a YAML/JSON changeset) is an error, not a
     /// warning.
