@@ -85,9 +85,15 @@ int run_update(Session& session) {
     if (takes(session, kTag))
         limit.tag = session.settings().tag;
     const Changelog& log = session.changelog();
-    if (!sql_mode(session) && lint_stops(session))
+    // The lint runs under the run lock, on the history the update has just read: a long
+    // history is read once.
+    bool lint_stopped = false;
+    UpdateSummary summary = session.engine().update(log, limit, [&] {
+        lint_stopped = !sql_mode(session) && lint_stops(session);
+        return !lint_stopped;
+    });
+    if (lint_stopped)
         return 7; // README "Exit codes": lint findings at --fail-on
-    UpdateSummary summary = session.engine().update(log, limit);
     if (sql_mode(session)) {
         if (json(session))
             print_sql_json(session);

@@ -30,7 +30,8 @@ std::vector<const ChangeSet*> in_run_order(const Changelog& changelog) {
 
 } // namespace
 
-UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit) {
+UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit,
+                             const std::function<bool()>& before_running) {
     RunLock lock(*this);
     SqlRehearsal rehearsal(*this);
     bound_lock_waits();
@@ -46,6 +47,19 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
     // Decide everything first, then check every change that will run, so a changelog with a
     // change this database cannot run changes nothing.
     UpdatePlan plan = plan_update(changelog, limit, by_identity);
+    if (before_running) {
+        update_history_ = &rows;
+        bool go_on = false;
+        try {
+            go_on = before_running();
+        } catch (...) {
+            update_history_ = nullptr;
+            throw;
+        }
+        update_history_ = nullptr;
+        if (!go_on)
+            return UpdateSummary{};
+    }
     check_interrupted(plan);
     changesets_total_ = 0;
     changesets_started_ = 0;
@@ -207,12 +221,15 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
 // What update would run, with no limit: the same plan, so status never disagrees with it.
 std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     check_changelog_preconditions(changelog);
-    std::vector<HistoryRow> rows;
-    if (validated_history_ && validated_at_writes_ == connection_.writes())
-        rows = std::move(*validated_history_);
-    else
-        rows = read_history();
+    std::vector<HistoryRow> read;
+    if (update_history_ == nullptr) {
+        if (validated_history_ && validated_at_writes_ == connection_.writes())
+            read = std::move(*validated_history_);
+        else
+            read = read_history();
+    }
     validated_history_.reset();
+    const std::vector<HistoryRow>& rows = update_history_ ? *update_history_ : read;
     refuse_flyway_database(changelog, rows);
     HistoryIndex by_identity = index(rows);
     require_valid_checksums(changelog, by_identity);

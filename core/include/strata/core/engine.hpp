@@ -150,7 +150,11 @@ public:
     Engine(Dialect& dialect, Connection& connection, EngineSettings settings,
            std::ostream* sql_output = nullptr);
 
-    UpdateSummary update(const Changelog& changelog, const UpdateLimit& limit = {});
+    /// `before_running`, when given, is called under the run lock once the plan is made, and
+    /// nothing runs when it returns false (the CLI's lint: pending() then answers from the
+    /// history this update read, not from a second read).
+    UpdateSummary update(const Changelog& changelog, const UpdateLimit& limit = {},
+                         const std::function<bool()>& before_running = {});
     /// Changesets that update would run, in order (status).
     std::vector<const ChangeSet*> pending(const Changelog& changelog);
     /// What the changesets would lock and block on this database (core/src/engine/lint.cpp):
@@ -357,6 +361,8 @@ private:
     /// been written since (connection_.writes()).
     std::optional<std::vector<HistoryRow>> validated_history_;
     std::uint64_t validated_at_writes_ = 0;
+    /// The history update read, for pending() while update's before_running runs.
+    const std::vector<HistoryRow>* update_history_ = nullptr;
 };
 
 } // namespace strata
