@@ -350,10 +350,12 @@ private:
             } else if (find_change_spec(key) != nullptr) {
                 changeset.changes.push_back(read_change(e)); // Liquibase also takes changes here
             } else if (contains(changeset_attribute_names(), key)) {
-                if (e.kind != Kind::Null)
-                    set_changeset_attribute(
-                        changeset, key,
-                        expand(text(e, fmt::format("changeSet attribute {}", key)), e), at(e));
+                // Named in the message only when the value is not a single one: id and
+                // author are read for every changeset.
+                if (e.kind == Kind::Scalar)
+                    set_changeset_attribute(changeset, key, expand(e.scalar, e), at(e));
+                else if (e.kind != Kind::Null)
+                    text(e, fmt::format("changeSet attribute {}", key));
             } else {
                 std::vector<std::string_view> keys(std::begin(kChangesetKeys),
                                                    std::end(kChangesetKeys));
