@@ -26,15 +26,29 @@ void ProgressStore::start(Connection& connection, const ChangeSet& changeset, in
             "NULL, STARTED VARCHAR(40) NOT NULL, LOCKEDBY VARCHAR(255) NOT NULL)",
             table));
     exists_ = true;
-    connection.execute(fmt::format("DELETE FROM {} WHERE {}", table, where(changeset)));
-    connection.execute(fmt::format(
-        "INSERT INTO {} (ID, AUTHOR, FILENAME, STATEMENTS_DONE, STATE, STARTED, LOCKEDBY) VALUES "
-        "({}, {}, {}, {}, 'RUNNING', {}, {})",
-        table, dialect_.quote_literal(changeset.id), dialect_.quote_literal(changeset.author),
-        dialect_.quote_literal(changeset.path), statements_done,
-        dialect_.quote_literal(
-            fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(std::time(nullptr)))),
-        dialect_.quote_literal(holder)));
+    // The record of a resumed changeset is replaced in one transaction: a run killed between
+    // the DELETE and the INSERT would otherwise lose it, and the next run would run again
+    // the statements it says are committed (seen in the kill test).
+    connection.begin();
+    try {
+        connection.execute(fmt::format("DELETE FROM {} WHERE {}", table, where(changeset)));
+        connection.execute(fmt::format(
+            "INSERT INTO {} (ID, AUTHOR, FILENAME, STATEMENTS_DONE, STATE, STARTED, LOCKEDBY) "
+            "VALUES ({}, {}, {}, {}, 'RUNNING', {}, {})",
+            table, dialect_.quote_literal(changeset.id), dialect_.quote_literal(changeset.author),
+            dialect_.quote_literal(changeset.path), statements_done,
+            dialect_.quote_literal(
+                fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(std::time(nullptr)))),
+            dialect_.quote_literal(holder)));
+        connection.commit();
+    } catch (...) {
+        try {
+            connection.rollback();
+        } catch (const Error&) {
+            // the connection is gone, and the transaction with it
+        }
+        throw;
+    }
 }
 
 std::string ProgressStore::advance_sql(const ChangeSet& changeset, int statements_done,
