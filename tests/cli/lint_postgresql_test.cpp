@@ -569,12 +569,15 @@ TEST_F(PostgresLint, RehearseReportsTheLocksLintPredictedAndLeavesNothingBehind)
     EXPECT_TRUE(predicted) << result.out;
 
     // The target is as it was: nothing ran, no history, no scratch schema left.
-    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_class WHERE relname = 't_b'"), "0");
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_class WHERE relname = 't_b' AND "
+                             "relnamespace = current_schema()::regnamespace"),
+              "0");
     EXPECT_EQ(server_.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = "
                              "'databasechangelog' AND table_schema = current_schema()"),
               "0");
-    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
-                             "'strata_rehearse%'"),
+    std::string scratch = rehearse_scratch_name(report["scratch"].get<std::string>());
+    ASSERT_FALSE(scratch.empty()) << result.out;
+    EXPECT_EQ(server_.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = '" + scratch + "'"),
               "0");
 }
 

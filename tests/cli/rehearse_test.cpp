@@ -22,8 +22,8 @@ struct ServerKind {
     /// The lock each changeset takes, in lint's words.
     const char* index_lock;
     const char* column_lock;
-    /// Leftover scratch places of this test's database: a count.
-    const char* leftover_sql;
+    /// Counts the namespaces of a name (the scratch place, appended quoted).
+    const char* namespaces_named;
     const char* index_sql;
     const char* column_sql;
 };
@@ -32,8 +32,9 @@ const ServerKind kPostgres{
     "postgresql",
     "SHARE",
     "ACCESS EXCLUSIVE",
-    "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'strata_rehearse%'",
-    "SELECT count(*) FROM pg_class WHERE relname = 't_b'",
+    "SELECT count(*) FROM pg_namespace WHERE nspname = ",
+    "SELECT count(*) FROM pg_class WHERE relname = 't_b' AND relnamespace = "
+    "current_schema()::regnamespace",
     "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND "
     "table_name = 't' AND column_name = 'c'",
 };
@@ -41,13 +42,19 @@ const ServerKind kMariadb{
     "mysql",
     "exclusive metadata lock",
     "exclusive metadata lock",
-    "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
-    "CONCAT(DATABASE(), '\\_strata\\_rehearse%')",
+    "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ",
     "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND "
     "INDEX_NAME = 't_b'",
     "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
     "TABLE_NAME = 't' AND COLUMN_NAME = 'c'",
 };
+
+// The report's scratch place, quoted: the one this test's rehearse made, whatever else runs.
+std::string scratch_of(const json& report) {
+    std::string name = rehearse_scratch_name(report.value("scratch", std::string()));
+    EXPECT_FALSE(name.empty()) << report.dump();
+    return "'" + name + "'";
+}
 
 class Rehearse : public ::testing::TestWithParam<const ServerKind*> {
 protected:
@@ -127,7 +134,7 @@ TEST_P(Rehearse, ReportsTheLocksLintPredictsWithSampledRowsAndLeavesNothingBehin
                        "LOWER(table_name) = 'databasechangelog' AND table_schema = " +
                        std::string(GetParam() == &kPostgres ? "current_schema()" : "DATABASE()")),
         "0");
-    EXPECT_EQ(server_.scalar(dialect.leftover_sql), "0");
+    EXPECT_EQ(server_.scalar(dialect.namespaces_named + scratch_of(report)), "0");
     EXPECT_EQ(server_.scalar("SELECT COUNT(*) FROM t"), "300");
 }
 
@@ -162,7 +169,7 @@ TEST_P(Rehearse, LeavesTheHistoryAsItWas) {
                                                                        ? "databasechangelog"
                                                                        : "DATABASECHANGELOG")),
               history_before);
-    EXPECT_EQ(server_.scalar(GetParam()->leftover_sql), "0");
+    EXPECT_EQ(server_.scalar(GetParam()->namespaces_named + scratch_of(report)), "0");
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, Rehearse, ::testing::Values(&kPostgres, &kMariadb),

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <strata/core/open_database.hpp>
@@ -98,6 +99,14 @@ std::string xml_changelog(const std::string& body) {
            "    xsi:schemaLocation=\"http://www.liquibase.org/xml/ns/dbchangelog "
            "http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd\">\n" +
            body + "\n</databaseChangeLog>\n";
+}
+
+std::string rehearse_scratch_name(const std::string& scratch_label) {
+    std::smatch found;
+    if (std::regex_search(scratch_label, found,
+                          std::regex(R"([A-Za-z0-9_]*strata_rehearse_\d+_[0-9a-f]+)")))
+        return found[0];
+    return {};
 }
 
 std::filesystem::path example_changelog() {

@@ -55,6 +55,11 @@ std::string scalar_sqlite(const std::filesystem::path& database, const std::stri
 /// A Liquibase XML changelog around the given changeSet elements.
 std::string xml_changelog(const std::string& body);
 
+/// The scratch schema (PostgreSQL) or database (MariaDB) a `rehearse` report names in its
+/// "scratch" URL, such as strata_rehearse_<pid>_<random>; "" when it names none. Tests check
+/// that this one is gone: other tests may rehearse on the same server at the same time.
+std::string rehearse_scratch_name(const std::string& scratch_label);
+
 /// The example changelog of the README.
 std::filesystem::path example_changelog();
 
