@@ -16,30 +16,40 @@ std::string ProgressStore::where(const ChangeSet& changeset) const {
         dialect_.quote_literal(changeset.author), dialect_.quote_literal(changeset.path));
 }
 
-void ProgressStore::start(Connection& connection, const ChangeSet& changeset, int statements_done,
-                          const std::string& holder) {
-    std::string table = dialect_.table_reference(table_);
+void ProgressStore::prepare(Connection& connection) {
     if (!exists_ && !dialect_.table_exists(connection, table_))
         connection.execute(fmt::format(
             "CREATE TABLE {} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, "
             "FILENAME VARCHAR(255) NOT NULL, STATEMENTS_DONE INT NOT NULL, STATE VARCHAR(10) NOT "
             "NULL, STARTED VARCHAR(40) NOT NULL, LOCKEDBY VARCHAR(255) NOT NULL)",
-            table));
+            dialect_.table_reference(table_)));
     exists_ = true;
+}
+
+std::string ProgressStore::insert_sql(const ChangeSet& changeset, int statements_done,
+                                      const std::string& holder) const {
+    return fmt::format(
+        "INSERT INTO {} (ID, AUTHOR, FILENAME, STATEMENTS_DONE, STATE, STARTED, LOCKEDBY) "
+        "VALUES ({}, {}, {}, {}, 'RUNNING', {}, {})",
+        dialect_.table_reference(table_), dialect_.quote_literal(changeset.id),
+        dialect_.quote_literal(changeset.author), dialect_.quote_literal(changeset.path),
+        statements_done,
+        dialect_.quote_literal(
+            fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(std::time(nullptr)))),
+        dialect_.quote_literal(holder));
+}
+
+void ProgressStore::start(Connection& connection, const ChangeSet& changeset, int statements_done,
+                          const std::string& holder) {
+    prepare(connection);
     // The record of a resumed changeset is replaced in one transaction: a run killed between
     // the DELETE and the INSERT would otherwise lose it, and the next run would run again
     // the statements it says are committed (seen in the kill test).
     connection.begin();
     try {
-        connection.execute(fmt::format("DELETE FROM {} WHERE {}", table, where(changeset)));
-        connection.execute(fmt::format(
-            "INSERT INTO {} (ID, AUTHOR, FILENAME, STATEMENTS_DONE, STATE, STARTED, LOCKEDBY) "
-            "VALUES ({}, {}, {}, {}, 'RUNNING', {}, {})",
-            table, dialect_.quote_literal(changeset.id), dialect_.quote_literal(changeset.author),
-            dialect_.quote_literal(changeset.path), statements_done,
-            dialect_.quote_literal(
-                fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(std::time(nullptr)))),
-            dialect_.quote_literal(holder)));
+        connection.execute(fmt::format("DELETE FROM {} WHERE {}", dialect_.table_reference(table_),
+                                       where(changeset)));
+        connection.execute(insert_sql(changeset, statements_done, holder));
         connection.commit();
     } catch (...) {
         try {

@@ -328,11 +328,38 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         }
     }
     bool transaction = changeset.run_in_transaction && !outside_transaction;
-    bool atomic = transaction && !tracked;
     auto resumed_it =
         interrupted_.find(identity_key(changeset.id, changeset.author, changeset.path));
     const InterruptedChangeset* resumed =
         resumed_it == interrupted_.end() ? nullptr : &resumed_it->second;
+    // Known when every statement was rendered up front: how many there are, and whether one
+    // commits by itself. A changeset of DML only, in its transaction, is all or nothing on
+    // MariaDB too, and needs no record of how far it got.
+    std::optional<int> statements_in_changeset;
+    if (tracked && !dialect_.capabilities().renders_from_schema) {
+        int count = 0;
+        bool one_commits_alone = false;
+        for (std::size_t i = 0; i < changeset.changes.size() && count >= 0; ++i) {
+            const Change& change = changeset.changes[i];
+            if (!runs_here(change) || change.kind == ChangeKind::Output)
+                continue;
+            if (change.kind == ChangeKind::Stop) {
+                count = -1;
+            } else if (change.kind == ChangeKind::ExecuteCommand) {
+                ++count;
+                one_commits_alone = true;
+            } else {
+                count += static_cast<int>(rendered[i]->size());
+                for (const std::string& statement : *rendered[i])
+                    one_commits_alone = one_commits_alone || statement_may_commit_alone(statement);
+            }
+        }
+        if (count >= 0)
+            statements_in_changeset = count;
+        if (count >= 0 && !one_commits_alone && transaction && resumed == nullptr)
+            tracked = false;
+    }
+    bool atomic = transaction && !tracked;
     int done = resumed ? resumed->statements_done : 0; // committed by an earlier run
     int index = 0;                                     // statements seen so far
     int committed = done;                              // committed, this run included
@@ -422,7 +449,13 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
             executed.emplace_back(position, sql);
         if (!tracked)
             return;
-        if (commits_alone || !transaction) {
+        if (transaction && commits_alone && statements_in_changeset == position + 1) {
+            // The last statement: the history row's commit records that it committed; a run
+            // killed before that commit finds it in doubt and checks it.
+            connection_.commit();
+            connection_.begin();
+            committed = position + 1;
+        } else if (commits_alone || !transaction) {
             // It committed whatever came before it, and itself: record that, durably.
             committed_through(position + 1);
         } else {
@@ -430,12 +463,20 @@ void Engine::apply(const ChangeSet& changeset, const HistoryRow* previous) {
         }
     };
     try {
-        if (tracked) {
-            progress_.start(connection_, changeset, done, lock_holder());
+        if (!dialect_.capabilities().transactional_ddl)
             captures_.prepare(connection_);
-        }
+        // A changeset no record exists for records its start inside its own transaction: the
+        // first statement that commits commits the record with it. A resumed one replaces its
+        // record first, on its own.
+        bool record_in_transaction = tracked && transaction && resumed == nullptr;
+        if (tracked && !record_in_transaction)
+            progress_.start(connection_, changeset, done, lock_holder());
+        else if (record_in_transaction)
+            progress_.prepare(connection_);
         if (transaction)
             connection_.begin();
+        if (record_in_transaction)
+            execute(progress_.insert_sql(changeset, done, lock_holder()));
         if (previous != nullptr && done == 0)
             captures_.forget(connection_, changeset.id, changeset.author, changeset.path);
         for (std::size_t i = 0; i < changeset.changes.size(); ++i) {

@@ -38,6 +38,12 @@ public:
     /// run). Executes and commits on its own, before the changeset's transaction begins.
     void start(Connection& connection, const ChangeSet& changeset, int statements_done,
                const std::string& holder);
+    /// Creates the table when it is missing (DDL: commits by itself on MariaDB).
+    void prepare(Connection& connection);
+    /// The INSERT that records a changeset no record exists for, starting. Run inside the
+    /// changeset's transaction, it commits with the first statement that commits.
+    [[nodiscard]] std::string insert_sql(const ChangeSet& changeset, int statements_done,
+                                         const std::string& holder) const;
     /// The UPDATE that records `statements_done` committed statements.
     [[nodiscard]] std::string advance_sql(const ChangeSet& changeset, int statements_done,
                                           std::string_view state = "RUNNING") const;
