@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kExitCodes =
     "Exit codes: 0 ok, 1 database or rollback error, 2 usage, 3 invalid changelog, "
     "4 checksum validation failed, 5 lock not acquired, 6 plugin error, 7 lint findings at "
-    "--fail-on (nothing was run).";
+    "--fail-on (nothing was run), 8 halted partway (earlier changesets of the run stay applied).";
 
 /// The CLI11 names of an option: "--changelog-file", "-D", with its aliases.
 std::string cli_names(const OptionSpec& option) {

@@ -38,6 +38,8 @@ int exit_code(ErrorKind kind) {
         return 5;
     case ErrorKind::Plugin:
         return 6;
+    case ErrorKind::HaltedPartway:
+        return 8;
     case ErrorKind::Database:
     case ErrorKind::Rollback:
     case ErrorKind::Internal:

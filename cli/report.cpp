@@ -61,6 +61,8 @@ std::string_view error_kind_name(ErrorKind kind) {
         return "rollback";
     case ErrorKind::Internal:
         return "internal";
+    case ErrorKind::HaltedPartway:
+        return "halted-partway";
     }
     return "internal";
 }

@@ -30,6 +30,9 @@ enum class ErrorKind {
     Lock,             ///< the run lock could not be taken
     Rollback,         ///< a changeset that cannot be rolled back
     Internal,         ///< a bug in strata
+    /// A check that needed the schema of earlier changesets of the run failed when reached:
+    /// those changesets stay applied (the error says how many).
+    HaltedPartway,
 };
 
 /// The one exception type of strata. The message is the first line; `context()` holds

@@ -105,7 +105,8 @@ TEST_F(Preconditions, HaltStopsTheUpdateAndNamesTheChangeset) {
         <preConditions onFailMessage="the item table must be empty"><tableIsEmpty tableName="item"/></preConditions>
         <sql>DELETE FROM item</sql></changeSet>
         <changeSet id="after" author="t"><sql>SELECT 1</sql></changeSet>)x");
-    EXPECT_EQ(result.exit_code, 3);
+    // "base" is raw SQL: what it changes is unknown, so the check runs when reached.
+    EXPECT_EQ(result.exit_code, 8) << "exit 3 would promise that nothing was applied";
     EXPECT_TRUE(contains(
         result.err,
         "preconditions of changeSet pre.xml::guarded::t failed: the item table must be empty"))
@@ -113,7 +114,7 @@ TEST_F(Preconditions, HaltStopsTheUpdateAndNamesTheChangeset) {
     EXPECT_EQ(exec_type("guarded"), "none");
     EXPECT_EQ(exec_type("after"), "none") << "HALT stops the update";
     EXPECT_EQ(scalar_sqlite(dir_ / "pre.db", "SELECT COUNT(*) FROM item"), "2");
-    // "base" ran before the halt and stays: exit 3 must not read as "nothing was applied".
+    // "base" ran before the halt and stays: exit 8, not 3 ("nothing was applied").
     EXPECT_EQ(exec_type("base"), "EXECUTED");
     EXPECT_TRUE(contains(result.err, "1 earlier changeset(s) of this run were applied and stay "
                                      "applied"))
@@ -125,7 +126,7 @@ TEST_F(Preconditions, HaltStopsTheUpdateAndNamesTheChangeset) {
 TEST_F(Preconditions, AMissingColumnFoundWhenReachedSaysWhatStaysApplied) {
     CommandResult result = update(R"x(<changeSet id="default" author="t">
         <addDefaultValue tableName="item" columnName="no_such_column" defaultValue="x"/></changeSet>)x");
-    EXPECT_EQ(result.exit_code, 3);
+    EXPECT_EQ(result.exit_code, 8);
     EXPECT_TRUE(contains(result.err, "table 'item' has no column 'no_such_column'")) << result.err;
     EXPECT_TRUE(contains(result.err, "1 earlier changeset(s) of this run were applied"))
         << result.err;
@@ -137,6 +138,109 @@ TEST_F(Preconditions, AMissingColumnFoundWhenReachedSaysWhatStaysApplied) {
         <addDefaultValue tableName="item" columnName="no_such_column" defaultValue="x"/></changeSet>)x");
     EXPECT_EQ(result.exit_code, 3);
     EXPECT_FALSE(contains(result.err, "earlier changeset")) << result.err;
+}
+
+// Issue 12, item 5: what the changesets before it cannot change is checked before the first
+// changeset runs, so exit 3 keeps its promise that nothing was applied.
+class UpFrontChecks : public Preconditions {
+protected:
+    CommandResult run(const std::string& changesets, const std::string& command = "update") {
+        write_file(dir_ / "up.xml", xml_changelog(changesets));
+        return run_strata({"--changelog-file=up.xml", "--url=sqlite:up.db", command}, dir_.path());
+    }
+    std::string tables() {
+        return scalar_sqlite(dir_ / "up.db",
+                             "SELECT COALESCE(GROUP_CONCAT(name), '') FROM (SELECT name FROM "
+                             "sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                             "'DATABASECHANGELOG%' ORDER BY name)");
+    }
+    std::string applied() {
+        return scalar_sqlite(dir_ / "up.db",
+                             "SELECT COALESCE(GROUP_CONCAT(ID), '') FROM (SELECT ID FROM "
+                             "DATABASECHANGELOG ORDER BY ORDEREXECUTED)");
+    }
+    std::string exec_type_in(const std::string& id) {
+        return scalar_sqlite(
+            dir_ / "up.db",
+            "SELECT COALESCE(MAX(EXECTYPE), 'none') FROM DATABASECHANGELOG WHERE ID = '" + id +
+                "'");
+    }
+};
+
+constexpr const char* kFirst = R"x(<changeSet id="first" author="t">
+    <createTable tableName="fresh"><column name="id" type="int"/></createTable></changeSet>)x";
+
+TEST_F(UpFrontChecks, AHaltNoEarlierChangesetCanChangeStopsTheUpdateBeforeAnythingRuns) {
+    std::string changesets = std::string(kFirst) + R"x(
+        <changeSet id="guarded" author="t">
+        <preConditions><tableExists tableName="legacy"/></preConditions>
+        <createTable tableName="later"><column name="id" type="int"/></createTable></changeSet>)x";
+    CommandResult validated = run(changesets, "validate");
+    EXPECT_EQ(validated.exit_code, 3) << validated.err;
+    EXPECT_TRUE(contains(validated.err, "preconditions of changeSet up.xml::guarded::t failed"))
+        << validated.err;
+
+    CommandResult result = run(changesets);
+    EXPECT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_TRUE(contains(result.err, "up.xml:")) << result.err;
+    EXPECT_TRUE(contains(result.err, "preconditions of changeSet up.xml::guarded::t failed"))
+        << result.err;
+    EXPECT_TRUE(contains(result.err, "checked before the first changeset ran: nothing was applied"))
+        << result.err;
+    EXPECT_EQ(tables(), "") << "the first changeset must not have run";
+    EXPECT_EQ(applied(), "");
+
+    // The table appears: the same changelog runs through.
+    query_sqlite(dir_ / "up.db", "CREATE TABLE legacy (id INTEGER)");
+    result = run(changesets);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(applied(), "first,guarded");
+}
+
+TEST_F(UpFrontChecks, AColumnARebuildLacksIsFoundBeforeAnythingRuns) {
+    query_sqlite(dir_ / "up.db", "CREATE TABLE item (id INTEGER, sku TEXT)");
+    std::string changesets = std::string(kFirst) + R"x(
+        <changeSet id="default" author="t">
+        <addDefaultValue tableName="item" columnName="no_such_column" defaultValue="x"/></changeSet>)x";
+    CommandResult validated = run(changesets, "validate");
+    EXPECT_EQ(validated.exit_code, 3) << validated.err;
+    CommandResult result = run(changesets);
+    EXPECT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_TRUE(contains(result.err, "table 'item' has no column 'no_such_column'")) << result.err;
+    EXPECT_TRUE(contains(result.err, "before the first changeset ran: nothing was applied"))
+        << result.err;
+    EXPECT_EQ(tables(), "item");
+    EXPECT_EQ(applied(), "");
+}
+
+// Checks the earlier changesets can change are left for when they are reached: checked now
+// they would refuse changelogs that run.
+TEST_F(UpFrontChecks, ChecksEarlierChangesetsDecideWaitUntilReached) {
+    CommandResult result = run(std::string(kFirst) + R"x(
+        <changeSet id="needs-fresh" author="t">
+        <preConditions><tableExists tableName="fresh"/><changeSetExecuted id="first" author="t" changeLogFile="up.xml"/></preConditions>
+        <addColumn tableName="fresh"><column name="sku" type="text"/></addColumn></changeSet>
+        <changeSet id="rebuilds-fresh" author="t">
+        <addDefaultValue tableName="fresh" columnName="sku" defaultValue="x"/></changeSet>
+        <changeSet id="skipped" author="t">
+        <preConditions onFail="MARK_RAN"><tableExists tableName="legacy"/></preConditions>
+        <addDefaultValue tableName="legacy" columnName="gone" defaultValue="x"/></changeSet>)x");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(applied(), "first,needs-fresh,rebuilds-fresh,skipped");
+    EXPECT_EQ(exec_type_in("skipped"), "MARK_RAN");
+
+    // One that only the first changeset's schema decides halts when reached: exit 8.
+    result = run(std::string(kFirst) + R"x(
+        <changeSet id="second" author="t">
+        <createTable tableName="other"><column name="id" type="int"/></createTable></changeSet>
+        <changeSet id="needs-column" author="t">
+        <preConditions><columnExists tableName="other" columnName="sku"/></preConditions>
+        <sql>SELECT 1</sql></changeSet>)x");
+    EXPECT_EQ(result.exit_code, 8) << result.err;
+    EXPECT_TRUE(contains(result.err, "1 earlier changeset(s) of this run were applied and stay "
+                                     "applied"))
+        << result.err;
+    EXPECT_EQ(exec_type_in("second"), "EXECUTED");
 }
 
 TEST_F(Preconditions, WarnRunsAnywayAndOnErrorCoversBadChecks) {

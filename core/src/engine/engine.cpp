@@ -196,7 +196,11 @@ std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
     }
     std::vector<HistoryRow> rows = read_history();
     refuse_flyway_database(changelog, rows);
-    std::vector<ChecksumMismatch> found = mismatches(changelog, index(rows));
+    HistoryIndex by_identity = index(rows);
+    std::vector<ChecksumMismatch> found = mismatches(changelog, by_identity);
+    // What update would refuse before running anything, validate refuses too.
+    if (found.empty())
+        check_pending_up_front(changelog, plan_update(changelog, {}, by_identity));
     validated_history_ = std::move(rows);
     validated_at_writes_ = connection_.writes();
     return found;

@@ -72,7 +72,10 @@ bool Engine::holds(const Precondition& condition, const Changelog& changelog, st
         std::string key = identity_key(condition.value("id"), condition.value("author"),
                                        condition.value("changeLogFile"));
         // Read now, not at the start of the run: a changeset run earlier in this update counts.
-        std::vector<HistoryRow> current = history_.read(connection_);
+        // validate on a database never updated has no history table: nothing has run.
+        std::vector<HistoryRow> current;
+        if (history_exists_ || history_.exists(connection_))
+            current = history_.read(connection_);
         result = std::any_of(current.begin(), current.end(), [&](const HistoryRow& row) {
             return identity_key(row.id, row.author, row.filename) == key;
         });

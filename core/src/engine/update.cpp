@@ -72,18 +72,27 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
                 require_commands_allowed(*step.changeset);
         }
     }
+    if (sql_output_ == nullptr)
+        check_pending_up_front(changelog, plan);
     for (const UpdateStep& step : plan.steps) {
         try {
             execute_step(changelog, step, plan.summary);
         } catch (Error& error) {
             // What only the schema of earlier changesets can tell (a precondition, a column a
-            // SQLite rebuild looks for) is checked when reached: say what already stays.
-            if (error.kind() == ErrorKind::Validation && plan.summary.run > 0 &&
-                sql_output_ == nullptr)
-                error.add_context(fmt::format(
-                    "updating: {} earlier changeset(s) of this run were applied and stay applied",
-                    plan.summary.run));
-            throw;
+            // SQLite rebuild looks for) is checked when reached: then exit 3 ("nothing was
+            // applied") would not be true; say what stays.
+            if (error.kind() != ErrorKind::Validation || plan.summary.run == 0 ||
+                sql_output_ != nullptr)
+                throw;
+            Error partway(ErrorKind::HaltedPartway, error.what(), error.where(), error.hint());
+            for (const std::string& context : error.context())
+                partway.add_context(context);
+            partway.set_sql(error.sql());
+            partway.set_changeset(error.changeset());
+            partway.add_context(fmt::format(
+                "updating: {} earlier changeset(s) of this run were applied and stay applied",
+                plan.summary.run));
+            throw partway;
         }
     }
     return plan.summary;
@@ -177,15 +186,11 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
         if (!verdict.passed) {
             PreconditionAction action = verdict.errored ? changeset.preconditions->on_error
                                                         : changeset.preconditions->on_fail;
-            std::string what =
-                fmt::format("preconditions of changeSet {} {}: {}", changeset.identifier(),
-                            verdict.errored ? "could not be checked" : "failed", verdict.message);
+            Error halt = precondition_halt(changeset, verdict, false);
             if (action == PreconditionAction::Halt)
-                throw Error(ErrorKind::Validation, what, changeset.preconditions->where,
-                            "onFail/onError=\"CONTINUE\" skips the changeset, \"MARK_RAN\" "
-                            "records it without running it, \"WARN\" runs it anyway");
+                throw halt;
             if (settings_.progress)
-                settings_.progress("WARNING: " + what);
+                settings_.progress(std::string("WARNING: ") + halt.what());
             if (action == PreconditionAction::Continue) {
                 ++summary.filtered["Preconditions failed (CONTINUE)"];
                 return;

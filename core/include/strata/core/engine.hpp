@@ -272,6 +272,12 @@ private:
         UpdateSummary summary; ///< totals and filter reasons known from planning
     };
     void check_changelog_preconditions(const Changelog& changelog);
+    /// Preconditions and live-schema renders of the pending changesets that the changesets
+    /// before them cannot change, checked before the first one runs (up_front_checks.cpp).
+    void check_pending_up_front(const Changelog& changelog, const UpdatePlan& plan);
+    class EarlierChanges;
+    [[nodiscard]] Error precondition_halt(const ChangeSet& changeset,
+                                          const PreconditionVerdict& verdict, bool up_front) const;
     UpdatePlan plan_update(const Changelog& changelog, const UpdateLimit& limit,
                            const HistoryIndex& by_identity);
     void execute_step(const Changelog& changelog, const UpdateStep& step, UpdateSummary& summary);
