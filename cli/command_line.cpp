@@ -98,6 +98,12 @@ std::string version_text() {
 }
 
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
+    // `strata --version` alone answers before the parser of every command and option is
+    // built, which is most of its time (issue 17: under 10 ms).
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::cout << version_text() << "\n";
+        return 0;
+    }
     CommandLine result;
     CLI::App app{"strata — database change management that reads Liquibase changelogs"};
     app.name("strata");
