@@ -206,6 +206,8 @@ private:
     [[nodiscard]] ServerFeatures server_features(Connection* connection) const;
     /// The live table the matrix depends on: size, row format, columns and indexes.
     [[nodiscard]] TableFacts table_facts(Connection& connection, const std::string& table) const;
+    /// Only whether the table exists and its size: what allowing a blocking form needs.
+    [[nodiscard]] TableFacts table_size(Connection& connection, const std::string& table) const;
     /// Whether a blocking form may run on `table`: --allow-blocking-rewrite, or the table is
     /// smaller than large_table_bytes.
     [[nodiscard]] bool may_block(const TableFacts& table) const;

@@ -40,17 +40,25 @@ ServerFeatures MysqlDialect::server_features(Connection* connection) const {
     return server_.value_or(ServerFeatures{});
 }
 
-TableFacts MysqlDialect::table_facts(Connection& connection, const std::string& table) const {
+TableFacts MysqlDialect::table_size(Connection& connection, const std::string& table) const {
     TableFacts facts;
-    std::string where = "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = " + quote_literal(table);
-    ResultSet size = connection.query("SELECT DATA_LENGTH + INDEX_LENGTH, UPPER(ROW_FORMAT) FROM "
-                                      "information_schema.TABLES WHERE " +
-                                      where);
+    ResultSet size = connection.query(
+        "SELECT DATA_LENGTH + INDEX_LENGTH, UPPER(ROW_FORMAT) FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = " +
+        quote_literal(table));
     if (size.rows.empty())
         return facts;
     facts.exists = true;
     facts.bytes = number(size.rows[0][0]);
     facts.row_format = size.rows[0][1].value_or("");
+    return facts;
+}
+
+TableFacts MysqlDialect::table_facts(Connection& connection, const std::string& table) const {
+    TableFacts facts = table_size(connection, table);
+    if (!facts.exists)
+        return facts;
+    std::string where = "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = " + quote_literal(table);
     ResultSet columns = connection.query(
         "SELECT LOWER(COLUMN_NAME), UPPER(COLUMN_TYPE), IS_NULLABLE, LOWER(EXTRA), "
         "LOWER(CHARACTER_SET_NAME) FROM information_schema.COLUMNS WHERE " +
@@ -154,7 +162,7 @@ lint::Recovery MysqlDialect::recover(Connection& connection, std::string_view st
                     retry.table, first_line(message));
     std::string why_allowed;
     if (next->blocks_writes()) {
-        TableFacts facts = table_facts(connection, retry.table);
+        TableFacts facts = table_size(connection, retry.table);
         if (!may_block(facts)) {
             Error refusal(
                 ErrorKind::Database,
