@@ -243,6 +243,44 @@ TEST_F(UpFrontChecks, ChecksEarlierChangesetsDecideWaitUntilReached) {
     EXPECT_EQ(exec_type_in("second"), "EXECUTED");
 }
 
+// The same on the servers, where preconditions read the catalog through the dialect.
+class ServerUpFrontChecks : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ServerUpFrontChecks, AHaltNoEarlierChangesetCanChangeStopsTheUpdateBeforeAnythingRuns) {
+    ServerScratch server(GetParam());
+    ASSERT_TRUE(server.ok());
+    TempDir dir;
+    write_file(dir / "up.xml", xml_changelog(std::string(kFirst) + R"x(
+        <changeSet id="guarded" author="t">
+        <preConditions><tableExists tableName="legacy"/></preConditions>
+        <createTable tableName="later"><column name="id" type="int"/></createTable></changeSet>)x"));
+    const std::string here = GetParam() == "postgresql" ? "current_schema()" : "DATABASE()";
+    auto tables_named = [&](const std::string& name) {
+        return server.scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema "
+                             "= " +
+                             here + " AND LOWER(table_name) = '" + name + "'");
+    };
+    auto update = [&] {
+        return run_strata({"--changelog-file=up.xml", "--url=" + server.url(), "update"},
+                          dir.path());
+    };
+    CommandResult result = update();
+    EXPECT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_TRUE(contains(result.err, "checked before the first changeset ran: nothing was applied"))
+        << result.err;
+    EXPECT_EQ(tables_named("fresh"), "0") << "the first changeset must not have run";
+
+    server.admin().execute("CREATE TABLE legacy (id INT)");
+    result = update();
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(tables_named("fresh"), "1");
+    EXPECT_EQ(tables_named("later"), "1");
+    EXPECT_EQ(server.scalar("SELECT COUNT(*) FROM DATABASECHANGELOG"), "2");
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ServerUpFrontChecks, ::testing::Values("postgresql", "mysql"),
+                         [](const auto& param_info) { return param_info.param; });
+
 TEST_F(Preconditions, WarnRunsAnywayAndOnErrorCoversBadChecks) {
     CommandResult result = update(R"x(<changeSet id="warned" author="t">
         <preConditions onFail="WARN"><tableExists tableName="nope"/></preConditions><sql>SELECT 1</sql></changeSet>
