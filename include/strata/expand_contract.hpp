@@ -58,6 +58,14 @@ STRATA_API Change contract_dropped_columns(const Change& contract);
 STRATA_API std::string sync_trigger_name(std::string_view table,
                                          const std::vector<std::string>& columns);
 
+/// "(a OR b OR ...)": whether any of a trigger's conditions holds.
+STRATA_API std::string any_holds(const std::vector<std::string>& conditions);
+
+/// A trigger's or its function's name, quoted, in the schema of the change's table when the
+/// change names one (schemaName).
+STRATA_API std::string in_change_schema(const Change& change, const Dialect& dialect,
+                                        const std::string& name);
+
 /// `(SELECT <record>.a AS a, ...) AS strata_row`: the old and new columns of the row a
 /// trigger sees, under their own names, so the changelog's expressions can read them.
 STRATA_API std::string expand_row_source(const ExpandPlan& plan, const Dialect& dialect,

@@ -11,21 +11,10 @@
 
 namespace strata::dialect::mysql {
 
-namespace {
-
-std::string any_of(const std::vector<std::string>& conditions) {
-    return fmt::format("({})", fmt::join(conditions, " OR "));
-}
-
-} // namespace
-
 std::optional<std::vector<std::string>>
 MysqlDialect::render_expand_contract(const Change& change, const RenderContext& context) const {
     auto trigger = [&](const std::string& base, std::string_view suffix) {
-        std::string name = quote_identifier(base + std::string(suffix));
-        if (const std::string* schema = change.get("schemaName"); schema && !schema->empty())
-            name = quote_identifier(*schema) + "." + name;
-        return name;
+        return in_change_schema(change, *this, base + std::string(suffix));
     };
     if (change.kind == ChangeKind::ContractColumn) {
         ContractPlan plan = contract_plan(change);
@@ -73,7 +62,7 @@ MysqlDialect::render_expand_contract(const Change& change, const RenderContext& 
                                      "  END IF;\n"
                                      "END",
                                      trigger(plan.trigger_name, "_ins"), table, all_null,
-                                     compute_new, any_of(new_not_computed), compute_old));
+                                     compute_new, any_holds(new_not_computed), compute_old));
     statements.push_back(
         fmt::format("DROP TRIGGER IF EXISTS {}", trigger(plan.trigger_name, "_upd")));
     statements.push_back(fmt::format("CREATE TRIGGER {} BEFORE UPDATE ON {} FOR EACH ROW\n"
@@ -84,9 +73,9 @@ MysqlDialect::render_expand_contract(const Change& change, const RenderContext& 
                                      "{}"
                                      "  END IF;\n"
                                      "END",
-                                     trigger(plan.trigger_name, "_upd"), table, any_of(old_changed),
-                                     compute_new, any_of(new_changed), any_of(new_not_computed),
-                                     compute_old));
+                                     trigger(plan.trigger_name, "_upd"), table,
+                                     any_holds(old_changed), compute_new, any_holds(new_changed),
+                                     any_holds(new_not_computed), compute_old));
     return statements;
 }
 

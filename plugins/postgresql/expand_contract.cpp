@@ -11,21 +11,10 @@
 
 namespace strata::dialect::postgresql {
 
-namespace {
-
-std::string any_of(const std::vector<std::string>& conditions) {
-    return fmt::format("({})", fmt::join(conditions, " OR "));
-}
-
-} // namespace
-
 std::optional<std::vector<std::string>>
 PostgresDialect::render_expand_contract(const Change& change, const RenderContext& context) const {
     auto function_name = [&](const std::string& trigger) {
-        std::string name = quote_identifier(trigger);
-        if (const std::string* schema = change.get("schemaName"); schema && !schema->empty())
-            name = quote_identifier(*schema) + "." + name;
-        return name;
+        return in_change_schema(change, *this, trigger);
     };
     if (change.kind != ChangeKind::ExpandColumn && change.kind != ChangeKind::ContractColumn)
         return std::nullopt;
@@ -86,8 +75,9 @@ PostgresDialect::render_expand_contract(const Change& change, const RenderContex
         "$strata$",
         fmt::arg("fn", function_name(plan.trigger_name)),
         fmt::arg("all_null", fmt::format("({})", fmt::join(new_all_null, " AND "))),
-        fmt::arg("old_changed", any_of(old_changed)), fmt::arg("new_changed", any_of(new_changed)),
-        fmt::arg("not_computed", any_of(new_not_computed)), fmt::arg("compute_new", compute_new),
+        fmt::arg("old_changed", any_holds(old_changed)),
+        fmt::arg("new_changed", any_holds(new_changed)),
+        fmt::arg("not_computed", any_holds(new_not_computed)), fmt::arg("compute_new", compute_new),
         fmt::arg("compute_old", compute_old)));
     statements.push_back(
         fmt::format("DROP TRIGGER IF EXISTS {} ON {}", quote_identifier(plan.trigger_name), table));

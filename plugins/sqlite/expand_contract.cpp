@@ -12,14 +12,6 @@
 
 namespace strata::dialect::sqlite {
 
-namespace {
-
-std::string any_of(const std::vector<std::string>& conditions) {
-    return fmt::format("({})", fmt::join(conditions, " OR "));
-}
-
-} // namespace
-
 std::optional<std::vector<std::string>>
 SqliteDialect::render_expand_contract(const Change& change, const RenderContext& context) const {
     if (change.kind == ChangeKind::ContractColumn) {
@@ -75,17 +67,17 @@ SqliteDialect::render_expand_contract(const Change& change, const RenderContext&
                                      quote_identifier(plan.trigger_name + "_ins"), table, table,
                                      fmt::join(set_new, ", "), this_row, all_null, table,
                                      fmt::join(set_old, ", "), this_row, all_null,
-                                     any_of(new_not_computed)));
+                                     any_holds(new_not_computed)));
     statements.push_back(
         fmt::format("DROP TRIGGER IF EXISTS {}", quote_identifier(plan.trigger_name + "_upd")));
-    statements.push_back(fmt::format("CREATE TRIGGER {} AFTER UPDATE ON {} FOR EACH ROW BEGIN\n"
-                                     "  UPDATE {} SET {} WHERE {} AND {};\n"
-                                     "  UPDATE {} SET {} WHERE {} AND NOT {} AND {} AND {};\n"
-                                     "END",
-                                     quote_identifier(plan.trigger_name + "_upd"), table, table,
-                                     fmt::join(set_new, ", "), this_row, any_of(old_changed), table,
-                                     fmt::join(set_old, ", "), this_row, any_of(old_changed),
-                                     any_of(new_changed), any_of(new_not_computed)));
+    statements.push_back(fmt::format(
+        "CREATE TRIGGER {} AFTER UPDATE ON {} FOR EACH ROW BEGIN\n"
+        "  UPDATE {} SET {} WHERE {} AND {};\n"
+        "  UPDATE {} SET {} WHERE {} AND NOT {} AND {} AND {};\n"
+        "END",
+        quote_identifier(plan.trigger_name + "_upd"), table, table, fmt::join(set_new, ", "),
+        this_row, any_holds(old_changed), table, fmt::join(set_old, ", "), this_row,
+        any_holds(old_changed), any_holds(new_changed), any_holds(new_not_computed)));
     return statements;
 }
 

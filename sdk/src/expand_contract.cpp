@@ -79,6 +79,18 @@ ExpandPlan expand_plan(const Change& change) {
     return plan;
 }
 
+std::string any_holds(const std::vector<std::string>& conditions) {
+    return fmt::format("({})", fmt::join(conditions, " OR "));
+}
+
+std::string in_change_schema(const Change& change, const Dialect& dialect,
+                             const std::string& name) {
+    std::string quoted = dialect.quote_identifier(name);
+    if (const std::string* schema = change.get("schemaName"); schema && !schema->empty())
+        quoted = dialect.quote_identifier(*schema) + "." + quoted;
+    return quoted;
+}
+
 ContractPlan contract_plan(const Change& change) {
     ContractPlan plan;
     plan.table = change.value("tableName");
