@@ -24,13 +24,7 @@ ResultSet LoggedConnection::query(std::string_view sql) {
 
 void LoggedConnection::query_each(std::string_view sql, const std::function<void(Row&)>& each) {
     log(sql);
-    if (auto* stream = dynamic_cast<RowStream*>(&inner_)) {
-        stream->query_each(sql, each);
-        return;
-    }
-    ResultSet result = inner_.query(sql);
-    for (Row& row : result.rows)
-        each(row);
+    for_each_row(inner_, sql, each);
 }
 
 void for_each_row(Connection& connection, std::string_view sql,
