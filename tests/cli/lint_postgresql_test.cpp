@@ -555,11 +555,8 @@ TEST_F(PostgresLint, RehearseReportsTheLocksLintPredictedAndLeavesNothingBehind)
     EXPECT_EQ(report["predictionsHeld"], true);
     EXPECT_EQ(report["locksObserved"], true);
     ASSERT_EQ(report["changesets"].size(), 2U) << result.out;
-    auto holds = [&](const json& changeset, const std::string& mode) {
-        for (const json& lock : changeset["locks"])
-            if (lock["table"] == "t" && lock["mode"] == mode)
-                return true;
-        return false;
+    auto holds = [](const json& changeset, const std::string& mode) {
+        return rehearse_held_lock(changeset.dump(), "t", mode);
     };
     EXPECT_TRUE(holds(report["changesets"][0], "SHARE")) << result.out;
     EXPECT_TRUE(holds(report["changesets"][1], "ACCESS EXCLUSIVE")) << result.out;

@@ -104,11 +104,8 @@ TEST_P(Rehearse, ReportsTheLocksLintPredictsWithSampledRowsAndLeavesNothingBehin
     EXPECT_TRUE(report["sampleNotes"].empty()) << result.out;
 
     ASSERT_EQ(report["changesets"].size(), 2U) << result.out;
-    auto holds = [&](const json& changeset, const std::string& mode) {
-        for (const json& lock : changeset["locks"])
-            if (lock["table"] == "t" && lock["mode"] == mode)
-                return true;
-        return false;
+    auto holds = [](const json& changeset, const std::string& mode) {
+        return rehearse_held_lock(changeset.dump(), "t", mode);
     };
     const json& index = report["changesets"][0];
     const json& column = report["changesets"][1];

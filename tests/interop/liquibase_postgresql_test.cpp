@@ -105,6 +105,15 @@ protected:
         return run_strata(command, dir_.path(), {{"STRATA_PASSWORD", server_.password}});
     }
 
+    // The tables of a schema, comma separated, strata's own (documented) left out.
+    std::string tables(const std::string& schema) {
+        CommandResult listed = psql("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM "
+                                    "information_schema.tables WHERE table_schema = '" +
+                                    schema + "' AND table_name NOT LIKE 'strata\\_%'");
+        EXPECT_EQ(listed.exit_code, 0) << listed.err;
+        return listed.out;
+    }
+
     std::string history(const std::string& schema) {
         CommandResult rows = psql(
             "SELECT id, author, filename, orderexecuted, exectype, md5sum, description, comments, "
@@ -174,14 +183,6 @@ TEST_F(LiquibasePostgresql, DefaultSchemaNamePlacesObjectsAndHistoryAsLiquibaseD
     CommandResult ours = strata(our_url_schema, {"update", "--default-schema-name=" + our_default});
     ASSERT_EQ(ours.exit_code, 0) << ours.err;
 
-    auto tables = [&](const std::string& schema) {
-        CommandResult listed =
-            psql("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM "
-                 "information_schema.tables WHERE table_schema = '" +
-                 schema + "' AND table_name NOT LIKE 'strata\\_%'"); // strata's own, documented
-        EXPECT_EQ(listed.exit_code, 0) << listed.err;
-        return listed.out;
-    };
     EXPECT_EQ(tables(our_default), tables(their_default));
     EXPECT_TRUE(contains(tables(their_default), "databasechangelog")) << tables(their_default);
     EXPECT_EQ(tables(our_url_schema), tables(their_url_schema)) << "the URL's schemas stay empty";
@@ -209,14 +210,6 @@ TEST_F(LiquibasePostgresql, LiquibaseSchemaNamePlacesTheHistoryAsLiquibaseDoes) 
     CommandResult ours = strata(our_objects, {"update", "--liquibase-schema-name=" + our_meta});
     ASSERT_EQ(ours.exit_code, 0) << ours.err;
 
-    auto tables = [&](const std::string& schema) {
-        CommandResult listed =
-            psql("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM "
-                 "information_schema.tables WHERE table_schema = '" +
-                 schema + "' AND table_name NOT LIKE 'strata\\_%'"); // strata's own, documented
-        EXPECT_EQ(listed.exit_code, 0) << listed.err;
-        return listed.out;
-    };
     EXPECT_EQ(tables(our_meta), tables(their_meta));
     EXPECT_EQ(tables(their_meta), "databasechangelog,databasechangeloglock\n");
     EXPECT_EQ(tables(our_objects), tables(their_objects));

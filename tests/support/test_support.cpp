@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -107,6 +108,15 @@ std::string rehearse_scratch_name(const std::string& scratch_label) {
                           std::regex(R"([A-Za-z0-9_]*strata_rehearse_\d+_[0-9a-f]+)")))
         return found[0];
     return {};
+}
+
+bool rehearse_held_lock(const std::string& changeset_json, const std::string& table,
+                        const std::string& mode) {
+    const nlohmann::json changeset = nlohmann::json::parse(changeset_json);
+    for (const nlohmann::json& lock : changeset.at("locks"))
+        if (lock["table"] == table && lock["mode"] == mode)
+            return true;
+    return false;
 }
 
 std::filesystem::path example_changelog() {

@@ -60,6 +60,11 @@ std::string xml_changelog(const std::string& body);
 /// that this one is gone: other tests may rehearse on the same server at the same time.
 std::string rehearse_scratch_name(const std::string& scratch_label);
 
+/// Whether a changeset of rehearse's JSON report (given as its JSON text) lists a lock of
+/// `mode` on `table` among the locks it held.
+bool rehearse_held_lock(const std::string& changeset_json, const std::string& table,
+                        const std::string& mode);
+
 /// The example changelog of the README.
 std::filesystem::path example_changelog();
 
