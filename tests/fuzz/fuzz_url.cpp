@@ -27,7 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view url(reinterpret_cast<const char*>(data), size);
     try {
         strata::ServerUrl parsed = strata::parse_server_url(url);
-        (void)strata::resolve_credentials(parsed, {std::string(url), "", ""});
+        strata::ConnectionTarget target;
+        target.url = std::string(url);
+        (void)strata::resolve_credentials(parsed, target);
         (void)parsed.parameter("password");
         // Checked when the password is written as is (not percent-encoded) in its slot, right
         // after "//": the same text elsewhere (say, in a query value) is not the password.
