@@ -79,6 +79,30 @@ std::optional<std::string> command_word(const CLI::App& app, int argc, char** ar
     return std::nullopt;
 }
 
+/// Whether the command line names the option (before or after the command), or asks for
+/// help, which lists them all.
+bool named_on_line(const OptionSpec& option, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--")
+            break;
+        if (arg == "-h" || arg.starts_with("--help"))
+            return true;
+        if (!option.short_name.empty()) {
+            if (arg.starts_with("-") && arg.substr(1).starts_with(option.short_name))
+                return true;
+            continue;
+        }
+        if (!arg.starts_with("--"))
+            continue;
+        std::string_view name = arg.substr(2, arg.find('=') - 2);
+        for (const std::string& long_name : long_names(option))
+            if (name == long_name)
+                return true;
+    }
+    return false;
+}
+
 int usage_error(const std::string& message, const std::string& hint) {
     std::cerr << "Error: " << message << "\n";
     if (!hint.empty())
@@ -112,12 +136,25 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
     app.footer(kExitCodes);
     app.allow_extras();
     // Every option is also accepted before the command, as Liquibase accepts its globals.
+    // Only the options the line names are built, here and in the command below: building
+    // the parser of every option of every command was a tenth of a `status` run (issue 17).
     for (const OptionSpec& option : all_options()) {
-        if (!accepted_before_command(option))
+        if (!accepted_before_command(option) || !named_on_line(option, argc, argv))
             continue;
         add(app, option, result.flags);
     }
     std::vector<std::string_view> names;
+    for (const CommandSpec& command : all_commands())
+        names.push_back(command.name);
+    // An unknown command is a usage error with a suggestion, even with --help after it.
+    std::optional<std::string> word = command_word(app, argc, argv);
+    const CommandSpec* typed = word ? find_command(*word) : nullptr;
+    if (word && typed == nullptr) {
+        std::string suggestion = closest_match(*word, names);
+        return usage_error(fmt::format("unknown command '{}'", *word),
+                           suggestion.empty() ? "run `strata --help` for the list of commands"
+                                              : fmt::format("did you mean '{}'?", suggestion));
+    }
     for (const CommandSpec& command : all_commands()) {
         CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.help));
         if (command.alias != command.name)
@@ -126,23 +163,19 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
         sub->allow_extras();
         sub->footer(kExitCodes);
         sub->callback([&result, &command] { result.command = &command; });
+        // Only the typed command's options are built, and of them those the line names; the
+        // other commands keep their name and help for `strata --help`.
+        if (typed != nullptr && typed != &command)
+            continue;
         for (const OptionSpec* option : options_in(command.options))
-            add(*sub, *option, result.flags);
+            if (named_on_line(*option, argc, argv))
+                add(*sub, *option, result.flags);
         if (!command.argument.empty())
             sub->add_option(std::string(command.argument), result.arguments,
                             std::string(argument_help(command.argument)))
                 ->required()
                 ->expected(1)
                 ->type_name("");
-        names.push_back(command.name);
-    }
-
-    // An unknown command is a usage error with a suggestion, even with --help after it.
-    if (auto word = command_word(app, argc, argv); word && find_command(*word) == nullptr) {
-        std::string suggestion = closest_match(*word, names);
-        return usage_error(fmt::format("unknown command '{}'", *word),
-                           suggestion.empty() ? "run `strata --help` for the list of commands"
-                                              : fmt::format("did you mean '{}'?", suggestion));
     }
     try {
         app.parse(argc, argv);
