@@ -62,12 +62,21 @@ std::string normalize_changelog_path(std::string_view raw) {
 }
 
 std::string identity_key(std::string_view id, std::string_view author, std::string_view path) {
-    std::string normal = normalize_changelog_path(path);
+    // Every changeset and history row passes here, several times a run: most paths are
+    // normal already and are not copied first.
+    std::string normalized;
+    std::string_view normal = path;
+    if (!already_normal(path)) {
+        normalized = normalize_changelog_path(path);
+        normal = normalized;
+    }
     std::string key;
     key.reserve(id.size() + author.size() + normal.size() + 4);
     key.append(id).append("::").append(author).append("::").append(normal);
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    // ASCII only, as std::tolower in the "C" locale strata runs in, without its call per byte.
+    for (char& c : key)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
     return key;
 }
 
