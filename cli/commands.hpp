@@ -21,6 +21,9 @@ enum class Needs {
     Dialect,   ///< the dialect and the changelog, no connection (calculate-checksum)
     Database,  ///< a connection, no changelog (history, tag, locks)
     Both,      ///< the changelog, then a connection
+    /// As Both, and the history is read while the changelog is (status, validate: they read
+    /// it without the run lock).
+    History,
 };
 
 struct CommandSpec {

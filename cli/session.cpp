@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fmt/format.h>
+#include <future>
 #include <iostream>
 #include <strata/core/database.hpp>
 #include <strata/core/schema_source.hpp>
@@ -28,6 +29,11 @@ void Session::info(const std::string& text) {
         progress_.message(text);
 }
 
+void Session::close() noexcept {
+    if (database_)
+        database_->close();
+}
+
 void Session::prepare() {
     switch (command_.needs) {
     case Needs::Nothing:
@@ -43,11 +49,38 @@ void Session::prepare() {
         (void)engine();
         return;
     case Needs::Both:
-        (void)database();
-        (void)changelog();
-        (void)engine();
+    case Needs::History:
+        open_while_reading_changelog();
         return;
     }
+}
+
+void Session::open_while_reading_changelog() {
+    // A server's connection (the network and the login) opens while the changelog is read,
+    // and the history too when the command reads it without the run lock. Neither sends
+    // anything the changelog decides, and a bad changelog is still the error reported.
+    // Statements logged at --log-level=fine keep the order of a single thread.
+    Database& db = database();
+    std::future<void> opening;
+    if (db.spec().database_file.empty() && !db.stand_in() && !settings_.logs_statements()) {
+        bool read_history = command_.needs == Needs::History;
+        opening = std::async(std::launch::async, [this, &db, read_history] {
+            db.connect();
+            engine_ = make_engine(db);
+            if (read_history)
+                engine_->read_history_ahead();
+        });
+    }
+    try {
+        (void)changelog();
+    } catch (...) {
+        if (opening.valid())
+            opening.wait();
+        throw;
+    }
+    if (opening.valid())
+        opening.get();
+    (void)engine();
 }
 
 Database& Session::database() {
@@ -139,10 +172,11 @@ const Changelog& Session::changelog() {
 }
 
 Engine& Session::engine() {
-    if (engine_)
-        return *engine_;
     Database& db = database();
-    db.connect();
+    if (!engine_) {
+        db.connect();
+        engine_ = make_engine(db);
+    }
     // The server can name itself otherwise than its URL did (MariaDB behind mysql://): read
     // the changelog again so that properties limited by dbms follow the server's name (when
     // anything in it is limited by dbms: a long changelog is not read twice for nothing).
@@ -151,6 +185,10 @@ Engine& Session::engine() {
         changelog_.reset();
         (void)changelog();
     }
+    return *engine_;
+}
+
+std::unique_ptr<Engine> Session::make_engine(Database& db) {
     EngineSettings engine_settings;
     // Naming the default schema again changes nothing: the tables stay unqualified.
     if (settings_.liquibase_schema != settings_.default_schema)
@@ -193,9 +231,8 @@ Engine& Session::engine() {
             sql_statements_.emplace_back(changeset, sql);
         };
     }
-    engine_ = std::make_unique<Engine>(db.dialect(), db.connection(), std::move(engine_settings),
-                                       sql_output);
-    return *engine_;
+    return std::make_unique<Engine>(db.dialect(), db.connection(), std::move(engine_settings),
+                                    sql_output);
 }
 
 const std::string& Session::target() {

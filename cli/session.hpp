@@ -37,6 +37,10 @@ public:
         return std::chrono::steady_clock::now() - started_;
     }
 
+    /// Closes the connection, if one was opened, as destroying the session would: for a
+    /// process that ends without destroying it.
+    void close() noexcept;
+
     /// Opens what the command needs, in the order that keeps bad input harmless: the dialect
     /// (chosen from the URL), then the changelog, then the connection.
     void prepare();
@@ -71,6 +75,11 @@ public:
     [[nodiscard]] SchemaReadOptions schema_read_options() const;
 
 private:
+    /// prepare() of a command that needs the changelog and a connection.
+    void open_while_reading_changelog();
+    /// The engine on the connected `db`, from the settings; touches no other member.
+    std::unique_ptr<Engine> make_engine(Database& db);
+
     const CommandSpec& command_;
     Settings& settings_;
     std::ostream& out_;

@@ -59,6 +59,29 @@ TEST_P(ServerConnection, WrongPasswordIsClearAndNeverPrinted) {
     EXPECT_FALSE(contains(result.out + result.err, password_));
 }
 
+// The login runs while the changelog is read; a bad changelog is still the error reported,
+// whatever the login's outcome, and status answers once both are done.
+TEST_P(ServerConnection, ABadChangelogIsTheErrorEvenWhenTheLoginFails) {
+    write_file(dir_ / "bad.xml", xml_changelog(R"x(<changeSet id="1" author="a">
+        <createTable tableName="never"><column name="id" type="int"/></createTable>
+    </changeSet><changeSet id="1" author="a"><sql>SELECT 1</sql></changeSet>)x"));
+    for (const std::string& password : {password_, "Wrong-Secret-" + password_.substr(0, 4)}) {
+        CommandResult result = run_strata({"status", "--changelog-file=bad.xml",
+                                           "--url=" + url(port_, database_), "--username=" + user_},
+                                          dir_.path(), {{"STRATA_PASSWORD", password}});
+        EXPECT_EQ(result.exit_code, 3) << result.err;
+        EXPECT_TRUE(contains(result.err, "bad.xml")) << result.err;
+        EXPECT_FALSE(contains(result.err, "cannot connect to")) << result.err;
+    }
+    write_file(dir_ / "good.xml", xml_changelog(R"x(<changeSet id="read-ahead" author="a">
+        <sql>SELECT 1</sql></changeSet>)x"));
+    CommandResult status = run_strata({"status", "--changelog-file=good.xml",
+                                       "--url=" + url(port_, database_), "--username=" + user_},
+                                      dir_.path(), {{"STRATA_PASSWORD", password_}});
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_TRUE(contains(status.out, "1 changesets have not been applied")) << status.out;
+}
+
 TEST_P(ServerConnection, UnreachableServerIsClear) {
     CommandResult result = update(url("1", database_), password_);
     EXPECT_EQ(result.exit_code, 1);

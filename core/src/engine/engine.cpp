@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <set>
 #include <tuple>
+#include <utility>
 
 namespace strata {
 
@@ -194,16 +195,28 @@ std::vector<ChecksumMismatch> Engine::validate(const Changelog& changelog) {
                 throw Error(ErrorKind::Validation, *why, change.where);
         }
     }
-    std::vector<HistoryRow> rows = read_history();
+    std::vector<HistoryRow> rows = take_unlocked_history();
     refuse_flyway_database(changelog, rows);
     HistoryIndex by_identity = index(rows);
     std::vector<ChecksumMismatch> found = mismatches(changelog, by_identity);
     // What update would refuse before running anything, validate refuses too.
     if (found.empty())
         check_pending_up_front(changelog, plan_update(changelog, {}, by_identity));
-    validated_history_ = std::move(rows);
-    validated_at_writes_ = connection_.writes();
+    unlocked_history_ = std::move(rows);
+    unlocked_history_at_writes_ = connection_.writes();
     return found;
+}
+
+void Engine::read_history_ahead() {
+    unlocked_history_ = read_history();
+    unlocked_history_at_writes_ = connection_.writes();
+}
+
+std::vector<HistoryRow> Engine::take_unlocked_history() {
+    std::optional<std::vector<HistoryRow>> kept = std::exchange(unlocked_history_, std::nullopt);
+    if (kept && unlocked_history_at_writes_ == connection_.writes())
+        return std::move(*kept);
+    return read_history();
 }
 
 void Engine::write_sql_header(std::string_view title, std::string_view changelog_path) {

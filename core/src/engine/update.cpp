@@ -227,13 +227,9 @@ void Engine::execute_step(const Changelog& changelog, const UpdateStep& step,
 std::vector<const ChangeSet*> Engine::pending(const Changelog& changelog) {
     check_changelog_preconditions(changelog);
     std::vector<HistoryRow> read;
-    if (update_history_ == nullptr) {
-        if (validated_history_ && validated_at_writes_ == connection_.writes())
-            read = std::move(*validated_history_);
-        else
-            read = read_history();
-    }
-    validated_history_.reset();
+    if (update_history_ == nullptr)
+        read = take_unlocked_history();
+    unlocked_history_.reset();
     const std::vector<HistoryRow>& rows = update_history_ ? *update_history_ : read;
     refuse_flyway_database(changelog, rows);
     HistoryIndex by_identity = index(rows);

@@ -163,6 +163,10 @@ public:
     std::vector<HistoryRow> history();
     /// Applied changesets whose checksum changed; also fails on changes the dialect cannot run.
     std::vector<ChecksumMismatch> validate(const Changelog& changelog);
+    /// Reads the history now, for a pending() or validate() that follows while nothing has
+    /// been written: they read it without the run lock anyway. The CLI reads it while the
+    /// changelog is parsed.
+    void read_history_ahead();
     /// Rolls back, newest first; returns the rows undone. Atomic where DDL is transactional.
     std::vector<HistoryRow> rollback(const Changelog& changelog, const RollbackTarget& target);
     /// Writes the SQL that would roll back the pending changesets (future-rollback-sql).
@@ -362,11 +366,14 @@ private:
     /// A lock wait of this update timed out: others are queued on the tables it changes.
     bool lock_contention_ = false;
     std::unordered_map<const ChangeSet*, std::string> checksums_;
-    /// The history validate read, kept for the lint of the pending changesets that follows
-    /// it (pending), so a long history is read once, not twice; used only while nothing has
-    /// been written since (connection_.writes()).
-    std::optional<std::vector<HistoryRow>> validated_history_;
-    std::uint64_t validated_at_writes_ = 0;
+    /// The history read without the run lock, by read_history_ahead() or by validate() for
+    /// the lint of the pending changesets that follows it, so a long history is read once,
+    /// not twice; used by pending() and validate() only while nothing has been written since
+    /// (connection_.writes()).
+    std::optional<std::vector<HistoryRow>> unlocked_history_;
+    std::uint64_t unlocked_history_at_writes_ = 0;
+    /// unlocked_history_ while it holds, else a fresh read; either way it is used up.
+    std::vector<HistoryRow> take_unlocked_history();
     /// The history update read, for pending() while update's before_running runs.
     const std::vector<HistoryRow>* update_history_ = nullptr;
 };
