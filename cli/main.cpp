@@ -98,7 +98,17 @@ int run(const CommandLine& line) {
                 file_output->commit();
             return code;
         }
-        Session session(*line.command, settings, *out);
+        // The session is never destroyed: the process ends next, and freeing a long changelog
+        // and history piece by piece was a tenth of a `status` run (issue 17). Its connection
+        // is closed properly on every path; the static pointer keeps it reachable for leak
+        // checkers.
+        static Session* kept_session = nullptr;
+        kept_session = new Session(*line.command, settings, *out);
+        Session& session = *kept_session;
+        struct CloseAtEnd {
+            Session& session;
+            ~CloseAtEnd() { session.close(); }
+        } close_at_end{session};
         session.prepare();
         int code = line.command->handler(session);
         // Only a command that succeeded replaces the file; otherwise it stays as it was.
