@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <future>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -123,9 +125,43 @@ bool Engine::checksum_changed(const ChangeSet& changeset, const HistoryRow& row)
     return true;
 }
 
+void Engine::compute_checksums(const std::vector<const ChangeSet*>& changesets) {
+    std::vector<const ChangeSet*> missing;
+    for (const ChangeSet* changeset : changesets)
+        if (!checksums_.contains(changeset))
+            missing.push_back(changeset);
+    std::vector<std::optional<std::string>> sums(missing.size());
+    auto compute = [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) {
+            try {
+                sums[i] =
+                    checksum::of_changeset(*missing[i], checksum::Version::V9, dialect_.name());
+            } catch (const std::exception&) {
+                // A checksum that cannot be computed (an sqlFile that is missing) is left to
+                // current_checksum, which reports it where it always did.
+            }
+        }
+    };
+    // A thread costs about as much as a few dozen checksums: short changelogs stay on one.
+    constexpr std::size_t kPerThreadAtLeast = 256;
+    std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+    threads = std::min(threads, std::max<std::size_t>(1, missing.size() / kPerThreadAtLeast));
+    std::size_t share = (missing.size() + threads - 1) / std::max<std::size_t>(threads, 1);
+    std::vector<std::future<void>> others;
+    for (std::size_t t = 1; t < threads; ++t)
+        others.push_back(std::async(std::launch::async, compute, t * share,
+                                    std::min(missing.size(), (t + 1) * share)));
+    compute(0, std::min(missing.size(), share));
+    for (std::future<void>& other : others)
+        other.get();
+    for (std::size_t i = 0; i < missing.size(); ++i)
+        if (sums[i])
+            checksums_.emplace(missing[i], std::move(*sums[i]));
+}
+
 std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
                                                  const HistoryIndex& by_identity) {
-    std::vector<ChecksumMismatch> found;
+    std::vector<std::pair<const ChangeSet*, const HistoryRow*>> compared;
     for (const ChangeSet& changeset : changelog.changesets) {
         auto it = by_identity.find(identity_key(changeset.id, changeset.author, changeset.path));
         // Like Liquibase's validation, only the changesets this run would run are checked, so
@@ -134,9 +170,17 @@ std::vector<ChecksumMismatch> Engine::mismatches(const Changelog& changelog,
             changeset.mark_ran_on_validation_fail ||
             filtered_out(changeset, settings_.filter, dialect_.name()))
             continue;
-        if (checksum_changed(changeset, *it->second))
-            found.push_back(
-                {changeset.identifier(), *it->second->md5sum, current_checksum(changeset)});
+        compared.emplace_back(&changeset, it->second);
+    }
+    std::vector<const ChangeSet*> with_checksum;
+    for (const auto& [changeset, row] : compared)
+        if (row->md5sum)
+            with_checksum.push_back(changeset);
+    compute_checksums(with_checksum);
+    std::vector<ChecksumMismatch> found;
+    for (const auto& [changeset, row] : compared) {
+        if (checksum_changed(*changeset, *row))
+            found.push_back({changeset->identifier(), *row->md5sum, current_checksum(*changeset)});
     }
     return found;
 }

@@ -225,6 +225,9 @@ private:
     using HistoryIndex = std::unordered_map<std::string, const HistoryRow*>;
     HistoryIndex index(const std::vector<HistoryRow>& rows) const;
     std::string current_checksum(const ChangeSet& changeset);
+    /// Computes the checksums of these changesets not computed yet, on every core: a long
+    /// up-to-date changelog spends most of a status or update in them.
+    void compute_checksums(const std::vector<const ChangeSet*>& changesets);
     bool checksum_changed(const ChangeSet& changeset, const HistoryRow& row);
     bool legacy_mariadb_checksum(const ChangeSet& changeset, const HistoryRow& row);
     std::vector<ChecksumMismatch> mismatches(const Changelog& changelog,
