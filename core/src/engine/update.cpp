@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <future>
 #include <set>
 #include <tuple>
 
@@ -32,6 +33,14 @@ std::vector<const ChangeSet*> in_run_order(const Changelog& changelog) {
 
 UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limit,
                              const std::function<bool()>& before_running) {
+    // The checksums this run compares or records are computed while the run lock and the
+    // history are read: nothing else touches checksums_ until it is joined.
+    std::vector<const ChangeSet*> checked;
+    for (const ChangeSet& changeset : changelog.changesets)
+        if (!filtered_out(changeset, settings_.filter, dialect_.name()))
+            checked.push_back(&changeset);
+    std::future<void> checksumming =
+        std::async(std::launch::async, [this, &checked] { compute_checksums(checked); });
     RunLock lock(*this);
     SqlRehearsal rehearsal(*this);
     bound_lock_waits();
@@ -39,6 +48,7 @@ UpdateSummary Engine::update(const Changelog& changelog, const UpdateLimit& limi
         write_sql_header("Update Database Script", changelog.path);
     ensure_history_table();
     std::vector<HistoryRow> rows = read_history();
+    checksumming.get();
     refuse_flyway_database(changelog, rows);
     HistoryIndex by_identity = index(rows);
     require_valid_checksums(changelog, by_identity);
