@@ -172,8 +172,8 @@ void tolerate(const ParseOptions& options, const SourceLocation& where, const st
         text += fmt::format(" ({})", hint);
     if (options.warn)
         options.warn(text);
-    else
-        std::cerr << "WARNING: " << text << "\n";
+    else // in one write: the XML reader may warn from two threads
+        std::cerr << ("WARNING: " + text + "\n");
 }
 
 void set_column_attribute(const ParseOptions& options, Column& column, std::string_view key,

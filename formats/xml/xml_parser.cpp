@@ -8,7 +8,10 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <future>
+#include <iterator>
 #include <pugixml.hpp>
+#include <thread>
 
 namespace strata::format {
 namespace {
@@ -163,13 +166,20 @@ public:
                 schema_declared_ = true;
         }
         reserve_changesets(root);
+        // Consecutive changeSet elements are read together, so that a long run of them can be
+        // read on two cores; an error is still the first one in document order.
+        std::vector<pugi::xml_node> run;
         for (const pugi::xml_node& child : root.children()) {
             if (child.type() != pugi::node_element)
                 continue;
             std::string_view name = local_name(child);
-            if (name == "changeSet")
-                session_.changelog.changesets.push_back(read_changeset(child));
-            else if (name == "property")
+            if (name == "changeSet") {
+                run.push_back(child);
+                continue;
+            }
+            read_changesets(run);
+            run.clear();
+            if (name == "property")
                 read_property(child);
             else if (name == "include")
                 read_include(child);
@@ -183,6 +193,7 @@ public:
                     fmt::format("unexpected <{}> in <databaseChangeLog>", abbreviate(child.name())),
                     where(child), "allowed here: changeSet, include, property");
         }
+        read_changesets(run);
     }
 
 private:
@@ -374,6 +385,37 @@ private:
                     "context, labels, minDepth, maxDepth and endsWithFilter");
         }
         include_all(session_, directive, recorded_, on_disk_);
+    }
+
+    // Reading a changeSet writes nothing another one reads, unless a ${...} is expanded
+    // (Properties counts the bytes it substitutes). So without one anywhere in the file, a
+    // long run is read in two halves at once: a 5,000-changeset status spent half its time in
+    // this reader.
+    void read_changesets(const std::vector<pugi::xml_node>& nodes) {
+        std::vector<ChangeSet>& out = session_.changelog.changesets;
+        constexpr std::size_t kTwoThreadsFrom = 512;
+        if (nodes.size() < kTwoThreadsFrom || std::thread::hardware_concurrency() < 2 ||
+            buffer_.find("${") != std::string::npos) {
+            for (const pugi::xml_node& node : nodes)
+                out.push_back(read_changeset(node));
+            return;
+        }
+        const std::size_t half = nodes.size() / 2;
+        std::vector<ChangeSet> second;
+        second.reserve(nodes.size() - half);
+        std::future<void> reading_second = std::async(std::launch::async, [&] {
+            for (std::size_t i = half; i < nodes.size(); ++i)
+                second.push_back(read_changeset(nodes[i]));
+        });
+        try {
+            for (std::size_t i = 0; i < half; ++i)
+                out.push_back(read_changeset(nodes[i]));
+        } catch (...) {
+            reading_second.wait(); // the first half's error is the earlier one
+            throw;
+        }
+        reading_second.get();
+        std::move(second.begin(), second.end(), std::back_inserter(out));
     }
 
     ChangeSet read_changeset(const pugi::xml_node& node) {
