@@ -141,6 +141,13 @@ SchemaReadOptions Session::schema_read_options() const {
     return read;
 }
 
+RunFilter Session::run_filter() const {
+    RunFilter filter;
+    filter.contexts = settings_.contexts;
+    filter.labels = settings_.labels;
+    return filter;
+}
+
 const Changelog& Session::changelog() {
     if (changelog_)
         return *changelog_;
@@ -152,8 +159,7 @@ const Changelog& Session::changelog() {
     for (const std::string& root : split_list(settings_.search_path))
         options.search_path.emplace_back(root);
     options.parameters = settings_.parameters;
-    options.filter.contexts = settings_.contexts;
-    options.filter.labels = settings_.labels;
+    options.filter = run_filter();
     options.strict = settings_.strict;
     // The dialect is known before the changelog is read: its properties may be limited to a
     // database. Commands that open none read it for no database in particular.
@@ -178,12 +184,17 @@ Engine& Session::engine() {
         engine_ = make_engine(db);
     }
     // The server can name itself otherwise than its URL did (MariaDB behind mysql://): read
-    // the changelog again so that properties limited by dbms follow the server's name (when
-    // anything in it is limited by dbms: a long changelog is not read twice for nothing).
-    if (changelog_ && changelog_database_ != db.dialect().name() &&
-        changelog_depends_on_database_) {
-        changelog_.reset();
-        (void)changelog();
+    // the changelog again so that properties limited by dbms follow the server's name. When
+    // none is, the model is the same, and only which changesets share an identity is decided
+    // again: a long changelog is not read twice for nothing.
+    if (changelog_ && changelog_database_ != db.dialect().name()) {
+        if (changelog_depends_on_database_) {
+            changelog_.reset();
+            (void)changelog();
+        } else {
+            format::check_unique_identities(*changelog_, run_filter(), db.dialect().name());
+            changelog_database_ = db.dialect().name();
+        }
     }
     return *engine_;
 }
@@ -199,8 +210,7 @@ std::unique_ptr<Engine> Session::make_engine(Database& db) {
                              : settings_.resume == "run"  ? ResumeMode::Run
                              : settings_.resume == "skip" ? ResumeMode::Skip
                                                           : ResumeMode::None;
-    engine_settings.filter.contexts = settings_.contexts;
-    engine_settings.filter.labels = settings_.labels;
+    engine_settings.filter = run_filter();
     engine_settings.lock_wait =
         std::chrono::milliseconds(static_cast<long long>(settings_.lock_wait_minutes * 60000));
     engine_settings.target = db.spec();

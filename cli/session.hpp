@@ -77,6 +77,8 @@ public:
 private:
     /// prepare() of a command that needs the changelog and a connection.
     void open_while_reading_changelog();
+    /// --contexts and --labels.
+    [[nodiscard]] RunFilter run_filter() const;
     /// The engine on the connected `db`, from the settings; touches no other member.
     std::unique_ptr<Engine> make_engine(Database& db);
 

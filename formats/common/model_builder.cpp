@@ -701,16 +701,17 @@ Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions&
     if (!options.search_path.empty())
         find_referenced_files(session.changelog, options);
 
-    // One changeset per identity among those this run would run, as Liquibase validates:
-    // the same identity twice is fine when contexts, labels or dbms leave only one of them.
+    check_unique_identities(session.changelog, options.filter, options.database);
+    return std::move(session.changelog);
+}
+
+void check_unique_identities(const Changelog& changelog, const RunFilter& filter,
+                             std::string_view database) {
     std::map<std::string, const ChangeSet*> seen;
-    for (const ChangeSet& changeset : session.changelog.changesets) {
-        if (!trim(changeset.dbms).empty() && options.depends_on_database != nullptr)
-            *options.depends_on_database = true;
-        std::optional<std::string> skipped =
-            filtered_out(changeset, options.filter, options.database);
+    for (const ChangeSet& changeset : changelog.changesets) {
+        std::optional<std::string> skipped = filtered_out(changeset, filter, database);
         // Without a known database a dbms list cannot tell which one runs.
-        if (skipped && (*skipped != "DBMS mismatch" || !options.database.empty()))
+        if (skipped && (*skipped != "DBMS mismatch" || !database.empty()))
             continue;
         auto [it, inserted] =
             seen.emplace(identity_key(changeset.id, changeset.author, changeset.path), &changeset);
@@ -720,7 +721,6 @@ Changelog parse_changelog(const std::filesystem::path& file, const ParseOptions&
                                     changeset.identifier(), it->second->where.str()),
                         changeset.where, "give one of them another id");
     }
-    return std::move(session.changelog);
 }
 
 } // namespace strata::format

@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 
 #include <cstdlib>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <regex>
 
@@ -215,6 +216,31 @@ TEST(MysqlTls, ARequiredTlsSessionIsCheckedOnTheRealServer) {
     CommandResult clear =
         run_strata({std::string("--url=") + base + "?sslMode=DISABLED", "history"}, dir.path());
     EXPECT_EQ(clear.exit_code, 0) << clear.err;
+}
+
+// A mysql:// URL names MariaDB only once connected. Changesets limited by dbms are not read
+// again for the server's name, but which of them share an identity is decided for it.
+TEST(MariadbBehindMysqlUrl, DuplicateIdentitiesAreDecidedForTheServersName) {
+    const char* base = std::getenv("STRATA_TEST_MYSQL_URL");
+    ASSERT_NE(base, nullptr) << "STRATA_TEST_MYSQL_URL is not set (scripts/start-servers.sh)";
+    ASSERT_TRUE(std::string(base).starts_with("mysql://"));
+    TempDir dir;
+    auto changelog = [](const char* second_dbms) {
+        return xml_changelog(fmt::format(R"x(
+        <changeSet id="twice" author="a" dbms="mariadb"><sql>SELECT 1</sql></changeSet>
+        <changeSet id="twice" author="a" dbms="{}"><sql>SELECT 2</sql></changeSet>)x",
+                                         second_dbms));
+    };
+    write_file(dir / "both.xml", changelog("mariadb"));
+    write_file(dir / "one.xml", changelog("postgresql"));
+    CommandResult both = run_strata(
+        {"validate", "--changelog-file=both.xml", std::string("--url=") + base}, dir.path());
+    EXPECT_EQ(both.exit_code, 3) << both.err;
+    EXPECT_TRUE(contains(both.err, "duplicate changeSet")) << both.err;
+    CommandResult one = run_strata(
+        {"status", "--changelog-file=one.xml", std::string("--url=") + base}, dir.path());
+    EXPECT_EQ(one.exit_code, 0) << one.err;
+    EXPECT_TRUE(contains(one.out, "1 changesets have not been applied")) << one.out;
 }
 
 } // namespace

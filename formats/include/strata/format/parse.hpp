@@ -25,9 +25,10 @@ struct ParseOptions {
     /// labels or databases is not defined. An empty database means "not known".
     RunFilter filter;
     std::string database;
-    /// When set, becomes true if the changelog holds a <property> or changeset limited by
-    /// dbms: only then does reading it for another database give another model (the CLI
-    /// reads a mysql:// changelog again when the server says it is MariaDB).
+    /// When set, becomes true if the changelog holds a <property> limited by dbms: only then
+    /// does reading it for another database give another model (the CLI reads a mysql://
+    /// changelog again when the server says it is MariaDB). A changeset limited by dbms gives
+    /// the same model; check_unique_identities decides again for the server's name.
     bool* depends_on_database = nullptr;
     /// --strict: input that Liquibase accepts but that is probably a mistake (a valueBoolean
     /// other than true/false, an unknown key in a YAML/JSON changeset) is an error, not a
@@ -48,6 +49,12 @@ struct ParseOptions {
 /// file:line:col.
 STRATA_API Changelog parse_changelog(const std::filesystem::path& file,
                                      const ParseOptions& options = {});
+
+/// One changeset per identity among those a run on `database` would run, as Liquibase
+/// validates: the same identity twice is fine when contexts, labels or dbms leave only one.
+/// parse_changelog checks it for ParseOptions::database. Throws Error{Validation}.
+STRATA_API void check_unique_identities(const Changelog& changelog, const RunFilter& filter,
+                                        std::string_view database);
 
 /// The format a path is read in: "xml", "yaml", "json", "sql" (formatted or plain SQL) or
 /// "flyway" (a directory); empty when no parser knows it.
