@@ -14,7 +14,8 @@ class Session;
 /// Runs one command; returns the exit code (errors are thrown as strata::Error).
 using Handler = int (*)(Session&);
 
-/// What a command reads and opens, in this order: dialect, changelog, connection.
+/// What a command reads and opens, in this order: dialect, changelog, connection (a server's
+/// login runs while the changelog is read: Session::prepare).
 enum class Needs {
     Nothing,   ///< no database, no changelog (plugins)
     Changelog, ///< the changelog only (convert)

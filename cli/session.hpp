@@ -42,11 +42,13 @@ public:
     void close() noexcept;
 
     /// Opens what the command needs, in the order that keeps bad input harmless: the dialect
-    /// (chosen from the URL), then the changelog, then the connection.
+    /// (chosen from the URL), then the changelog, then the connection. A server's login (and
+    /// for Needs::History the history) runs while the changelog is read; nothing the
+    /// changelog decides is sent before it is read, and its error comes first.
     void prepare();
 
     /// The dialect for the URL (the SQLite default when no channel names a database), not
-    /// yet connected: the changelog is read before the database is touched.
+    /// yet connected: the changelog is read before anything is sent but the login.
     Database& database();
     /// The changelog, read (once) as the dialect sees it; Error{Usage} without --changelog-file.
     const Changelog& changelog();
